@@ -1,0 +1,122 @@
+"""Find report links, list pages and attachments on a portal page.
+
+Without configured selectors a portal is read by anchor text: a link reading like a year's
+report (年报 / 年度报告 with a year) is a report; a column link (信息公开年报, 年度报告 without a
+year) is a list page; 下一页 / 尾页 / index_N.html / pageNum=N / createPageHTML(...) give the
+other pages of a list. Links in a report's body to .pdf/.doc/.docx/.wps/.xls/.xlsx are attachments.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup
+
+REPORT_WORDS = re.compile(r"年报|年度报告|年度工作报告|工作情况的?报告|工作报告")
+DISCLOSURE_WORDS = re.compile(r"信息公开|政务公开|公开工作")
+YEAR = re.compile(r"(?:19|20)\d{2}|[〇一二三四五六七八九零]{4}")
+COLUMN_WORDS = re.compile(r"^(政府)?信息公开(工作)?年(度)?报(告)?$|^年度报告$|^公开年报$|^年报$|^政府信息公开年度报告$")
+NEXT_WORDS = re.compile(r"^\s*(下一?页|下页|后页|next|>|›|»)\s*$", re.I)
+LAST_WORDS = re.compile(r"^\s*(尾页|末页|最后一?页|last)\s*$", re.I)
+ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et)(?:$|\?)", re.I)
+CREATE_PAGE = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]+)['\"]")
+COUNT_PAGE = re.compile(r"\b(?:countPage|pageCount|totalPage|page_count|totalpage)\s*[=:]\s*['\"]?(\d+)")
+INDEX_N = re.compile(r"^(.*/)?(index|list|default)(?:_(\d+))?\.(s?html?)$", re.I)
+SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    kind: str  # report | list | page | attachment
+
+
+def anchor_text(a) -> str:
+    text = a.get("title") or a.get_text(" ", strip=True)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def classify_anchor(text: str, href: str) -> str | None:
+    """'report', 'list' or None for one anchor, by its text (titles are what portals get right)."""
+    compact = re.sub(r"\s+", "", text)
+    if ATTACHMENT_EXT.search(href) and REPORT_WORDS.search(compact):
+        return "attachment"
+    if COLUMN_WORDS.match(compact):
+        return "list"
+    if REPORT_WORDS.search(compact) and (DISCLOSURE_WORDS.search(compact) or "年报" in compact):
+        return "report" if YEAR.search(compact) else "list"
+    return None
+
+
+def discover(html: str, page_url: str, selectors: dict[str, str] | None = None) -> list[Link]:
+    """All report, list, pagination and attachment links on one page, in page order, deduplicated."""
+    soup = BeautifulSoup(html, "lxml")
+    selectors = selectors or {}
+    links: list[Link] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(href: str | None, text: str, kind: str) -> None:
+        if not href or href.strip().lower().startswith(SKIP_SCHEMES):
+            return
+        url = urljoin(page_url, href.strip()).split("#")[0]
+        if (url, kind) not in seen and url != page_url:
+            seen.add((url, kind))
+            links.append(Link(url, text, kind))
+
+    if "list_links" in selectors:
+        for a in soup.select(selectors["list_links"]):
+            add(a.get("href"), anchor_text(a), "report")
+    for a in soup.find_all("a", href=True):
+        text = anchor_text(a)
+        href = a["href"]
+        if NEXT_WORDS.match(text) or LAST_WORDS.match(text):
+            add(href, text, "page")
+            continue
+        kind = classify_anchor(text, href)
+        if kind == "attachment" or (kind is None and ATTACHMENT_EXT.search(href) and _in_body(a)):
+            add(href, text, "attachment")
+        elif kind == "list" or (kind == "report" and "list_links" not in selectors):
+            add(href, text, kind)
+    if "next_page" in selectors:
+        for a in soup.select(selectors["next_page"]):
+            add(a.get("href"), anchor_text(a), "page")
+    for url in script_pages(html, page_url):
+        add(url, "", "page")
+    return links
+
+
+def _in_body(a) -> bool:
+    """Attachments count only inside the article, not in site-wide download widgets."""
+    for parent in a.parents:
+        ident = " ".join([parent.get("id") or "", *(parent.get("class") or [])]).lower()
+        if any(k in ident for k in ("trs_editor", "zoom", "content", "article", "activity", "ivs", "webeditor")):
+            return True
+        if any(k in ident for k in ("footer", "nav", "header")):
+            return False
+    return False
+
+
+def script_pages(html: str, page_url: str) -> list[str]:
+    """Pages a TRS list announces only in script: createPageHTML(total, current, "index", "html")."""
+    m = CREATE_PAGE.search(html)
+    if m:
+        total, _current, stem, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+        return [urljoin(page_url, f"{stem}.{ext}" if n == 0 else f"{stem}_{n}.{ext}") for n in range(min(total, 500))]
+    m = COUNT_PAGE.search(html)
+    if m:
+        total = int(m.group(1))
+        path = urlsplit(page_url).path
+        im = INDEX_N.match(path.rsplit("/", 1)[-1] or "index.html")
+        if im:
+            stem, ext = im.group(2), im.group(4)
+            return [urljoin(page_url, f"{stem}.{ext}" if n == 0 else f"{stem}_{n}.{ext}") for n in range(min(total, 500))]
+        parts = urlsplit(page_url)
+        query = dict(parse_qsl(parts.query))
+        if "pageNum" in query:
+            return [
+                urlunsplit(parts._replace(query=urlencode({**query, "pageNum": str(n)}))) for n in range(1, min(total, 500) + 1)
+            ]
+    return []

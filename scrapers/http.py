@@ -1,0 +1,455 @@
+"""The one polite HTTP client every portal module goes through.
+
+Government portals time out, throttle, drip bodies, lie about charsets and sizes, and sit
+behind JavaScript challenges. Every request here is bounded (connect / read timeouts, a total
+deadline per response, a size cap on the wire *and* after decompression, bounded retries), is
+polite (robots.txt per RFC 9309, one request at a time per host with a delay, backoff on
+429/503 honouring Retry-After, an identifying User-Agent) and stays on the portal's own hosts.
+
+A fetch never raises for a bad server: it returns a :class:`FetchResult` whose ``failure``
+carries a reason from :data:`FAILURE_REASONS`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import logging
+import random
+import socket
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import requests
+import urllib3
+
+from xxgk import __version__
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = (
+    f"xxgk/{__version__} (research crawler of government information-disclosure annual reports; "
+    "+https://github.com/xxgk/xxgk)"
+)
+
+# The fixed failure taxonomy: every URL that does not land gets exactly one of these.
+FAILURE_REASONS = {
+    "timeout": "no response within the connect/read timeout",
+    "deadline_exceeded": "the response took longer than the total deadline (slow-drip body)",
+    "connect_error": "connection refused or DNS failure",
+    "connection_reset": "connection reset or closed mid-response",
+    "tls_error": "TLS handshake or certificate failure",
+    "truncated": "body shorter than its Content-Length",
+    "too_large": "body over the size cap (cut off while streaming)",
+    "decompression_bomb": "decompressed body over the size cap",
+    "bad_content_encoding": "gzip/deflate body that does not decompress",
+    "not_found": "404 or 410",
+    "http_error": "another 4xx status",
+    "server_error": "5xx status after retries",
+    "rate_limited": "429 after retries",
+    "redirect_loop": "a redirect chain that revisits a URL",
+    "too_many_redirects": "more redirects than allowed",
+    "offsite": "URL or redirect outside the portal's own hosts",
+    "private_address": "host resolves to a private, loopback or link-local address",
+    "robots_disallowed": "robots.txt disallows the path (or robots.txt was unreachable)",
+    "js_challenge": "a JavaScript anti-bot challenge page (needs a browser)",
+    "unsupported_scheme": "not http(s)",
+}
+
+RETRYABLE = {"timeout", "connect_error", "connection_reset", "server_error", "rate_limited", "truncated"}
+
+
+@dataclass
+class ClientConfig:
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    deadline: float = 60.0
+    max_bytes: int = 50 * 1024 * 1024
+    per_host_delay: float = 1.0
+    max_retries: int = 3
+    backoff_base: float = 1.0
+    backoff_max: float = 60.0
+    max_redirects: int = 5
+    allow_private: bool = False
+    obey_robots: bool = True
+    user_agent: str = USER_AGENT
+
+
+@dataclass
+class FetchResult:
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    failure: str | None = None
+    failure_detail: str | None = None
+    attempts: int = 0
+    elapsed: float = 0.0
+    not_modified: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and self.body is not None
+
+    @property
+    def content_type(self) -> str | None:
+        value = self.headers.get("content-type") or self.headers.get("Content-Type")
+        return value.split(";")[0].strip().lower() if value else None
+
+
+class FetchFailure(Exception):
+    def __init__(self, reason: str, detail: str = "", status: int | None = None):
+        assert reason in FAILURE_REASONS, reason
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+        self.status = status
+        self.retry_after: float | None = None
+
+
+class _HostGate:
+    """One request at a time per host, at least ``delay`` seconds apart (grows under backoff)."""
+
+    def __init__(self, delay: float):
+        self.lock = threading.Lock()
+        self.delay = delay
+        self.extra_delay = 0.0
+        self.next_allowed = 0.0
+
+    def __enter__(self):
+        self.lock.acquire()
+        wait = self.next_allowed - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        return self
+
+    def __exit__(self, *exc):
+        self.next_allowed = time.monotonic() + self.delay + self.extra_delay
+        self.lock.release()
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def is_js_challenge(status: int | None, headers: dict[str, str], body: bytes, url: str) -> bool:
+    """瑞数-style anti-bot pages: 412/521 (sometimes 202) with a script that sets a cookie and reloads."""
+    if "wzwschallenge" in url or "wzwsrs" in url:
+        return True
+    cookies = " ".join(v for k, v in headers.items() if k.lower() == "set-cookie").lower()
+    if any(name in cookies for name in ("wzws_cid", "80s=", "80t=", "__jsl_clearance", "acw_sc__v2")):
+        return True
+    if status in (412, 521) or (status == 202 and len(body) < 20000):
+        head = body[:20000].lower()
+        return b"<script" in head and (b"cookie" in head or b"eval(" in head or b"reload" in head)
+    return False
+
+
+class PoliteClient:
+    """Fetch URLs for one crawl. Thread-safe; many hosts in parallel, one request per host."""
+
+    def __init__(self, config: ClientConfig | None = None, allowed_networks: list[str] | None = None):
+        self.config = config or ClientConfig()
+        self.session = requests.Session()
+        self.session.headers.update({"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"})
+        self._gates: dict[str, _HostGate] = {}
+        self._robots: dict[str, RobotFileParser | bool] = {}
+        self._lock = threading.Lock()
+        self.allowed_networks = [ipaddress.ip_network(n) for n in (allowed_networks or [])]
+        self.trusted_hosts: set[str] = set()
+        self.requests_made: list[str] = []
+
+    def close(self) -> None:
+        self.session.close()
+
+    # --- guards -----------------------------------------------------------------------------
+
+    def _gate(self, netloc: str) -> _HostGate:
+        with self._lock:
+            if netloc not in self._gates:
+                self._gates[netloc] = _HostGate(self.config.per_host_delay)
+            return self._gates[netloc]
+
+    def trust_hosts(self, hosts) -> None:
+        """Hosts a person named explicitly (``xxgk crawl URL``) may resolve to private addresses."""
+        self.trusted_hosts.update(h.lower() for h in hosts)
+
+    def check_address(self, host: str) -> None:
+        """Refuse hosts that resolve to private, loopback or link-local addresses (SSRF guard)."""
+        if self.config.allow_private or host.lower() in self.trusted_hosts:
+            return
+        try:
+            infos = socket.getaddrinfo(host, None)
+        except socket.gaierror as exc:
+            raise FetchFailure("connect_error", f"DNS lookup failed for {host}: {exc}") from exc
+        for info in infos:
+            address = ipaddress.ip_address(info[4][0])
+            if any(address in net for net in self.allowed_networks):
+                continue
+            if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+                raise FetchFailure("private_address", f"{host} resolves to {address}")
+
+    def robots_allows(self, url: str) -> bool:
+        """RFC 9309: a 4xx robots.txt allows everything; 5xx or unreachable disallows for now."""
+        if not self.config.obey_robots:
+            return True
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            cached = self._robots.get(origin)
+        if cached is None:
+            cached = self._load_robots(origin)
+            with self._lock:
+                self._robots[origin] = cached
+        if isinstance(cached, bool):
+            return cached
+        return cached.can_fetch(self.config.user_agent, url)
+
+    def _load_robots(self, origin: str) -> RobotFileParser | bool:
+        result = self._fetch_once(origin + "/robots.txt", max_bytes=512 * 1024, etag=None, last_modified=None)
+        if result.failure in ("not_found", "http_error"):
+            return True
+        if result.failure or result.status is None or result.status >= 500:
+            log.warning("robots.txt of %s unavailable (%s): disallowing for now", origin, result.failure)
+            return False
+        parser = RobotFileParser()
+        parser.parse(result.body.decode("utf-8", errors="replace").splitlines())
+        return parser
+
+    # --- fetching ---------------------------------------------------------------------------
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        allowed_hosts: frozenset[str] | set[str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchResult:
+        """Fetch ``url`` with retries, following redirects only within ``allowed_hosts``."""
+        start = time.monotonic()
+        result = FetchResult(url=url)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                result = self._fetch_following(url, allowed_hosts, etag, last_modified)
+                result.attempts = attempt
+                result.elapsed = time.monotonic() - start
+                return result
+            except FetchFailure as failure:
+                result = FetchResult(
+                    url=url, status=failure.status, failure=failure.reason, failure_detail=failure.detail
+                )
+                result.attempts = attempt
+                if failure.reason not in RETRYABLE or attempt > self.config.max_retries:
+                    result.elapsed = time.monotonic() - start
+                    return result
+                self._backoff(url, attempt, failure.retry_after, failure.reason)
+
+    def _backoff(self, url: str, attempt: int, retry_after: float | None, reason: str) -> None:
+        delay = min(self.config.backoff_max, self.config.backoff_base * 2 ** (attempt - 1))
+        delay *= 0.5 + random.random()  # jitter: many nightly crawlers must not retry in lockstep
+        if retry_after is not None:
+            delay = min(self.config.backoff_max, max(delay, retry_after))
+        gate = self._gate(urlsplit(url).netloc.lower())
+        if reason in ("rate_limited", "server_error", "timeout"):
+            # the host is struggling: slow every later request to it, not just this retry
+            gate.extra_delay = min(self.config.backoff_max, max(gate.extra_delay * 2, delay))
+        log.info("retrying %s in %.1fs after %s (attempt %d)", url, delay, reason, attempt)
+        time.sleep(delay)
+
+    def _fetch_following(self, url, allowed_hosts, etag, last_modified) -> FetchResult:
+        seen = {url}
+        current = url
+        for _ in range(self.config.max_redirects + 1):
+            self._check_url(current, allowed_hosts)
+            result = self._fetch_once(current, max_bytes=self.config.max_bytes, etag=etag, last_modified=last_modified)
+            if result.failure:
+                exc = FetchFailure(result.failure, result.failure_detail or "", result.status)
+                exc.retry_after = parse_retry_after(result.headers.get("retry-after"))
+                raise exc
+            if result.status in (301, 302, 303, 307, 308):
+                location = result.headers.get("location")
+                if not location:
+                    raise FetchFailure("http_error", f"redirect without Location from {current}", result.status)
+                target = urljoin(current, location)
+                if target in seen:
+                    raise FetchFailure("redirect_loop", f"{current} -> {target}", result.status)
+                seen.add(target)
+                current = target
+                continue
+            result.url = url
+            result.final_url = current
+            return result
+        raise FetchFailure("too_many_redirects", f"more than {self.config.max_redirects} from {url}")
+
+    def _check_url(self, url: str, allowed_hosts) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchFailure("unsupported_scheme", url)
+        netloc = parts.netloc.lower()
+        if allowed_hosts is not None and netloc not in allowed_hosts:
+            raise FetchFailure("offsite", f"{netloc} is not one of {sorted(allowed_hosts)}")
+        self.check_address(parts.hostname or "")
+        if not self.robots_allows(url):
+            raise FetchFailure("robots_disallowed", url)
+
+    def _fetch_once(self, url: str, *, max_bytes: int, etag, last_modified) -> FetchResult:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        netloc = urlsplit(url).netloc.lower()
+        with self._gate(netloc):
+            with self._lock:
+                self.requests_made.append(url)
+            return self._request(url, headers, max_bytes)
+
+    def _request(self, url: str, headers: dict, max_bytes: int) -> FetchResult:
+        cfg = self.config
+        started = time.monotonic()
+        try:
+            response = self.session.get(
+                url,
+                headers=headers,
+                stream=True,
+                allow_redirects=False,
+                timeout=(cfg.connect_timeout, cfg.read_timeout),
+            )
+        except requests.exceptions.SSLError as exc:
+            return FetchResult(url=url, failure="tls_error", failure_detail=str(exc)[:500])
+        except requests.exceptions.ConnectTimeout as exc:
+            return FetchResult(url=url, failure="timeout", failure_detail=f"connect: {exc}"[:500])
+        except requests.exceptions.ReadTimeout as exc:
+            return FetchResult(url=url, failure="timeout", failure_detail=f"read: {exc}"[:500])
+        except requests.exceptions.ConnectionError as exc:
+            reason = "connection_reset" if _is_reset(exc) else "connect_error"
+            return FetchResult(url=url, failure=reason, failure_detail=str(exc)[:500])
+        with response:
+            result = FetchResult(
+                url=url,
+                final_url=url,
+                status=response.status_code,
+                headers={k.lower(): v for k, v in response.headers.items()},
+            )
+            if response.status_code in (301, 302, 303, 307, 308, 304):
+                result.not_modified = response.status_code == 304
+                result.body = b""
+                return result
+            try:
+                body = _read_bounded(response, max_bytes, started + cfg.deadline)
+            except FetchFailure as failure:
+                result.failure, result.failure_detail = failure.reason, failure.detail
+                return result
+            result.fetched_at = datetime.now(UTC)
+            if is_js_challenge(response.status_code, result.headers, body, url):
+                result.failure, result.failure_detail = "js_challenge", f"status {response.status_code}"
+                result.body = body
+                return result
+            status = response.status_code
+            if status in (404, 410):
+                result.failure, result.failure_detail = "not_found", f"status {status}"
+            elif status == 429:
+                result.failure, result.failure_detail = "rate_limited", "status 429"
+            elif status >= 500:
+                result.failure, result.failure_detail = "server_error", f"status {status}"
+            elif status >= 400:
+                result.failure, result.failure_detail = "http_error", f"status {status}"
+            else:
+                result.body = body
+            return result
+
+
+def _is_reset(exc: BaseException) -> bool:
+    text = repr(exc).lower()
+    return any(s in text for s in ("reset", "remotedisconnected", "aborted", "broken pipe", "protocolerror"))
+
+
+def _read_bounded(response: requests.Response, max_bytes: int, deadline: float) -> bytes:
+    """Stream the body, undoing content-encoding ourselves so both wire and decoded size are capped."""
+    encoding = (response.headers.get("content-encoding") or "").strip().lower()
+    decoder = None
+    if encoding in ("gzip", "x-gzip"):
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        decoder = _DeflateDecoder()
+    declared = response.headers.get("content-length")
+    raw = response.raw
+    wire = 0
+    chunks: list[bytes] = []
+    decoded_size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchFailure("deadline_exceeded", f"after {wire} bytes")
+        try:
+            chunk = raw.read(64 * 1024, decode_content=False)
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead) as exc:
+            raise FetchFailure("truncated" if "IncompleteRead" in repr(exc) else "connection_reset", str(exc)[:300])
+        except (urllib3.exceptions.ReadTimeoutError, socket.timeout) as exc:
+            raise FetchFailure("timeout", f"read: {exc}"[:300])
+        except (ConnectionError, OSError) as exc:
+            raise FetchFailure("connection_reset", str(exc)[:300])
+        if not chunk:
+            break
+        wire += len(chunk)
+        if wire > max_bytes:
+            raise FetchFailure("too_large", f"more than {max_bytes} bytes on the wire")
+        if decoder is None:
+            chunks.append(chunk)
+            decoded_size += len(chunk)
+            continue
+        try:
+            # max_length bounds each step's output: a gzip bomb never inflates past the cap in memory
+            data = decoder.decompress(chunk, max_bytes + 1 - decoded_size)
+            while data:
+                decoded_size += len(data)
+                chunks.append(data)
+                if decoded_size > max_bytes:
+                    raise FetchFailure("decompression_bomb", f"{encoding} body over {max_bytes} bytes")
+                if not decoder.unconsumed_tail:
+                    break
+                data = decoder.decompress(decoder.unconsumed_tail, max_bytes + 1 - decoded_size)
+        except zlib.error as exc:
+            raise FetchFailure("bad_content_encoding", str(exc))
+    if declared and declared.isdigit() and wire < int(declared):
+        raise FetchFailure("truncated", f"{wire} of {declared} bytes")
+    return b"".join(chunks)
+
+
+class _DeflateDecoder:
+    """'deflate' is zlib-wrapped by the spec but raw deflate on some servers; accept both."""
+
+    def __init__(self):
+        self._obj = zlib.decompressobj()
+        self._first = True
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        return self._obj.unconsumed_tail
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        if self._first:
+            self._first = False
+            try:
+                return self._obj.decompress(data, max_length)
+            except zlib.error:
+                self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
+        return self._obj.decompress(data, max_length)

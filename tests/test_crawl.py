@@ -1,0 +1,111 @@
+"""Crawling a portal: discovery, landing once, failures with reasons, idempotent re-runs."""
+
+import json
+import subprocess
+import sys
+
+import duckdb
+
+from scrapers.crawl import crawl_portal
+from scrapers.discovery import discover, script_pages
+from scrapers.http import ClientConfig, PoliteClient
+from scrapers.portals import Portal
+from tests.hostile_server import hostile_server
+from xxgk.rawstore import RawStore, sha256_hex
+
+
+def client() -> PoliteClient:
+    c = PoliteClient(ClientConfig(per_host_delay=0.0, backoff_base=0.01, read_timeout=1.0, deadline=3.0))
+    c.trust_hosts(["127.0.0.1"])
+    return c
+
+
+def portal_for(base: str) -> Portal:
+    return Portal(id="hostile", name="hostile", province_code="440000", level="city",
+                  seed_urls=(base + "/list.html",))
+
+
+def test_crawl_lands_each_report_once_and_records_every_failure(tmp_path):
+    with hostile_server() as (base, state):
+        with RawStore(tmp_path) as store:
+            crawl = crawl_portal(portal_for(base), client(), store, "run1")
+            blobs = store.con.execute("select count(*) from raw.blobs").fetchone()[0]
+            failed = dict(store.con.execute(
+                "select url, failure_reason from raw.fetches where outcome = 'failed'").fetchall())
+        assert crawl.health == "ok"
+        assert crawl.reports_found == 8
+        landed = {d["url"].replace(base, ""): d["sha256"] for d in crawl.documents}
+        assert landed["/r/2023.html"] == landed["/r/2023-copy.html"]  # same bytes under two URLs
+        for path in ("/r/2022.html", "/r/2018.html", "/files/2023.docx", "/files/2018.docx"):
+            assert path in landed
+        # list pages 2 + distinct report bodies 3 + attachments 3
+        assert blobs == 2 + 3 + 3
+        assert failed[base + "/r/missing.html"] == "not_found"
+        assert failed[base + "/private/2020.html"] == "robots_disallowed"
+        assert failed["http://offsite.example.invalid/2019.html"] == "offsite"
+        assert failed[base + "/redirect-offsite"] == "offsite"
+        assert "/private/2020.html" not in state.hits  # disallowed paths are never requested
+        body = (tmp_path / "raw" / landed["/r/2022.html"][:2] / landed["/r/2022.html"]).read_bytes()
+        assert sha256_hex(body) == landed["/r/2022.html"]
+
+
+def test_second_run_lands_nothing_new(tmp_path):
+    with hostile_server() as (base, _state):
+        with RawStore(tmp_path) as store:
+            crawl_portal(portal_for(base), client(), store, "run1")
+            before = store.con.execute("select count(*) from raw.blobs").fetchone()[0]
+            second = crawl_portal(portal_for(base), client(), store, "run2")
+            after = store.con.execute("select count(*) from raw.blobs").fetchone()[0]
+            outcomes = dict(store.con.execute(
+                "select outcome, count(*) from raw.fetches where run_id = 'run2' group by 1").fetchall())
+    assert after == before
+    assert second.health == "ok"
+    assert outcomes.get("not_modified", 0) >= 3  # reports answered 304 to the stored ETag
+
+
+def test_empty_portal_is_a_failure(tmp_path):
+    with hostile_server() as (base, _state):
+        portal = Portal(id="empty", name="empty", province_code="", level="", seed_urls=(base + "/ok.html",))
+        with RawStore(tmp_path) as store:
+            crawl = crawl_portal(portal, client(), store, "run1")
+    assert crawl.health == "empty"
+
+
+def test_moved_seed_is_reported_as_moved(tmp_path):
+    with hostile_server() as (base, _state):
+        portal = Portal(id="moved", name="moved", province_code="", level="", seed_urls=(base + "/gone/",))
+        with RawStore(tmp_path) as store:
+            crawl = crawl_portal(portal, client(), store, "run1")
+    assert crawl.health == "moved"
+
+
+def test_discovery_by_anchor_text_and_pagination():
+    html = """<a href="2023/t1.html">XX市2023年政府信息公开工作年度报告</a>
+    <a href="gknb/">政府信息公开年报</a><a href="news.html">市长调研</a>
+    <a href="index_1.html">下一页</a><a href="a.pdf">附件</a>
+    <script>createPageHTML(3, 0, "index", "html");</script>"""
+    links = {(link.url.rsplit("/", 1)[-1] or "gknb/", link.kind) for link in discover(html, "http://x.gov.cn/c/index.html")}
+    assert ("t1.html", "report") in links
+    assert ("gknb/", "list") in links
+    assert ("index_1.html", "page") in links and ("index_2.html", "page") in links
+    assert not any(url == "news.html" for url, _ in links)
+    assert script_pages('var countPage = 3;', "http://x.gov.cn/c/index.html")[-1] == "http://x.gov.cn/c/index_2.html"
+
+
+def test_crawl_cli_prints_documents_and_failures(tmp_path):
+    with hostile_server() as (base, _state):
+        out = subprocess.run(
+            [sys.executable, "-m", "xxgk.cli", "crawl", base + "/list.html", "--data-dir", str(tmp_path),
+             "--json", "--delay", "0"],
+            capture_output=True, text=True, timeout=120,
+        )
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert {"documents", "failures"} <= result.keys()
+    urls = {u for d in result["documents"] for u in d["urls"]}
+    assert base + "/r/2022.html" in urls
+    assert len({d["sha256"] for d in result["documents"]}) == len(result["documents"])
+    reasons = {f["url"]: f["reason"] for f in result["failures"]}
+    assert reasons[base + "/r/missing.html"] == "not_found"
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    assert con.execute("select count(*) from raw.fetches where outcome = 'landed'").fetchone()[0] >= 8

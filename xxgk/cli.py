@@ -1,0 +1,227 @@
+"""The ``xxgk`` command: each stage by hand, the nightly flow, and the offline demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEMO_DELAY = 0.02  # the sample portal is ours; real portals get ClientConfig.per_host_delay
+
+
+def _data_dir(args) -> Path:
+    path = Path(args.data_dir or os.environ.get("XXGK_DATA_DIR", "data")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def configure_prefect(data_dir: Path) -> None:
+    """Ephemeral Prefect (no server) with its state inside the data folder; set before importing prefect."""
+    os.environ.setdefault("PREFECT_HOME", str(data_dir / "prefect"))
+    # a fresh PREFECT_HOME takes 17-21 s to start the ephemeral API, close to the 20 s default
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def cmd_crawl(args) -> int:
+    from scrapers.crawl import adhoc_portal, crawl_portal
+    from scrapers.http import ClientConfig, PoliteClient
+    from xxgk import pipeline
+    from xxgk.rawstore import RawStore
+
+    data_dir = _data_dir(args)
+    portal = adhoc_portal(args.urls)
+    config = ClientConfig(per_host_delay=args.delay, max_retries=args.retries)
+    client = PoliteClient(config, allowed_networks=args.allow_network)
+    client.trust_hosts(urlsplit(u).hostname or "" for u in args.urls)
+    run_id = pipeline.new_run_id()
+    with RawStore(data_dir) as store:
+        pipeline.start_run(store, run_id, [portal])
+        crawl = crawl_portal(portal, client, store, run_id)
+        pipeline.finish_run(store, run_id, crawl.summary())
+    client.close()
+    documents: dict[str, dict] = {}
+    for doc in crawl.documents:
+        entry = documents.setdefault(doc["sha256"], {**doc, "urls": []})
+        entry["urls"].append(doc["url"])
+    output = {
+        "documents": list(documents.values()),
+        "failures": [{"url": f["url"], "reason": f["reason"], "detail": f["detail"]} for f in crawl.failures],
+        "health": crawl.health,
+        "health_reason": crawl.health_reason,
+    }
+    if args.json:
+        print(json.dumps(output, ensure_ascii=False))
+    else:
+        print(f"{len(documents)} documents landed, {len(crawl.failures)} failures; portal health {crawl.health}")
+        for f in crawl.failures:
+            print(f"  FAILED {f['url']}: {f['reason']} {f['detail'] or ''}")
+    return 0 if documents else 1
+
+
+def cmd_extract(args) -> int:
+    from xxgk.parsing.commands import extract_main
+
+    return extract_main(args.files)
+
+
+def cmd_eval(args) -> int:
+    from xxgk.parsing.commands import eval_main
+
+    return eval_main(args.directory)
+
+
+def cmd_parse(args) -> int:
+    from xxgk.parse_stage import parse_landed
+
+    summary = parse_landed(_data_dir(args))
+    print(json.dumps(summary.__dict__, ensure_ascii=False, default=str, indent=1))
+    return 0 if summary.documents and not summary.failed else 1
+
+
+def cmd_build(args) -> int:
+    from xxgk.pipeline import dbt_build_plain
+
+    return 0 if dbt_build_plain(_data_dir(args), args.dbt_args or None) else 1
+
+
+def cmd_publish(args) -> int:
+    from xxgk.publish import publish, published_path
+
+    data_dir = _data_dir(args)
+    counts = publish(data_dir)
+    for table, n in counts.items():
+        print(f"{table}: {n} rows")
+    print(f"published {published_path(data_dir)}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    data_dir = _data_dir(args)
+    configure_prefect(data_dir)
+    from flows.nightly import NightlyRunFailed, nightly
+
+    try:
+        nightly(
+            portals=args.portal or None,
+            registry=args.registry,
+            data_dir=str(data_dir),
+            per_host_delay=args.delay,
+            allowed_networks=args.allow_network,
+        )
+    except NightlyRunFailed as exc:
+        print(f"nightly run FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_demo(args) -> int:
+    data_dir = _data_dir(args)
+    configure_prefect(data_dir)
+    from flows.nightly import NightlyRunFailed, nightly
+    from scrapers.portals import write_registry
+    from xxgk.sample_portal import sample_portals, serve
+
+    with serve(port=0) as base_url:
+        registry = data_dir / "sample_portals.csv"
+        write_registry(sample_portals(base_url), registry)
+        print(f"sample portal serving at {base_url}; registry {registry}")
+        try:
+            nightly(
+                registry=str(registry),
+                data_dir=str(data_dir),
+                per_host_delay=DEMO_DELAY,
+                allowed_networks=["127.0.0.0/8"],
+            )
+        except NightlyRunFailed as exc:
+            print(f"demo run FAILED: {exc}", file=sys.stderr)
+            return 1
+    print(f"\nDone. Query the marts: duckdb {data_dir / 'xxgk.duckdb'} "
+          "\"select * from marts.province_year_kpis\"")
+    return 0
+
+
+def cmd_serve_sample(args) -> int:
+    from xxgk.sample_portal import sample_portals, serve
+
+    with serve(port=args.port) as base_url:
+        for portal in sample_portals(base_url):
+            print(f"{portal.id}: {' '.join(portal.seed_urls)}")
+        print("serving; Ctrl-C to stop")
+        try:
+            import time
+
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xxgk", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_data_dir(p):
+        p.add_argument("--data-dir", help="data folder (default ./data or $XXGK_DATA_DIR)")
+        return p
+
+    p = with_data_dir(sub.add_parser("demo", help="serve the sample portal and run the nightly flow on it"))
+    p.set_defaults(func=cmd_demo)
+
+    p = with_data_dir(sub.add_parser("crawl", help="crawl URLs (list or report pages) and land what they link to"))
+    p.add_argument("urls", nargs="+")
+    p.add_argument("--json", action="store_true", help="print one JSON object {documents, failures}")
+    p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
+    p.add_argument("--retries", type=int, default=3)
+    p.add_argument("--allow-network", action="append", default=[], metavar="CIDR",
+                   help="private network that links may resolve to (hosts given as URLs are always allowed)")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("extract", help="extract metadata and numbers from .txt/.html report files (JSON lines)")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("eval", help="score extraction against *.expected.json files in a folder")
+    p.add_argument("directory")
+    p.set_defaults(func=cmd_eval)
+
+    p = with_data_dir(sub.add_parser("parse", help="re-parse every landed report into parsed.*"))
+    p.set_defaults(func=cmd_parse)
+
+    p = with_data_dir(sub.add_parser("build", help="dbt build (or other dbt arguments) on the warehouse"))
+    p.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_build)
+
+    p = with_data_dir(sub.add_parser("publish", help="publish the marts to DIR/xxgk.duckdb"))
+    p.set_defaults(func=cmd_publish)
+
+    p = with_data_dir(sub.add_parser("run", help="run the nightly flow on registry portals"))
+    p.add_argument("--portal", action="append", help="portal id (repeatable; default all)")
+    p.add_argument("--registry", help="registry CSV (default scrapers/portals.csv)")
+    p.add_argument("--delay", type=float, default=1.0)
+    p.add_argument("--allow-network", action="append", default=[], metavar="CIDR")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("serve-sample", help="serve the sample portal for browsing")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(func=cmd_serve_sample)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

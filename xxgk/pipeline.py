@@ -1,0 +1,194 @@
+"""The nightly pipeline as plain functions; flows/nightly.py wraps them as Prefect tasks.
+
+crawl → land raw → parse → load parsed tables → dbt build → publish. Each function reads only
+what the one before it wrote, so each can be re-run alone over all history.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapers.crawl import PortalCrawl, crawl_portal
+from scrapers.http import ClientConfig, PoliteClient
+from scrapers.portals import Portal
+from xxgk import warehouse
+from xxgk.rawstore import RawStore
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("XXGK_DATA_DIR", "data")).resolve()
+
+
+@dataclass
+class CrawlSettings:
+    per_host_delay: float = 1.0
+    allow_private: bool = False
+    allowed_networks: list[str] = field(default_factory=list)
+    max_retries: int = 3
+    backoff_base: float = 1.0
+
+    def client(self) -> PoliteClient:
+        config = ClientConfig(
+            per_host_delay=self.per_host_delay,
+            allow_private=self.allow_private,
+            max_retries=self.max_retries,
+            backoff_base=self.backoff_base,
+        )
+        return PoliteClient(config, allowed_networks=self.allowed_networks)
+
+
+def record_portals(store: RawStore, portals: list[Portal]) -> None:
+    """Snapshot the registry entries into raw.portals, so parsing never reads the registry itself."""
+    now = datetime.now(UTC)
+    with store._lock:
+        for p in portals:
+            store.con.execute(
+                "insert or replace into raw.portals values (?, ?, ?, ?, ?, ?, ?)",
+                [p.id, p.name, p.province_code, p.level, p.family, list(p.seed_urls), now],
+            )
+
+
+def crawl_one(portal: Portal, client: PoliteClient, store: RawStore, run_id: str) -> dict:
+    """Crawl one portal; returns its summary (failures included) for the run report."""
+    crawl: PortalCrawl = crawl_portal(portal, client, store, run_id)
+    return {**crawl.summary(), "failure_list": crawl.failures, "documents": crawl.documents}
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+
+
+def start_run(store: RawStore, run_id: str, portals: list[Portal]) -> None:
+    record_portals(store, portals)
+    with store._lock:
+        store.con.execute(
+            "insert into raw.crawl_runs (run_id, started_at, portals) values (?, ?, ?)",
+            [run_id, datetime.now(UTC), len(portals)],
+        )
+
+
+def finish_run(store: RawStore, run_id: str, summary: dict) -> None:
+    import json
+
+    with store._lock:
+        store.con.execute(
+            "update raw.crawl_runs set finished_at = ?, summary = ? where run_id = ?",
+            [datetime.now(UTC), json.dumps(summary, ensure_ascii=False, default=str), run_id],
+        )
+
+
+def dbt_env(data_dir: Path) -> dict[str, str]:
+    return {
+        "XXGK_WAREHOUSE": str(warehouse.warehouse_path(data_dir)),
+        "DBT_LOG_PATH": str(Path(data_dir) / "dbt" / "logs"),
+        "DBT_TARGET_PATH": str(Path(data_dir) / "dbt" / "target"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+    }
+
+
+def dbt_build_plain(data_dir: Path, args: list[str] | None = None) -> bool:
+    """Run ``dbt build`` (or ``args``) outside Prefect; True when every node passed."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ.update(dbt_env(data_dir))
+    result = dbtRunner().invoke([*(args or ["build"]), "--project-dir", str(DBT_PROJECT_DIR)])
+    if result.exception:
+        raise result.exception
+    return bool(result.success)
+
+
+def mart_row_counts(data_dir: Path) -> dict[str, int]:
+    from xxgk.publish import published_path
+    import duckdb
+
+    path = published_path(data_dir)
+    if not path.exists():
+        return {}
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = con.execute("select schema_name, table_name from duckdb_tables() order by 1, 2").fetchall()
+        return {f"{s}.{t}": con.execute(f'select count(*) from {s}."{t}"').fetchone()[0] for s, t in tables}
+    finally:
+        con.close()
+
+
+def format_summary(summary: dict) -> str:
+    """The run summary as Markdown: printed at the end of a run and stored as a Prefect artifact."""
+    lines = [
+        f"# xxgk nightly run {summary['run_id']}",
+        "",
+        f"- portals: {summary['portals']} ({summary['portals_ok']} ok, {summary['portals_failed']} failing)",
+        f"- reports found: {summary['reports_found']}, landed: {summary['reports_landed']}, "
+        f"attachments landed: {summary['attachments_landed']}",
+        f"- documents parsed: {summary['parse']['parsed']} of {summary['parse']['documents']} "
+        f"({summary['parse']['failed']} failed, {summary['parse']['unsupported']} unsupported); "
+        f"by type: {summary['parse']['by_doc_type']}",
+        f"- facts: {summary['parse']['facts']}, quality issues: {summary['parse']['issues']}",
+        f"- failures (URLs not landed): {summary['url_failures']}",
+        f"- dbt build: {'passed' if summary['dbt_ok'] else 'FAILED'}",
+        "",
+        "| portal | health | pages | reports found | landed | failures |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in summary["portal_results"]:
+        health = p["health"] + (f" ({p['health_reason']})" if p.get("health_reason") else "")
+        lines.append(
+            f"| {p['portal_id']} | {health} | {p['pages_fetched']} | {p['reports_found']} | "
+            f"{p['reports_landed']} | {p['failures']} |"
+        )
+    if summary.get("failure_reasons"):
+        lines += ["", "Failures by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["failure_reasons"].items()))]
+    lines += ["", "| mart | rows |", "|---|---|"]
+    lines += [f"| {table} | {n} |" for table, n in summary.get("mart_rows", {}).items()]
+    lines += [
+        "",
+        f"Published warehouse (open read-only in your BI tool): {summary['published']}",
+        f"Working warehouse: {summary['warehouse']}; raw bodies: {summary['raw_dir']}",
+    ]
+    return "\n".join(lines)
+
+
+def summarise(run_id: str, data_dir: Path, portal_results: list[dict], parse_summary, dbt_ok: bool) -> dict:
+    from xxgk.publish import published_path
+
+    reasons: dict[str, int] = {}
+    for p in portal_results:
+        for failure in p.get("failure_list", []):
+            reasons[failure["reason"]] = reasons.get(failure["reason"], 0) + 1
+    return {
+        "run_id": run_id,
+        "portals": len(portal_results),
+        "portals_ok": sum(p["health"] == "ok" for p in portal_results),
+        "portals_failed": sum(p["health"] != "ok" for p in portal_results),
+        "reports_found": sum(p["reports_found"] for p in portal_results),
+        "reports_landed": sum(p["reports_landed"] for p in portal_results),
+        "attachments_landed": sum(p["attachments_landed"] for p in portal_results),
+        "url_failures": sum(p["failures"] for p in portal_results),
+        "failure_reasons": reasons,
+        "parse": {
+            "documents": parse_summary.documents,
+            "parsed": parse_summary.parsed,
+            "failed": parse_summary.failed,
+            "unsupported": parse_summary.unsupported,
+            "facts": parse_summary.facts,
+            "issues": parse_summary.issues,
+            "by_doc_type": parse_summary.by_doc_type,
+        },
+        "dbt_ok": dbt_ok,
+        "mart_rows": mart_row_counts(data_dir),
+        "portal_results": [{k: v for k, v in p.items() if k not in ("failure_list", "documents")} for p in portal_results],
+        "published": str(published_path(data_dir)),
+        "warehouse": str(warehouse.warehouse_path(data_dir)),
+        "raw_dir": str(Path(data_dir) / "raw"),
+    }

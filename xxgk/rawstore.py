@@ -1,0 +1,139 @@
+"""Content-addressed raw landing: every body stored unchanged, once, with a manifest row per fetch.
+
+Bodies live under ``DIR/raw/<sha[:2]>/<sha256>``; the manifest is ``raw.fetches`` and
+``raw.blobs`` in the working warehouse. A body is written to a temporary file and renamed into
+place, so a crawl killed half-way never leaves a partial blob under a valid name, and the same
+bytes are never stored twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from xxgk import warehouse
+
+
+def sha256_hex(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+@dataclass(frozen=True)
+class LandedDocument:
+    url: str
+    sha256: str
+    content_type: str | None
+    is_new_blob: bool
+
+
+class RawStore:
+    """Bodies on disk plus the manifest in DuckDB; safe to share between crawl threads."""
+
+    def __init__(self, data_dir: Path, con: duckdb.DuckDBPyConnection | None = None):
+        self.data_dir = Path(data_dir)
+        self.raw_dir = self.data_dir / "raw"
+        self.raw_dir.mkdir(parents=True, exist_ok=True)
+        self._owns_connection = con is None
+        self.con = con or warehouse.connect(self.data_dir)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        if self._owns_connection:
+            self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def blob_path(self, sha: str) -> Path:
+        return self.raw_dir / sha[:2] / sha
+
+    def read(self, sha: str) -> bytes:
+        return self.blob_path(sha).read_bytes()
+
+    def put(self, body: bytes) -> tuple[str, bool]:
+        """Store ``body`` by its sha256; return (sha256, whether it was new)."""
+        sha = sha256_hex(body)
+        path = self.blob_path(sha)
+        if path.exists():
+            return sha, False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
+        with open(tmp, "wb") as f:
+            f.write(body)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        with self._lock:
+            self.con.execute(
+                "insert into raw.blobs values (?, ?, ?, ?) on conflict do nothing",
+                [sha, len(body), datetime.now(UTC), str(path.relative_to(self.data_dir))],
+            )
+        return sha, True
+
+    def record_fetch(
+        self,
+        *,
+        run_id: str,
+        portal_id: str,
+        url: str,
+        final_url: str | None,
+        status: int | None,
+        headers: dict | None,
+        fetched_at: datetime,
+        sha256: str | None,
+        size: int | None,
+        content_type: str | None,
+        role: str,
+        referrer: str | None = None,
+        link_text: str | None = None,
+        outcome: str,
+        failure_reason: str | None = None,
+        failure_detail: str | None = None,
+    ) -> str:
+        fetch_id = uuid.uuid4().hex
+        with self._lock:
+            self.con.execute(
+                "insert into raw.fetches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    fetch_id, run_id, portal_id, url, final_url, status,
+                    json.dumps(headers or {}, ensure_ascii=False), fetched_at, sha256, size,
+                    content_type, role, referrer, link_text, outcome, failure_reason, failure_detail,
+                ],
+            )
+        return fetch_id
+
+    def record_portal_run(self, run_id: str, portal_id: str, summary: dict, started_at, finished_at) -> None:
+        with self._lock:
+            self.con.execute(
+                "insert or replace into raw.portal_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run_id, portal_id, started_at, finished_at, summary["health"], summary["health_reason"],
+                    summary["pages_fetched"], summary["reports_found"], summary["reports_landed"],
+                    summary["failures"],
+                ],
+            )
+
+    def last_validators(self, url: str) -> tuple[str | None, str | None, str | None]:
+        """ETag, Last-Modified and sha256 of the last landed fetch of ``url`` (for conditional GET)."""
+        with self._lock:
+            row = self.con.execute(
+                """
+                select headers->>'etag', headers->>'last-modified', sha256
+                from raw.fetches
+                where url = ? and outcome = 'landed' and sha256 is not null
+                order by fetched_at desc limit 1
+                """,
+                [url],
+            ).fetchone()
+        return row if row else (None, None, None)
