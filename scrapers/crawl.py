@@ -153,30 +153,27 @@ class PortalCrawler:
             result = FetchResult(url=url, failure="offsite", failure_detail=f"{host} is not a host of {self.portal.id}")
         else:
             result = self.client.fetch(url, allowed_hosts=self.portal.hosts, etag=etag, last_modified=last_modified)
+        common = dict(run_id=self.crawl.run_id, portal_id=self.portal.id, role=role, referrer=referrer,
+                      link_text=link_text)
         if result.not_modified and previous_sha:
             self.store.record_fetch(
-                run_id=self.crawl.run_id, portal_id=self.portal.id, url=url, final_url=result.final_url,
-                status=result.status, headers=result.headers, fetched_at=result.fetched_at, sha256=previous_sha,
-                size=None, content_type=result.content_type, role=role, referrer=referrer, link_text=link_text,
+                **common, url=url, final_url=result.final_url, status=result.status, headers=result.headers,
+                fetched_at=result.fetched_at, sha256=previous_sha, size=None, content_type=result.content_type,
                 outcome="not_modified",
             )
+            if self.store.warc and (first := self.store.first_capture(previous_sha)):
+                self.store.warc.revisit(url, result.status, result.headers, None, result.fetched_at, previous_sha,
+                                        *first)
             self.crawl.documents.append({"url": url, "sha256": previous_sha, "content_type": result.content_type})
             result.body = self.store.read(previous_sha)
             return result
         if result.ok:
-            sha, _new = self.store.put(result.body)
-            self.store.record_fetch(
-                run_id=self.crawl.run_id, portal_id=self.portal.id, url=url, final_url=result.final_url,
-                status=result.status, headers=result.headers, fetched_at=result.fetched_at, sha256=sha,
-                size=len(result.body), content_type=result.content_type, role=role, referrer=referrer,
-                link_text=link_text, outcome="landed",
-            )
+            sha = self.store.land(result=result, **common)
             self.crawl.documents.append({"url": url, "sha256": sha, "content_type": result.content_type})
         else:
             self.store.record_fetch(
-                run_id=self.crawl.run_id, portal_id=self.portal.id, url=url, final_url=result.final_url,
-                status=result.status, headers=result.headers, fetched_at=result.fetched_at, sha256=None,
-                size=None, content_type=result.content_type, role=role, referrer=referrer, link_text=link_text,
+                **common, url=url, final_url=result.final_url, status=result.status, headers=result.headers,
+                fetched_at=result.fetched_at, sha256=None, size=None, content_type=result.content_type,
                 outcome="failed", failure_reason=result.failure, failure_detail=result.failure_detail,
             )
             self.crawl.failures.append({"url": url, "reason": result.failure, "detail": result.failure_detail})
@@ -186,6 +183,7 @@ class PortalCrawler:
 
 def crawl_portal(portal: Portal, client: PoliteClient, store: RawStore, run_id: str | None = None) -> PortalCrawl:
     run_id = run_id or uuid.uuid4().hex
+    store.open_warc(run_id)
     crawl = PortalCrawler(portal, client, store, run_id).run()
     store.record_portal_run(crawl.run_id, crawl.portal_id, crawl.summary(), crawl.started_at, crawl.finished_at)
     return crawl

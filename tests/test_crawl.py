@@ -109,3 +109,23 @@ def test_crawl_cli_prints_documents_and_failures(tmp_path):
     assert reasons[base + "/r/missing.html"] == "not_found"
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     assert con.execute("select count(*) from raw.fetches where outcome = 'landed'").fetchone()[0] >= 8
+
+
+def test_every_response_is_archived_in_warc_with_revisits_for_duplicates(tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    with hostile_server() as (base, _state):
+        with RawStore(tmp_path) as store:
+            crawl_portal(portal_for(base), client(), store, "run1")
+            landed = store.con.execute("select count(*) from raw.fetches where outcome = 'landed'").fetchone()[0]
+    records = []
+    with open(tmp_path / "warc" / "xxgk-run1.warc.gz", "rb") as f:
+        for record in ArchiveIterator(f):
+            records.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
+                            record.rec_headers.get_header("X-Xxgk-Sha256"), record.content_stream().read()))
+    responses = [r for r in records if r[0] == "response"]
+    revisits = [r for r in records if r[0] == "revisit"]
+    assert len(responses) + len(revisits) == landed
+    assert [r[1] for r in revisits] == [base + "/r/2023-copy.html"]  # same bytes as /r/2023.html
+    for _type, _uri, sha, payload in responses:
+        assert sha256_hex(payload) == sha

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from xxgk import warehouse
+from xxgk.warc import WarcArchive
 
 
 def sha256_hex(body: bytes) -> str:
@@ -44,8 +45,17 @@ class RawStore:
         self._owns_connection = con is None
         self.con = con or warehouse.connect(self.data_dir)
         self._lock = threading.Lock()
+        self.warc: WarcArchive | None = None
+
+    def open_warc(self, run_id: str) -> WarcArchive:
+        """Archive every response of this run in DIR/warc/ as well (see xxgk/warc.py)."""
+        if self.warc is None:
+            self.warc = WarcArchive(self.data_dir / "warc", run_id)
+        return self.warc
 
     def close(self) -> None:
+        if self.warc is not None:
+            self.warc.close()
         if self._owns_connection:
             self.con.close()
 
@@ -112,6 +122,33 @@ class RawStore:
                 ],
             )
         return fetch_id
+
+    def land(self, *, run_id: str, portal_id: str, result, role: str, referrer: str | None,
+             link_text: str | None) -> str:
+        """Store a good response's body, its manifest row and its WARC record; return the sha256."""
+        first = self.first_capture(sha256_hex(result.body)) if self.warc else None
+        sha, _new = self.put(result.body)
+        self.record_fetch(
+            run_id=run_id, portal_id=portal_id, url=result.url, final_url=result.final_url, status=result.status,
+            headers=result.headers, fetched_at=result.fetched_at, sha256=sha, size=len(result.body),
+            content_type=result.content_type, role=role, referrer=referrer, link_text=link_text, outcome="landed",
+        )
+        if self.warc:
+            target = result.final_url or result.url
+            if first:
+                self.warc.revisit(target, result.status, result.headers, result.body, result.fetched_at, sha, *first)
+            else:
+                self.warc.response(target, result.status, result.headers, result.body, result.fetched_at, sha)
+        return sha
+
+    def first_capture(self, sha: str) -> tuple[str, datetime] | None:
+        with self._lock:
+            row = self.con.execute(
+                "select coalesce(final_url, url), fetched_at from raw.fetches "
+                "where sha256 = ? and outcome = 'landed' order by fetched_at limit 1",
+                [sha],
+            ).fetchone()
+        return (row[0], row[1]) if row else None
 
     def record_portal_run(self, run_id: str, portal_id: str, summary: dict, started_at, finished_at) -> None:
         with self._lock:

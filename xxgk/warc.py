@@ -1,0 +1,75 @@
+"""Evidence-grade archive: every response of a crawl run in a WARC file (ISO 28500), via warcio.
+
+The content-addressed store is what the parser reads; the WARC is what a researcher shows to
+prove what a portal served and when. A body already archived (same payload digest) is written
+as a ``revisit`` record pointing at its first capture, so re-crawls cost a few hundred bytes.
+Bodies are stored with content-encoding undone (that is what the sha256 covers); the original
+encoding is kept in an ``X-Xxgk-Content-Encoding`` header.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+HOP_BY_HOP = {"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"}
+REASONS = {200: "OK", 203: "Non-Authoritative Information", 206: "Partial Content", 304: "Not Modified"}
+
+
+def sha1_digest(body: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def warc_date(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class WarcArchive:
+    """One gzip WARC per crawl run under ``DIR/warc/``; thread-safe."""
+
+    def __init__(self, warc_dir: Path, run_id: str):
+        warc_dir.mkdir(parents=True, exist_ok=True)
+        self.path = warc_dir / f"xxgk-{run_id}.warc.gz"
+        self._file = open(self.path, "ab")
+        self._writer = WARCWriter(self._file, gzip=True)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+    def _http_headers(self, status: int, headers: dict[str, str], body_length: int) -> StatusAndHeaders:
+        pairs = [(k, v) for k, v in headers.items() if k.lower() not in HOP_BY_HOP]
+        if headers.get("content-encoding"):
+            pairs.append(("X-Xxgk-Content-Encoding", headers["content-encoding"]))
+        pairs.append(("Content-Length", str(body_length)))
+        return StatusAndHeaders(f"{status} {REASONS.get(status, 'Status')}", pairs, protocol="HTTP/1.1")
+
+    def response(self, url: str, status: int, headers: dict[str, str], body: bytes, fetched_at: datetime,
+                 sha256: str) -> None:
+        record = self._writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body),
+            http_headers=self._http_headers(status, headers, len(body)),
+            warc_headers_dict={"WARC-Date": warc_date(fetched_at), "WARC-Payload-Digest": sha1_digest(body),
+                               "X-Xxgk-Sha256": sha256},
+        )
+        with self._lock:
+            self._writer.write_record(record)
+
+    def revisit(self, url: str, status: int, headers: dict[str, str], body: bytes | None, fetched_at: datetime,
+                sha256: str, first_url: str, first_date: datetime) -> None:
+        digest = sha1_digest(body) if body is not None else "sha256:" + sha256
+        record = self._writer.create_revisit_record(
+            url, digest, first_url, warc_date(first_date),
+            http_headers=self._http_headers(status, headers, 0),
+            warc_headers_dict={"WARC-Date": warc_date(fetched_at), "X-Xxgk-Sha256": sha256},
+        )
+        with self._lock:
+            self._writer.write_record(record)
