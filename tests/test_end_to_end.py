@@ -1,0 +1,133 @@
+"""The whole nightly pipeline on the bundled sample portal, as a new user runs it (`xxgk demo`).
+
+One demo run is shared by the tests of this module; a second run happens while another process
+holds the published warehouse open, as a BI tool would.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from xxgk.sample_portal import EXPECTED
+
+ROOT = Path(__file__).resolve().parents[1]
+XXGK = str(Path(sys.executable).with_name("xxgk"))
+
+pytestmark = pytest.mark.slow
+
+
+def run_demo(data_dir: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PREFECT_HOME": str(data_dir / "prefect")}
+    env.pop("PREFECT_API_URL", None)
+    return subprocess.run([XXGK, "demo", "--data-dir", str(data_dir)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("demo")
+    result = run_demo(data_dir)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    return data_dir, result.stdout
+
+
+def query(data_dir: Path, sql: str, params=None):
+    con = duckdb.connect(str(data_dir / "xxgk.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_summary_is_printed(demo):
+    _data_dir, stdout = demo
+    for words in ("reports found", "landed", "parsed", "failures", "marts.province_year_kpis", "xxgk.duckdb"):
+        assert words in stdout
+
+
+def test_province_year_kpis_cover_several_provinces(demo):
+    data_dir, _ = demo
+    provinces = {row[0] for row in query(data_dir, "select distinct province_name from marts.province_year_kpis")}
+    assert len(provinces) >= 3
+    assert {"广东省", "广西壮族自治区", "辽宁省", "江苏省"} <= provinces
+    (received,) = query(data_dir, "select applications_received from marts.province_year_kpis "
+                                  "where province_name = '广东省' and report_year = 2015")[0]
+    assert received >= 1207
+
+
+def test_reports_hold_the_sample_reports(demo):
+    data_dir, _ = demo
+    rows = query(data_dir, "select issuer, report_year, doc_type, province_name from marts.reports")
+    years = {year for _issuer, year, doc_type, _p in rows if doc_type == "annual_report"}
+    assert {2009, 2013, 2015, 2016} <= years
+    by_issuer_year = {(issuer, year): (doc_type, province) for issuer, year, doc_type, province in rows}
+    for expected in EXPECTED["reports"]:
+        key = (expected["issuer"], expected["report_year"])
+        assert key in by_issuer_year, f"missing {key}"
+        assert by_issuer_year[key][0] == expected["doc_type"]
+        assert by_issuer_year[key][1] == expected["province"]
+
+
+def test_news_is_kept_out_of_kpis(demo):
+    data_dir, _ = demo
+    news = query(data_dir, "select report_id from marts.reports where doc_type = 'news'")
+    assert news, "the sample news article should be landed and classified"
+    assert not query(data_dir, "select 1 from marts.report_kpis where report_id in "
+                               "(select report_id from marts.reports where doc_type = 'news')")
+
+
+def test_every_kpi_traces_to_a_raw_document_and_a_cell_or_span(demo):
+    data_dir, _ = demo
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        orphans = con.execute("""
+            select k.report_id, k.kpi from marts.report_kpis k
+            left join raw.fetches f on f.sha256 = k.sha256 and f.outcome = 'landed'
+            where f.url is null or f.fetched_at is null
+               or (k.char_start is null and (k.table_index is null or k.row_index is null or k.col_index is null))
+        """).fetchall()
+        blobs_ok = con.execute("select sha256, path from raw.blobs").fetchall()
+    finally:
+        con.close()
+    assert not orphans
+    import hashlib
+
+    for sha, path in blobs_ok:
+        assert hashlib.sha256((data_dir / path).read_bytes()).hexdigest() == sha
+
+
+def test_dbt_test_passes_from_inside_the_project(demo):
+    data_dir, _ = demo
+    env = {**os.environ, "XXGK_WAREHOUSE": str(data_dir / "warehouse.duckdb"),
+           "DBT_TARGET_PATH": str(data_dir / "dbt" / "target-test"), "DBT_LOG_PATH": str(data_dir / "dbt" / "logs")}
+    result = subprocess.run([str(Path(sys.executable).with_name("dbt")), "test"], cwd=ROOT / "dbt_project",
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-5000:]
+
+
+def test_a_reader_holding_the_published_file_never_blocks_the_next_run(demo):
+    data_dir, _ = demo
+    published = data_dir / "xxgk.duckdb"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, duckdb
+            con = duckdb.connect({str(published)!r}, read_only=True)
+            print(con.execute("select count(*) from marts.reports").fetchone()[0], flush=True)
+            sys.stdin.readline()   # hold the file open until the second run is over
+            print(con.execute("select count(*) from marts.reports").fetchone()[0], flush=True)
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    before = int(reader.stdout.readline())
+    second = run_demo(data_dir)
+    out, err = reader.communicate("go\n", timeout=60)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert reader.returncode == 0, err
+    assert int(out.strip()) == before  # the reader kept a complete, consistent warehouse throughout
+    (after,) = query(data_dir, "select count(*) from marts.reports")[0]
+    assert after == before  # a re-run of the same night adds nothing
