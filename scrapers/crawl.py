@@ -12,17 +12,18 @@ import logging
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from scrapers.discovery import discover
 from scrapers.http import FetchResult, PoliteClient
 from scrapers.portals import Portal
 from xxgk.encoding import decode_html
-from xxgk.rawstore import RawStore
+from xxgk.rawstore import KnownUrl, RawStore
 
 log = logging.getLogger(__name__)
 
+REVALIDATE_AFTER = timedelta(days=7)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 # health of a portal after a crawl; everything but "ok" is a failure the on-call person sees
@@ -50,6 +51,7 @@ class PortalCrawl:
     reports_found: int = 0
     reports_landed: int = 0
     attachments_landed: int = 0
+    known_skipped: int = 0
     documents: list[dict] = field(default_factory=list)
     failures: list[dict] = field(default_factory=list)
 
@@ -62,66 +64,101 @@ class PortalCrawl:
             "reports_found": self.reports_found,
             "reports_landed": self.reports_landed,
             "attachments_landed": self.attachments_landed,
+            "known_skipped": self.known_skipped,
             "failures": len(self.failures),
         }
 
 
-def looks_like_html(result: FetchResult) -> bool:
-    if result.content_type in HTML_TYPES:
+def looks_like_html(body: bytes, content_type: str | None) -> bool:
+    if content_type in HTML_TYPES:
         return True
-    head = (result.body or b"")[:512].lstrip().lower()
+    head = body[:512].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
 
 
 class PortalCrawler:
-    def __init__(self, portal: Portal, client: PoliteClient, store: RawStore, run_id: str):
+    """Crawl one portal. A URL landed before is requested again only when due.
+
+    Due means: never landed (a run killed half-way resumes here), a seed (always re-read, with
+    a conditional GET), a list page whose referring page changed this run (items shift down the
+    pagination), or a last check older than ``revalidate_after`` (reports get edited and
+    back-dated after publication; a weekly check catches it without re-reading every report
+    every night). Everything else is read from the raw store, so a no-change night costs about
+    one request per portal.
+    """
+
+    def __init__(self, portal: Portal, client: PoliteClient, store: RawStore, run_id: str,
+                 revalidate_after: timedelta = REVALIDATE_AFTER):
         self.portal = portal
         self.client = client
         self.store = store
         self.crawl = PortalCrawl(portal_id=portal.id, run_id=run_id)
         self.attempted: set[str] = set()
+        self.revalidate_after = revalidate_after
+        self.known = store.known_urls(portal.id)
+        self.now = datetime.now(UTC)
+
+    def _due(self, url: str, referrer_changed: bool) -> bool:
+        known = self.known.get(url)
+        return known is None or referrer_changed or self.now - known.last_checked > self.revalidate_after
+
+    def _get(self, url, role, referrer, text, referrer_changed) -> tuple[bytes | None, str | None, str, bool]:
+        """(body, content type, final URL, changed) of ``url``, from the network when due, else from the store."""
+        if not self._due(url, referrer_changed):
+            known = self.known[url]
+            self.crawl.known_skipped += 1
+            self.crawl.documents.append({"url": url, "sha256": known.sha256, "content_type": known.content_type,
+                                         "new": False})
+            return self.store.read(known.sha256), known.content_type, url, False
+        result, sha = self._fetch_and_land(url, role, referrer, text)
+        if sha is None:
+            return None, None, url, False
+        known = self.known.get(url)
+        return result.body, result.content_type, result.final_url or url, known is None or known.sha256 != sha
 
     def run(self) -> PortalCrawl:
         portal, crawl = self.portal, self.crawl
-        lists: deque[tuple[str, str, str | None, str | None]] = deque(
-            (url, "seed", None, None) for url in portal.seed_urls
+        lists: deque[tuple[str, str, str | None, str | None, bool]] = deque(
+            (url, "seed", None, None, True) for url in portal.seed_urls
         )
         reports: dict[str, tuple[str, str]] = {}
         attachments: dict[str, tuple[str, str]] = {}
         seed_failures: list[str] = []
         while lists and crawl.pages_fetched < portal.max_pages:
-            url, role, referrer, text = lists.popleft()
+            url, role, referrer, text, referrer_changed = lists.popleft()
             if url in self.attempted:
                 continue
-            result = self._fetch_and_land(url, role if role == "seed" else "list", referrer, text, conditional=False)
-            if not result.ok:
+            self.attempted.add(url)
+            body, content_type, final_url, changed = self._get(url, role, referrer, text, referrer_changed)
+            if body is None:
                 if role == "seed":
-                    seed_failures.append(result.failure)
+                    seed_failures.append(crawl.failures[-1]["reason"])
                 continue
             crawl.pages_fetched += 1
-            if not looks_like_html(result):
+            if not looks_like_html(body, content_type):
                 continue
-            for link in discover(decode_html(result.body, result.headers.get("content-type")), result.final_url,
-                                 portal.selectors):
+            for link in discover(decode_html(body, content_type), final_url, portal.selectors):
                 if link.kind in ("list", "page"):
-                    lists.append((link.url, "list", result.final_url, link.text))
+                    lists.append((link.url, "list", final_url, link.text, changed))
                 elif link.kind == "report":
-                    reports.setdefault(link.url, (link.text, result.final_url))
+                    reports.setdefault(link.url, (link.text, final_url))
                 elif link.kind == "attachment":
-                    attachments.setdefault(link.url, (link.text, result.final_url))
+                    attachments.setdefault(link.url, (link.text, final_url))
         crawl.reports_found = len(reports)
         for url, (text, referrer) in reports.items():
-            result = self._fetch_and_land(url, "report", referrer, text, conditional=True)
-            if not result.ok:
+            self.attempted.add(url)
+            body, content_type, final_url, _changed = self._get(url, "report", referrer, text, False)
+            if body is None:
                 continue
             crawl.reports_landed += 1
-            if result.body and looks_like_html(result):
-                for link in discover(decode_html(result.body, result.headers.get("content-type")), result.final_url):
+            if looks_like_html(body, content_type):
+                for link in discover(decode_html(body, content_type), final_url):
                     if link.kind == "attachment":
                         attachments.setdefault(link.url, (link.text or text, url))
         for url, (text, referrer) in attachments.items():
-            result = self._fetch_and_land(url, "attachment", referrer, text, conditional=True)
-            if result.ok:
+            self.attempted.add(url)
+            body, _type, _final, _changed = self._get(url, "attachment", referrer, text, False)
+            if body is not None:
                 crawl.attachments_landed += 1
         self._set_health(seed_failures)
         crawl.finished_at = datetime.now(UTC)
@@ -142,12 +179,10 @@ class PortalCrawler:
             crawl.health = "empty"
             crawl.health_reason = f"{crawl.pages_fetched} list pages fetched, no report links found"
 
-    def _fetch_and_land(self, url, role, referrer, link_text, *, conditional: bool) -> FetchResult:
-        self.attempted.add(url)
+    def _fetch_and_land(self, url, role, referrer, link_text) -> tuple[FetchResult, str | None]:
+        """Request ``url`` (conditionally when it landed before) and land or record the outcome."""
         host = urlsplit(url).netloc.lower()
-        etag = last_modified = previous_sha = None
-        if conditional:
-            etag, last_modified, previous_sha = self.store.last_validators(url)
+        etag, last_modified, previous_sha = self.store.last_validators(url)
         if host not in self.portal.hosts:
             # refused before any request: links off the portal's own hosts are recorded, never followed
             result = FetchResult(url=url, failure="offsite", failure_detail=f"{host} is not a host of {self.portal.id}")
@@ -155,7 +190,11 @@ class PortalCrawler:
             result = self.client.fetch(url, allowed_hosts=self.portal.hosts, etag=etag, last_modified=last_modified)
         common = dict(run_id=self.crawl.run_id, portal_id=self.portal.id, role=role, referrer=referrer,
                       link_text=link_text)
+        if result.not_modified and not previous_sha:
+            result.failure, result.failure_detail = "http_error", "304 Not Modified to an unconditional request"
         if result.not_modified and previous_sha:
+            known = self.known.get(url)
+            result.headers.setdefault("content-type", known.content_type if known and known.content_type else "")
             self.store.record_fetch(
                 **common, url=url, final_url=result.final_url, status=result.status, headers=result.headers,
                 fetched_at=result.fetched_at, sha256=previous_sha, size=None, content_type=result.content_type,
@@ -164,12 +203,14 @@ class PortalCrawler:
             if self.store.warc and (first := self.store.first_capture(previous_sha)):
                 self.store.warc.revisit(url, result.status, result.headers, None, result.fetched_at, previous_sha,
                                         *first)
-            self.crawl.documents.append({"url": url, "sha256": previous_sha, "content_type": result.content_type})
+            self.crawl.documents.append({"url": url, "sha256": previous_sha, "content_type": result.content_type,
+                                         "new": False})
             result.body = self.store.read(previous_sha)
-            return result
+            return result, previous_sha
         if result.ok:
-            sha = self.store.land(result=result, **common)
-            self.crawl.documents.append({"url": url, "sha256": sha, "content_type": result.content_type})
+            sha, is_new = self.store.land(result=result, **common)
+            self.crawl.documents.append({"url": url, "sha256": sha, "content_type": result.content_type,
+                                         "new": is_new})
         else:
             self.store.record_fetch(
                 **common, url=url, final_url=result.final_url, status=result.status, headers=result.headers,
@@ -178,7 +219,8 @@ class PortalCrawler:
             )
             self.crawl.failures.append({"url": url, "reason": result.failure, "detail": result.failure_detail})
             log.info("%s: %s failed: %s (%s)", self.portal.id, url, result.failure, result.failure_detail)
-        return result
+            return result, None
+        return result, sha
 
 
 def crawl_portal(portal: Portal, client: PoliteClient, store: RawStore, run_id: str | None = None) -> PortalCrawl:

@@ -35,6 +35,13 @@ class LandedDocument:
     is_new_blob: bool
 
 
+@dataclass(frozen=True)
+class KnownUrl:
+    sha256: str
+    last_checked: datetime
+    content_type: str | None
+
+
 class RawStore:
     """Bodies on disk plus the manifest in DuckDB; safe to share between crawl threads."""
 
@@ -125,9 +132,9 @@ class RawStore:
 
     def land(self, *, run_id: str, portal_id: str, result, role: str, referrer: str | None,
              link_text: str | None) -> str:
-        """Store a good response's body, its manifest row and its WARC record; return the sha256."""
+        """Store a good response's body, its manifest row and its WARC record; return (sha256, is new)."""
         first = self.first_capture(sha256_hex(result.body)) if self.warc else None
-        sha, _new = self.put(result.body)
+        sha, is_new = self.put(result.body)
         self.record_fetch(
             run_id=run_id, portal_id=portal_id, url=result.url, final_url=result.final_url, status=result.status,
             headers=result.headers, fetched_at=result.fetched_at, sha256=sha, size=len(result.body),
@@ -139,7 +146,7 @@ class RawStore:
                 self.warc.revisit(target, result.status, result.headers, result.body, result.fetched_at, sha, *first)
             else:
                 self.warc.response(target, result.status, result.headers, result.body, result.fetched_at, sha)
-        return sha
+        return sha, is_new
 
     def first_capture(self, sha: str) -> tuple[str, datetime] | None:
         with self._lock:
@@ -160,6 +167,21 @@ class RawStore:
                     summary["failures"],
                 ],
             )
+
+    def known_urls(self, portal_id: str) -> dict:
+        """URL → KnownUrl (last sha256, last check, content type) of everything this portal landed before."""
+        with self._lock:
+            rows = self.con.execute(
+                """
+                select url, arg_max(sha256, fetched_at), max(fetched_at), arg_max(content_type, fetched_at)
+                from raw.fetches
+                where portal_id = ? and outcome in ('landed', 'not_modified') and sha256 is not null
+                group by url
+                """,
+                [portal_id],
+            ).fetchall()
+        return {url: KnownUrl(sha, checked, ctype) for url, sha, checked, ctype in rows
+                if self.blob_path(sha).exists()}
 
     def last_validators(self, url: str) -> tuple[str | None, str | None, str | None]:
         """ETag, Last-Modified and sha256 of the last landed fetch of ``url`` (for conditional GET)."""
