@@ -75,6 +75,8 @@ class ClientConfig:
     backoff_base: float = 1.0
     backoff_max: float = 60.0
     max_redirects: int = 5
+    # a response slower than this makes us slower too: the host's delay grows to its latency
+    slow_response: float = 5.0
     allow_private: bool = False
     obey_robots: bool = True
     user_agent: str = USER_AGENT
@@ -252,6 +254,7 @@ class PoliteClient:
                 result = self._fetch_following(url, allowed_hosts, etag, last_modified)
                 result.attempts = attempt
                 result.elapsed = time.monotonic() - start
+                self._adapt_delay(url, result.elapsed)
                 return result
             except FetchFailure as failure:
                 result = FetchResult(
@@ -262,6 +265,14 @@ class PoliteClient:
                     result.elapsed = time.monotonic() - start
                     return result
                 self._backoff(url, attempt, failure.retry_after, failure.reason)
+
+    def _adapt_delay(self, url: str, elapsed: float) -> None:
+        """Grow a slow host's delay to its latency; let it shrink back by halves once it recovers."""
+        gate = self._gate(urlsplit(url).netloc.lower())
+        if elapsed > self.config.slow_response:
+            gate.extra_delay = min(self.config.backoff_max, max(gate.extra_delay, elapsed))
+        else:
+            gate.extra_delay /= 2
 
     def _backoff(self, url: str, attempt: int, retry_after: float | None, reason: str) -> None:
         delay = min(self.config.backoff_max, self.config.backoff_base * 2 ** (attempt - 1))

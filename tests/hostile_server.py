@@ -96,6 +96,9 @@ class Handler(BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 return
             return
+        if path == "/slowish":
+            time.sleep(0.2)
+            return self.send_body(b"<html>eventually</html>")
         if path == "/hang":
             time.sleep(3)
             return self.send_body(b"late")

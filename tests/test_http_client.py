@@ -116,3 +116,14 @@ def test_js_challenge_detection_needs_more_than_a_status():
     assert is_js_challenge(412, {}, b"<script>document.cookie='x';location.reload()</script>", "http://a/")
     assert not is_js_challenge(404, {}, b"<html>not found</html>", "http://a/")
     assert is_js_challenge(200, {"Set-Cookie": "wzws_cid=1"}, b"", "http://a/")
+
+
+def test_slow_hosts_get_slower_requests_and_recover(server):
+    base, _ = server
+    client = make_client(slow_response=0.1)
+    client.fetch(base + "/slowish")  # 0.2 s: slower than the 0.1 s threshold
+    gate = client._gate(base.split("//")[1])
+    assert gate.extra_delay >= 0.2
+    slowed = gate.extra_delay
+    client.fetch(base + "/ok.html")
+    assert gate.extra_delay < slowed
