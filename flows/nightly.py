@@ -1,10 +1,16 @@
 """The nightly flow: thin Prefect wrappers over xxgk.pipeline's plain functions.
 
-One task per portal crawl (run concurrently; a failing portal never fails the others), then
-parse, dbt build through prefect-dbt's runner (each model and test becomes a visible task),
-publish, and a run summary stored as an artifact and printed. The flow ends Failed when any
-portal is unhealthy or nothing landed, after publishing what did land, so the on-call person
-is told and the warehouse still gets every good report.
+``crawl`` (a subflow) fans out one task per portal. Portals on the same host are chained with
+``wait_for`` so a host never sees two of our crawls at once, while different hosts run in
+parallel; a failed crawl never stops the next one (``allow_failure``). Its task runner is the
+default thread pool, or a Dask cluster (``XXGK_DASK_ADDRESS`` / ``xxgk run --dask``): crawl tasks
+take only picklable arguments and write only files (blobs, manifest shards, WARC), so they can
+run on any worker that shares the data folder.
+
+``nightly`` then parses, builds the marts with dbt through prefect-dbt's runner (every model and
+test is a visible task), publishes, and stores the run summary as an artifact. It ends Failed
+when a portal is unhealthy or nothing landed, after publishing what did land, so the on-call
+person is told and the warehouse still gets every good report.
 """
 
 from __future__ import annotations
@@ -12,28 +18,30 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import allow_failure, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from scrapers.portals import REGISTRY_CSV, load_registry
+from scrapers.portals import REGISTRY_CSV, Portal, load_registry
 from xxgk import pipeline
-from xxgk.parse_stage import parse_landed
 from xxgk.publish import publish
-from xxgk.rawstore import RawStore
 
 
 class NightlyRunFailed(RuntimeError):
     pass
 
 
-@task(retries=1, retry_delay_seconds=30, cache_policy=NO_CACHE, task_run_name="crawl-{portal.id}")
-def crawl_portal_task(portal, client, store, run_id: str) -> dict:
-    return pipeline.crawl_one(portal, client, store, run_id)
+@task(retries=1, retry_delay_seconds=30, cache_policy=NO_CACHE)
+def crawl_portal_task(portal: Portal, settings: pipeline.CrawlSettings, data_dir: Path, run_id: str,
+                      known: dict, trusted_hosts: list[str]) -> dict:
+    return pipeline.crawl_one(portal, settings, data_dir, run_id, known, trusted_hosts)
 
 
 @task(cache_policy=NO_CACHE)
 def parse_task(data_dir: Path):
+    # imported here so a crawl worker never loads the parser (OpenCC dictionaries, pdfplumber)
+    from xxgk.parse_stage import parse_landed
+
     return parse_landed(data_dir)
 
 
@@ -56,6 +64,46 @@ def publish_task(data_dir: Path) -> dict:
     return publish(data_dir)
 
 
+def crashed_result(portal: Portal, message: str) -> dict:
+    return {
+        "portal_id": portal.id, "health": "crashed", "health_reason": message[:300], "pages_fetched": 0,
+        "reports_found": 0, "reports_landed": 0, "attachments_landed": 0, "known_skipped": 0, "failures": 0,
+        "failure_list": [],
+    }
+
+
+@flow(name="xxgk-crawl", log_prints=True)
+def crawl(portals: list[Portal], data_dir: str, settings: pipeline.CrawlSettings | None = None,
+          trusted_hosts: list[str] | None = None) -> tuple[str, list[dict]]:
+    """Crawl ``portals`` into DIR/raw and raw.*; returns (run id, one summary per portal)."""
+    logger = get_run_logger()
+    data = Path(data_dir)
+    settings = settings or pipeline.CrawlSettings()
+    run_id = pipeline.new_run_id()
+    known = pipeline.prepare_run(data, run_id, portals)
+    last_on_host = {}
+    futures = []
+    for portal in portals:
+        upstream = [allow_failure(last_on_host[h]) for h in sorted(portal.hosts) if h in last_on_host]
+        future = crawl_portal_task.with_options(task_run_name=f"crawl-{portal.id}").submit(
+            portal, settings, data, run_id, known[portal.id], trusted_hosts or [], wait_for=upstream
+        )
+        for host in portal.hosts:
+            last_on_host[host] = future
+        futures.append(future)
+    results = []
+    for portal, future in zip(portals, futures):
+        future.wait()
+        if future.state.is_completed():
+            results.append(future.result())
+        else:
+            logger.error("crawl of %s crashed: %s", portal.id, future.state.message)
+            results.append(crashed_result(portal, str(future.state.message)))
+    loaded = pipeline.finish_run(data, run_id, {"portals": [r["portal_id"] for r in results]})
+    logger.info("loaded %d manifest rows from %d shards", loaded["fetches"], loaded["shards"])
+    return run_id, results
+
+
 @flow(name="xxgk-nightly", log_prints=True)
 def nightly(
     portals: list[str] | None = None,
@@ -68,33 +116,20 @@ def nightly(
     logger = get_run_logger()
     data = Path(data_dir).resolve() if data_dir else pipeline.default_data_dir()
     registry_portals = load_registry(Path(registry) if registry else REGISTRY_CSV)
-    selected = [p for p in registry_portals if not portals or p.id in portals]
     unknown = set(portals or []) - {p.id for p in registry_portals}
     if unknown:
         raise ValueError(f"unknown portal ids: {sorted(unknown)}")
+    selected = [p for p in registry_portals if not portals or p.id in portals]
     if not selected:
         raise ValueError("no portals to crawl")
 
     settings = pipeline.CrawlSettings(per_host_delay=per_host_delay, allowed_networks=allowed_networks or [])
-    run_id = pipeline.new_run_id()
-    client = settings.client()
-    with RawStore(data) as store:
-        pipeline.start_run(store, run_id, selected)
-        futures = [crawl_portal_task.submit(p, client, store, run_id) for p in selected]
-        results = []
-        for portal, future in zip(selected, futures):
-            future.wait()
-            if future.state.is_completed():
-                results.append(future.result())
-            else:
-                logger.error("crawl of %s crashed: %s", portal.id, future.state.message)
-                results.append({
-                    "portal_id": portal.id, "health": "crashed", "health_reason": str(future.state.message)[:300],
-                    "pages_fetched": 0, "reports_found": 0, "reports_landed": 0, "attachments_landed": 0,
-                    "failures": 0, "failure_list": [],
-                })
-        pipeline.finish_run(store, run_id, {"portals": [r["portal_id"] for r in results]})
-    client.close()
+    crawl_flow = crawl
+    if os.environ.get("XXGK_DASK_ADDRESS"):
+        from prefect_dask import DaskTaskRunner
+
+        crawl_flow = crawl.with_options(task_runner=DaskTaskRunner(address=os.environ["XXGK_DASK_ADDRESS"]))
+    run_id, results = crawl_flow(selected, str(data), settings)
 
     parse_summary = parse_task(data)
     dbt_ok = dbt_build_task(data)

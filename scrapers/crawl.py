@@ -9,7 +9,6 @@ quiet success.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,7 @@ from scrapers.discovery import discover
 from scrapers.http import FetchResult, PoliteClient
 from scrapers.portals import Portal
 from xxgk.encoding import decode_html
-from xxgk.rawstore import KnownUrl, RawStore
+from xxgk.rawstore import RawStore
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +86,15 @@ class PortalCrawler:
     one request per portal.
     """
 
-    def __init__(self, portal: Portal, client: PoliteClient, store: RawStore, run_id: str,
+    def __init__(self, portal: Portal, client: PoliteClient, store: RawStore,
                  revalidate_after: timedelta = REVALIDATE_AFTER):
         self.portal = portal
         self.client = client
         self.store = store
-        self.crawl = PortalCrawl(portal_id=portal.id, run_id=run_id)
+        self.crawl = PortalCrawl(portal_id=portal.id, run_id=store.run_id)
         self.attempted: set[str] = set()
         self.revalidate_after = revalidate_after
-        self.known = store.known_urls(portal.id)
+        self.known = store.known
         self.now = datetime.now(UTC)
 
     def _due(self, url: str, referrer_changed: bool) -> bool:
@@ -182,14 +181,13 @@ class PortalCrawler:
     def _fetch_and_land(self, url, role, referrer, link_text) -> tuple[FetchResult, str | None]:
         """Request ``url`` (conditionally when it landed before) and land or record the outcome."""
         host = urlsplit(url).netloc.lower()
-        etag, last_modified, previous_sha = self.store.last_validators(url)
+        etag, last_modified, previous_sha = self.store.validators(url)
         if host not in self.portal.hosts:
             # refused before any request: links off the portal's own hosts are recorded, never followed
             result = FetchResult(url=url, failure="offsite", failure_detail=f"{host} is not a host of {self.portal.id}")
         else:
             result = self.client.fetch(url, allowed_hosts=self.portal.hosts, etag=etag, last_modified=last_modified)
-        common = dict(run_id=self.crawl.run_id, portal_id=self.portal.id, role=role, referrer=referrer,
-                      link_text=link_text)
+        common = dict(role=role, referrer=referrer, link_text=link_text)
         if result.not_modified and not previous_sha:
             result.failure, result.failure_detail = "http_error", "304 Not Modified to an unconditional request"
         if result.not_modified and previous_sha:
@@ -223,11 +221,10 @@ class PortalCrawler:
         return result, sha
 
 
-def crawl_portal(portal: Portal, client: PoliteClient, store: RawStore, run_id: str | None = None) -> PortalCrawl:
-    run_id = run_id or uuid.uuid4().hex
-    store.open_warc(run_id)
-    crawl = PortalCrawler(portal, client, store, run_id).run()
-    store.record_portal_run(crawl.run_id, crawl.portal_id, crawl.summary(), crawl.started_at, crawl.finished_at)
+def crawl_portal(portal: Portal, client: PoliteClient, store: RawStore) -> PortalCrawl:
+    """Crawl one portal into ``store`` (its run id and known URLs) and record the portal's health."""
+    crawl = PortalCrawler(portal, client, store).run()
+    store.record_portal_run(crawl.summary(), crawl.started_at, crawl.finished_at)
     return crawl
 
 

@@ -11,13 +11,26 @@ from scrapers.discovery import discover, script_pages
 from scrapers.http import ClientConfig, PoliteClient
 from scrapers.portals import Portal
 from tests.hostile_server import hostile_server
-from xxgk.rawstore import RawStore, sha256_hex
+from xxgk import warehouse
+from xxgk.rawstore import RawStore, known_urls, load_pending_manifests, sha256_hex
 
 
 def client() -> PoliteClient:
     c = PoliteClient(ClientConfig(per_host_delay=0.0, backoff_base=0.01, read_timeout=1.0, deadline=3.0))
     c.trust_hosts(["127.0.0.1"])
     return c
+
+
+def crawl_and_load(portal: Portal, data_dir, run_id: str):
+    """Crawl as the flow does (known URLs in, manifest shard out) and load the shard; returns (crawl, con)."""
+    con = warehouse.connect(data_dir)
+    known = known_urls(con, portal.id, data_dir)
+    con.close()
+    with RawStore(data_dir, run_id, portal.id, known) as store:
+        crawl = crawl_portal(portal, client(), store)
+    con = warehouse.connect(data_dir)
+    load_pending_manifests(con, data_dir)
+    return crawl, con
 
 
 def portal_for(base: str) -> Portal:
@@ -27,11 +40,9 @@ def portal_for(base: str) -> Portal:
 
 def test_crawl_lands_each_report_once_and_records_every_failure(tmp_path):
     with hostile_server() as (base, state):
-        with RawStore(tmp_path) as store:
-            crawl = crawl_portal(portal_for(base), client(), store, "run1")
-            blobs = store.con.execute("select count(*) from raw.blobs").fetchone()[0]
-            failed = dict(store.con.execute(
-                "select url, failure_reason from raw.fetches where outcome = 'failed'").fetchall())
+        crawl, con = crawl_and_load(portal_for(base), tmp_path, "run1")
+        blobs = con.execute("select count(*) from raw.blobs").fetchone()[0]
+        failed = dict(con.execute("select url, failure_reason from raw.fetches where outcome = 'failed'").fetchall())
         assert crawl.health == "ok"
         assert crawl.reports_found == 8
         landed = {d["url"].replace(base, ""): d["sha256"] for d in crawl.documents}
@@ -51,12 +62,12 @@ def test_crawl_lands_each_report_once_and_records_every_failure(tmp_path):
 
 def test_second_run_lands_nothing_new_and_rereads_only_the_seed(tmp_path):
     with hostile_server() as (base, state):
-        with RawStore(tmp_path) as store:
-            first = crawl_portal(portal_for(base), client(), store, "run1")
-            before = store.con.execute("select count(*) from raw.blobs").fetchone()[0]
-            state.hits.clear()
-            second = crawl_portal(portal_for(base), client(), store, "run2")
-            after = store.con.execute("select count(*) from raw.blobs").fetchone()[0]
+        first, con = crawl_and_load(portal_for(base), tmp_path, "run1")
+        before = con.execute("select count(*) from raw.blobs").fetchone()[0]
+        con.close()
+        state.hits.clear()
+        second, con = crawl_and_load(portal_for(base), tmp_path, "run2")
+        after = con.execute("select count(*) from raw.blobs").fetchone()[0]
     assert after == before
     assert second.health == "ok"
     # the seed list is unchanged, so known pages and reports come from the store, not the portal;
@@ -68,16 +79,16 @@ def test_second_run_lands_nothing_new_and_rereads_only_the_seed(tmp_path):
 
 def test_a_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     with hostile_server() as (base, state):
-        with RawStore(tmp_path) as store:
-            crawl_portal(portal_for(base), client(), store, "run1")
-            # simulate a crash after the list pages: forget everything but them
-            store.con.execute("delete from raw.fetches where role not in ('seed', 'list')")
-            state.hits.clear()
-            resumed = crawl_portal(portal_for(base), client(), store, "run2")
-            landed = store.con.execute(
-                "select url, count(*) from raw.fetches where outcome = 'landed' and role in ('report', 'attachment') "
-                "group by url having count(*) > 1"
-            ).fetchall()
+        _crawl, con = crawl_and_load(portal_for(base), tmp_path, "run1")
+        # simulate a crash after the list pages: forget everything but them
+        con.execute("delete from raw.fetches where role not in ('seed', 'list')")
+        con.close()
+        state.hits.clear()
+        resumed, con = crawl_and_load(portal_for(base), tmp_path, "run2")
+        landed = con.execute(
+            "select url, count(*) from raw.fetches where outcome = 'landed' and role in ('report', 'attachment') "
+            "group by url having count(*) > 1"
+        ).fetchall()
     assert "/r/2022.html" in state.hits and "/files/2018.docx" in state.hits
     assert "/list_1.html" not in state.hits  # unchanged and landed: read from the store
     assert resumed.reports_landed == 4 and resumed.attachments_landed == 3
@@ -87,16 +98,14 @@ def test_a_killed_run_resumes_without_loss_or_duplicates(tmp_path):
 def test_empty_portal_is_a_failure(tmp_path):
     with hostile_server() as (base, _state):
         portal = Portal(id="empty", name="empty", province_code="", level="", seed_urls=(base + "/ok.html",))
-        with RawStore(tmp_path) as store:
-            crawl = crawl_portal(portal, client(), store, "run1")
+        crawl, _con = crawl_and_load(portal, tmp_path, "run1")
     assert crawl.health == "empty"
 
 
 def test_moved_seed_is_reported_as_moved(tmp_path):
     with hostile_server() as (base, _state):
         portal = Portal(id="moved", name="moved", province_code="", level="", seed_urls=(base + "/gone/",))
-        with RawStore(tmp_path) as store:
-            crawl = crawl_portal(portal, client(), store, "run1")
+        crawl, _con = crawl_and_load(portal, tmp_path, "run1")
     assert crawl.health == "moved"
 
 
@@ -136,11 +145,10 @@ def test_every_response_is_archived_in_warc_with_revisits_for_duplicates(tmp_pat
     from warcio.archiveiterator import ArchiveIterator
 
     with hostile_server() as (base, _state):
-        with RawStore(tmp_path) as store:
-            crawl_portal(portal_for(base), client(), store, "run1")
-            landed = store.con.execute("select count(*) from raw.fetches where outcome = 'landed'").fetchone()[0]
+        _crawl, con = crawl_and_load(portal_for(base), tmp_path, "run1")
+        landed = con.execute("select count(*) from raw.fetches where outcome = 'landed'").fetchone()[0]
     records = []
-    with open(tmp_path / "warc" / "xxgk-run1.warc.gz", "rb") as f:
+    with open(tmp_path / "warc" / "xxgk-run1-hostile.warc.gz", "rb") as f:
         for record in ArchiveIterator(f):
             records.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
                             record.rec_headers.get_header("X-Xxgk-Sha256"), record.content_stream().read()))

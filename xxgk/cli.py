@@ -29,37 +29,36 @@ def configure_prefect(data_dir: Path) -> None:
 
 
 def cmd_crawl(args) -> int:
-    from scrapers.crawl import adhoc_portal, crawl_portal
-    from scrapers.http import ClientConfig, PoliteClient
+    from scrapers.crawl import adhoc_portal
     from xxgk import pipeline
-    from xxgk.rawstore import RawStore
 
     data_dir = _data_dir(args)
     portal = adhoc_portal(args.urls)
-    config = ClientConfig(per_host_delay=args.delay, max_retries=args.retries)
-    client = PoliteClient(config, allowed_networks=args.allow_network)
-    client.trust_hosts(urlsplit(u).hostname or "" for u in args.urls)
+    settings = pipeline.CrawlSettings(per_host_delay=args.delay, max_retries=args.retries,
+                                      allowed_networks=args.allow_network)
     run_id = pipeline.new_run_id()
-    with RawStore(data_dir) as store:
-        pipeline.start_run(store, run_id, [portal])
-        crawl = crawl_portal(portal, client, store, run_id)
-        pipeline.finish_run(store, run_id, crawl.summary())
-    client.close()
+    known = pipeline.prepare_run(data_dir, run_id, [portal])
+    result = pipeline.crawl_one(portal, settings, data_dir, run_id, known[portal.id],
+                                trusted_hosts=[urlsplit(u).hostname or "" for u in args.urls])
+    pipeline.finish_run(data_dir, run_id, {k: v for k, v in result.items() if k != "documents"})
+    crawl_documents, crawl_failures = result["documents"], result["failure_list"]
     documents: dict[str, dict] = {}
-    for doc in crawl.documents:
+    for doc in crawl_documents:
+        # one entry per body: the same bytes under two URLs are one document, landed once
         entry = documents.setdefault(doc["sha256"], {**doc, "urls": []})
         entry["urls"].append(doc["url"])
+        entry["new"] = entry["new"] or doc["new"]
     output = {
         "documents": list(documents.values()),
-        "failures": [{"url": f["url"], "reason": f["reason"], "detail": f["detail"]} for f in crawl.failures],
-        "health": crawl.health,
-        "health_reason": crawl.health_reason,
+        "failures": [{"url": f["url"], "reason": f["reason"], "detail": f["detail"]} for f in crawl_failures],
+        "health": result["health"],
+        "health_reason": result["health_reason"],
     }
     if args.json:
         print(json.dumps(output, ensure_ascii=False))
     else:
-        print(f"{len(documents)} documents landed, {len(crawl.failures)} failures; portal health {crawl.health}")
-        for f in crawl.failures:
+        print(f"{len(documents)} documents, {len(crawl_failures)} failures; portal health {result['health']}")
+        for f in crawl_failures:
             print(f"  FAILED {f['url']}: {f['reason']} {f['detail'] or ''}")
     return 0 if documents else 1
 

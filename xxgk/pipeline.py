@@ -6,6 +6,7 @@ what the one before it wrote, so each can be re-run alone over all history.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import uuid
@@ -13,11 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from scrapers.crawl import PortalCrawl, crawl_portal
 from scrapers.http import ClientConfig, PoliteClient
 from scrapers.portals import Portal
 from xxgk import warehouse
-from xxgk.rawstore import RawStore
+from xxgk.rawstore import RawStore, known_urls, load_pending_manifests
 
 log = logging.getLogger(__name__)
 
@@ -47,44 +50,60 @@ class CrawlSettings:
         return PoliteClient(config, allowed_networks=self.allowed_networks)
 
 
-def record_portals(store: RawStore, portals: list[Portal]) -> None:
+def record_portals(con: duckdb.DuckDBPyConnection, portals: list[Portal]) -> None:
     """Snapshot the registry entries into raw.portals, so parsing never reads the registry itself."""
     now = datetime.now(UTC)
-    with store._lock:
-        for p in portals:
-            store.con.execute(
-                "insert or replace into raw.portals values (?, ?, ?, ?, ?, ?, ?)",
-                [p.id, p.name, p.province_code, p.level, p.family, list(p.seed_urls), now],
-            )
-
-
-def crawl_one(portal: Portal, client: PoliteClient, store: RawStore, run_id: str) -> dict:
-    """Crawl one portal; returns its summary (failures included) for the run report."""
-    crawl: PortalCrawl = crawl_portal(portal, client, store, run_id)
-    return {**crawl.summary(), "failure_list": crawl.failures, "documents": crawl.documents}
+    for p in portals:
+        con.execute(
+            "insert or replace into raw.portals values (?, ?, ?, ?, ?, ?, ?)",
+            [p.id, p.name, p.province_code, p.level, p.family, list(p.seed_urls), now],
+        )
 
 
 def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
 
 
-def start_run(store: RawStore, run_id: str, portals: list[Portal]) -> None:
-    record_portals(store, portals)
-    with store._lock:
-        store.con.execute(
-            "insert into raw.crawl_runs (run_id, started_at, portals) values (?, ?, ?)",
-            [run_id, datetime.now(UTC), len(portals)],
-        )
+def prepare_run(data_dir: Path, run_id: str, portals: list[Portal]) -> dict[str, dict]:
+    """Before crawling: load shards a killed run left behind, record the run, and read each portal's
+    known URLs, then close the warehouse so crawl tasks (threads, processes, Dask workers) never
+    contend for it."""
+    con = warehouse.connect(data_dir)
+    try:
+        leftover = load_pending_manifests(con, data_dir)
+        if leftover["shards"]:
+            log.warning("loaded %d manifest shards left by an earlier run", leftover["shards"])
+        record_portals(con, portals)
+        con.execute("insert into raw.crawl_runs (run_id, started_at, portals) values (?, ?, ?)",
+                    [run_id, datetime.now(UTC), len(portals)])
+        return {p.id: known_urls(con, p.id, data_dir) for p in portals}
+    finally:
+        con.close()
 
 
-def finish_run(store: RawStore, run_id: str, summary: dict) -> None:
-    import json
+def crawl_one(portal: Portal, settings: CrawlSettings, data_dir: Path, run_id: str, known: dict,
+              trusted_hosts: list[str] | None = None) -> dict:
+    """Crawl one portal with its own client and store; picklable arguments, so it runs on any worker."""
+    client = settings.client()
+    client.trust_hosts(trusted_hosts or [])
+    try:
+        with RawStore(data_dir, run_id, portal.id, known) as store:
+            crawl: PortalCrawl = crawl_portal(portal, client, store)
+    finally:
+        client.close()
+    return {**crawl.summary(), "failure_list": crawl.failures, "documents": crawl.documents}
 
-    with store._lock:
-        store.con.execute(
-            "update raw.crawl_runs set finished_at = ?, summary = ? where run_id = ?",
-            [datetime.now(UTC), json.dumps(summary, ensure_ascii=False, default=str), run_id],
-        )
+
+def finish_run(data_dir: Path, run_id: str, summary: dict) -> dict[str, int]:
+    """Load this run's manifest shards into raw.* and close the run record."""
+    con = warehouse.connect(data_dir)
+    try:
+        loaded = load_pending_manifests(con, data_dir)
+        con.execute("update raw.crawl_runs set finished_at = ?, summary = ? where run_id = ?",
+                    [datetime.now(UTC), json.dumps(summary, ensure_ascii=False, default=str), run_id])
+        return loaded
+    finally:
+        con.close()
 
 
 def dbt_env(data_dir: Path) -> dict[str, str]:
@@ -110,8 +129,6 @@ def dbt_build_plain(data_dir: Path, args: list[str] | None = None) -> bool:
 
 def mart_row_counts(data_dir: Path) -> dict[str, int]:
     from xxgk.publish import published_path
-    import duckdb
-
     path = published_path(data_dir)
     if not path.exists():
         return {}

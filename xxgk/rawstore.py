@@ -1,16 +1,23 @@
 """Content-addressed raw landing: every body stored unchanged, once, with a manifest row per fetch.
 
-Bodies live under ``DIR/raw/<sha[:2]>/<sha256>``; the manifest is ``raw.fetches`` and
-``raw.blobs`` in the working warehouse. A body is written to a temporary file and renamed into
-place, so a crawl killed half-way never leaves a partial blob under a valid name, and the same
-bytes are never stored twice.
+Bodies live under ``DIR/raw/<sha[:2]>/<sha256>``. A crawl task never opens the warehouse: it
+appends one JSON line per fetch to its own manifest shard under ``DIR/manifest/pending/`` (and
+each response to a WARC file), so crawl tasks can run in threads, processes or on Dask workers
+sharing the data folder. :func:`load_pending_manifests` then moves the shards into ``raw.*``
+in the warehouse; a shard left by a killed run is loaded by the next one, so nothing is lost,
+and fetch ids make loading idempotent.
+
+Bodies are written to a temporary file and renamed into place, so a crash never leaves a
+partial blob under a valid name, and the same bytes are never stored twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import shutil
 import threading
 import uuid
 from dataclasses import dataclass
@@ -22,49 +29,65 @@ import duckdb
 from xxgk import warehouse
 from xxgk.warc import WarcArchive
 
+log = logging.getLogger(__name__)
+
+FETCH_COLUMNS = [
+    "fetch_id", "run_id", "portal_id", "url", "final_url", "status", "headers", "fetched_at", "sha256",
+    "bytes", "content_type", "role", "referrer", "link_text", "outcome", "failure_reason", "failure_detail",
+]
+PORTAL_RUN_COLUMNS = [
+    "run_id", "portal_id", "started_at", "finished_at", "health", "health_reason", "pages_fetched",
+    "reports_found", "reports_landed", "failures",
+]
+
 
 def sha256_hex(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-@dataclass(frozen=True)
-class LandedDocument:
-    url: str
-    sha256: str
-    content_type: str | None
-    is_new_blob: bool
+def blob_path(data_dir: Path, sha: str) -> Path:
+    return Path(data_dir) / "raw" / sha[:2] / sha
+
+
+def manifest_dir(data_dir: Path, state: str = "pending") -> Path:
+    return Path(data_dir) / "manifest" / state
 
 
 @dataclass(frozen=True)
 class KnownUrl:
+    """What the warehouse knows of a URL from earlier runs (for conditional GET and skipping)."""
+
     sha256: str
     last_checked: datetime
     content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    first_url: str
+    first_fetched_at: datetime
 
 
 class RawStore:
-    """Bodies on disk plus the manifest in DuckDB; safe to share between crawl threads."""
+    """Blob files, a manifest shard and a WARC for one crawl task; safe to share between threads."""
 
-    def __init__(self, data_dir: Path, con: duckdb.DuckDBPyConnection | None = None):
+    def __init__(self, data_dir: Path, run_id: str, portal_id: str, known: dict[str, KnownUrl] | None = None,
+                 archive: bool = True):
         self.data_dir = Path(data_dir)
-        self.raw_dir = self.data_dir / "raw"
-        self.raw_dir.mkdir(parents=True, exist_ok=True)
-        self._owns_connection = con is None
-        self.con = con or warehouse.connect(self.data_dir)
+        self.run_id = run_id
+        self.portal_id = portal_id
+        self.known = dict(known or {})
+        self._first_by_sha = {k.sha256: (k.first_url, k.first_fetched_at) for k in self.known.values()}
+        (self.data_dir / "raw").mkdir(parents=True, exist_ok=True)
+        shard_dir = manifest_dir(self.data_dir)
+        shard_dir.mkdir(parents=True, exist_ok=True)
+        self.shard_path = shard_dir / f"{run_id}__{_safe(portal_id)}__{uuid.uuid4().hex[:6]}.ndjson"
+        self._shard = open(self.shard_path, "a", encoding="utf-8")
         self._lock = threading.Lock()
-        self.warc: WarcArchive | None = None
-
-    def open_warc(self, run_id: str) -> WarcArchive:
-        """Archive every response of this run in DIR/warc/ as well (see xxgk/warc.py)."""
-        if self.warc is None:
-            self.warc = WarcArchive(self.data_dir / "warc", run_id)
-        return self.warc
+        self.warc = WarcArchive(self.data_dir / "warc", f"{run_id}-{_safe(portal_id)}") if archive else None
 
     def close(self) -> None:
         if self.warc is not None:
             self.warc.close()
-        if self._owns_connection:
-            self.con.close()
+        self._shard.close()
 
     def __enter__(self):
         return self
@@ -73,7 +96,7 @@ class RawStore:
         self.close()
 
     def blob_path(self, sha: str) -> Path:
-        return self.raw_dir / sha[:2] / sha
+        return blob_path(self.data_dir, sha)
 
     def read(self, sha: str) -> bytes:
         return self.blob_path(sha).read_bytes()
@@ -91,57 +114,43 @@ class RawStore:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-        with self._lock:
-            self.con.execute(
-                "insert into raw.blobs values (?, ?, ?, ?) on conflict do nothing",
-                [sha, len(body), datetime.now(UTC), str(path.relative_to(self.data_dir))],
-            )
         return sha, True
 
-    def record_fetch(
-        self,
-        *,
-        run_id: str,
-        portal_id: str,
-        url: str,
-        final_url: str | None,
-        status: int | None,
-        headers: dict | None,
-        fetched_at: datetime,
-        sha256: str | None,
-        size: int | None,
-        content_type: str | None,
-        role: str,
-        referrer: str | None = None,
-        link_text: str | None = None,
-        outcome: str,
-        failure_reason: str | None = None,
-        failure_detail: str | None = None,
-    ) -> str:
-        fetch_id = uuid.uuid4().hex
+    def _append(self, table: str, row: dict) -> None:
+        line = json.dumps({"table": table, **row}, ensure_ascii=False, default=str)
         with self._lock:
-            self.con.execute(
-                "insert into raw.fetches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    fetch_id, run_id, portal_id, url, final_url, status,
-                    json.dumps(headers or {}, ensure_ascii=False), fetched_at, sha256, size,
-                    content_type, role, referrer, link_text, outcome, failure_reason, failure_detail,
-                ],
-            )
+            # one flushed line per fetch: a killed crawl loses at most the line being written
+            self._shard.write(line + "\n")
+            self._shard.flush()
+
+    def record_fetch(self, *, url: str, final_url: str | None, status: int | None, headers: dict | None,
+                     fetched_at: datetime, sha256: str | None, size: int | None, content_type: str | None,
+                     role: str, referrer: str | None = None, link_text: str | None = None, outcome: str,
+                     failure_reason: str | None = None, failure_detail: str | None = None) -> str:
+        fetch_id = uuid.uuid4().hex
+        self._append("fetches", {
+            "fetch_id": fetch_id, "run_id": self.run_id, "portal_id": self.portal_id, "url": url,
+            "final_url": final_url, "status": status, "headers": headers or {}, "fetched_at": fetched_at,
+            "sha256": sha256, "bytes": size, "content_type": content_type, "role": role, "referrer": referrer,
+            "link_text": link_text, "outcome": outcome, "failure_reason": failure_reason,
+            "failure_detail": failure_detail,
+        })
         return fetch_id
 
-    def land(self, *, run_id: str, portal_id: str, result, role: str, referrer: str | None,
-             link_text: str | None) -> str:
+    def land(self, *, result, role: str, referrer: str | None, link_text: str | None) -> tuple[str, bool]:
         """Store a good response's body, its manifest row and its WARC record; return (sha256, is new)."""
-        first = self.first_capture(sha256_hex(result.body)) if self.warc else None
         sha, is_new = self.put(result.body)
         self.record_fetch(
-            run_id=run_id, portal_id=portal_id, url=result.url, final_url=result.final_url, status=result.status,
-            headers=result.headers, fetched_at=result.fetched_at, sha256=sha, size=len(result.body),
-            content_type=result.content_type, role=role, referrer=referrer, link_text=link_text, outcome="landed",
+            url=result.url, final_url=result.final_url, status=result.status, headers=result.headers,
+            fetched_at=result.fetched_at, sha256=sha, size=len(result.body), content_type=result.content_type,
+            role=role, referrer=referrer, link_text=link_text, outcome="landed",
         )
+        target = result.final_url or result.url
+        with self._lock:
+            first = self._first_by_sha.get(sha)
+            if first is None:
+                self._first_by_sha[sha] = (target, result.fetched_at)
         if self.warc:
-            target = result.final_url or result.url
             if first:
                 self.warc.revisit(target, result.status, result.headers, result.body, result.fetched_at, sha, *first)
             else:
@@ -150,49 +159,124 @@ class RawStore:
 
     def first_capture(self, sha: str) -> tuple[str, datetime] | None:
         with self._lock:
-            row = self.con.execute(
-                "select coalesce(final_url, url), fetched_at from raw.fetches "
-                "where sha256 = ? and outcome = 'landed' order by fetched_at limit 1",
-                [sha],
-            ).fetchone()
-        return (row[0], row[1]) if row else None
+            return self._first_by_sha.get(sha)
 
-    def record_portal_run(self, run_id: str, portal_id: str, summary: dict, started_at, finished_at) -> None:
-        with self._lock:
-            self.con.execute(
-                "insert or replace into raw.portal_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    run_id, portal_id, started_at, finished_at, summary["health"], summary["health_reason"],
-                    summary["pages_fetched"], summary["reports_found"], summary["reports_landed"],
-                    summary["failures"],
-                ],
-            )
-
-    def known_urls(self, portal_id: str) -> dict:
-        """URL → KnownUrl (last sha256, last check, content type) of everything this portal landed before."""
-        with self._lock:
-            rows = self.con.execute(
-                """
-                select url, arg_max(sha256, fetched_at), max(fetched_at), arg_max(content_type, fetched_at)
-                from raw.fetches
-                where portal_id = ? and outcome in ('landed', 'not_modified') and sha256 is not null
-                group by url
-                """,
-                [portal_id],
-            ).fetchall()
-        return {url: KnownUrl(sha, checked, ctype) for url, sha, checked, ctype in rows
-                if self.blob_path(sha).exists()}
-
-    def last_validators(self, url: str) -> tuple[str | None, str | None, str | None]:
+    def validators(self, url: str) -> tuple[str | None, str | None, str | None]:
         """ETag, Last-Modified and sha256 of the last landed fetch of ``url`` (for conditional GET)."""
-        with self._lock:
-            row = self.con.execute(
+        known = self.known.get(url)
+        return (known.etag, known.last_modified, known.sha256) if known else (None, None, None)
+
+    def record_portal_run(self, summary: dict, started_at: datetime, finished_at: datetime | None) -> None:
+        self._append("portal_runs", {
+            "run_id": self.run_id, "portal_id": self.portal_id, "started_at": started_at,
+            "finished_at": finished_at, **{k: summary[k] for k in PORTAL_RUN_COLUMNS[4:]},
+        })
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+
+
+def known_urls(con: duckdb.DuckDBPyConnection, portal_id: str, data_dir: Path) -> dict[str, KnownUrl]:
+    """URL → KnownUrl of everything ``portal_id`` landed before whose body is still on disk."""
+    rows = con.execute(
+        """
+        with seen as (
+            select
+                url,
+                arg_max(sha256, fetched_at) as sha256,
+                max(fetched_at) as last_checked
+            from raw.fetches
+            where portal_id = ? and outcome in ('landed', 'not_modified') and sha256 is not null
+            group by url
+        ),
+        landed as (
+            select
+                url,
+                arg_max(content_type, fetched_at) as content_type,
+                arg_max(headers->>'etag', fetched_at) as etag,
+                arg_max(headers->>'last-modified', fetched_at) as last_modified
+            from raw.fetches
+            where portal_id = ? and outcome = 'landed'
+            group by url
+        ),
+        first_capture as (
+            select sha256, arg_min(coalesce(final_url, url), fetched_at) as first_url, min(fetched_at) as first_at
+            from raw.fetches
+            where outcome = 'landed'
+            group by sha256
+        )
+        select s.url, s.sha256, s.last_checked, l.content_type, l.etag, l.last_modified, f.first_url, f.first_at
+        from seen s
+        join landed l using (url)
+        join first_capture f using (sha256)
+        """,
+        [portal_id, portal_id],
+    ).fetchall()
+    return {
+        url: KnownUrl(sha, checked, ctype, etag, modified, first_url, first_at)
+        for url, sha, checked, ctype, etag, modified, first_url, first_at in rows
+        if blob_path(data_dir, sha).exists()
+    }
+
+
+def load_pending_manifests(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int]:
+    """Move every pending manifest shard into raw.fetches / raw.blobs / raw.portal_runs.
+
+    Idempotent (fetch ids are keys); a torn last line from a killed crawl is skipped with a
+    warning, because the body it described, if any, is re-fetched by the next run.
+    """
+    pending = manifest_dir(data_dir)
+    loaded_dir = manifest_dir(data_dir, "loaded")
+    totals = {"shards": 0, "fetches": 0, "portal_runs": 0, "torn_lines": 0}
+    if not pending.exists():
+        return totals
+    for shard in sorted(pending.glob("*.ndjson")):
+        fetches, portal_runs = [], []
+        with open(shard, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                if number >= len(lines) - 1:
+                    totals["torn_lines"] += 1
+                    log.warning("%s: torn last line (killed crawl); its URL will be fetched again", shard.name)
+                    continue
+                raise
+            table = row.pop("table")
+            if table == "fetches":
+                row["headers"] = json.dumps(row["headers"], ensure_ascii=False)
+                fetches.append(row)
+            else:
+                portal_runs.append(row)
+        con.execute("begin transaction")
+        try:
+            warehouse.bulk_insert(con, "raw.fetches", FETCH_COLUMNS, fetches, or_ignore=True)
+            con.execute(
                 """
-                select headers->>'etag', headers->>'last-modified', sha256
+                insert or ignore into raw.blobs
+                select sha256, any_value(bytes), min(fetched_at), 'raw/' || sha256[1:2] || '/' || sha256
                 from raw.fetches
-                where url = ? and outcome = 'landed' and sha256 is not null
-                order by fetched_at desc limit 1
-                """,
-                [url],
-            ).fetchone()
-        return row if row else (None, None, None)
+                where outcome = 'landed' and sha256 is not null
+                group by sha256
+                """
+            )
+            for row in portal_runs:
+                con.execute(
+                    f"insert or replace into raw.portal_runs ({', '.join(PORTAL_RUN_COLUMNS)}) "
+                    f"values ({', '.join('?' for _ in PORTAL_RUN_COLUMNS)})",
+                    [row[c] for c in PORTAL_RUN_COLUMNS],
+                )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        loaded_dir.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(shard), loaded_dir / shard.name)
+        totals["shards"] += 1
+        totals["fetches"] += len(fetches)
+        totals["portal_runs"] += len(portal_runs)
+    return totals

@@ -162,8 +162,12 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(PARSED_DDL)
 
 
-def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: Iterable[dict]) -> int:
-    """Insert many rows at read_json speed (executemany manages ~2k rows/s; this ~1M)."""
+def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: Iterable[dict],
+                or_ignore: bool = False) -> int:
+    """Insert many rows at read_json speed (executemany manages ~2k rows/s; this ~1M).
+
+    ``or_ignore`` skips rows whose primary key is already present (idempotent reloads).
+    """
     schema, name = table.split(".")
     types = dict(
         con.execute(
@@ -183,7 +187,7 @@ def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
             spec = ", ".join(f"'{c}': '{types[c]}'" for c in columns)
             column_list = ", ".join(columns)
             con.execute(
-                f"insert into {table} ({column_list}) select {column_list} from read_json(?, "
+                f"insert {'or ignore ' if or_ignore else ''}into {table} ({column_list}) select {column_list} from read_json(?, "
                 f"format = 'newline_delimited', columns = {{{spec}}})",
                 [path],
             )
