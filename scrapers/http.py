@@ -67,11 +67,16 @@ RETRYABLE = {"timeout", "connect_error", "connection_reset", "server_error", "ra
 @dataclass
 class ClientConfig:
     connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    deadline: float = 60.0
+    read_timeout: float = 15.0
+    # total time per response; a body arriving slower than min_rate after the grace period is a
+    # slow drip and is cut off early (each chunk can beat the read timeout while the whole never ends)
+    deadline: float = 120.0
+    min_rate: float = 2048.0
+    min_rate_grace: float = 10.0
     max_bytes: int = 50 * 1024 * 1024
     per_host_delay: float = 1.0
     max_retries: int = 3
+    timeout_retries: int = 1  # a host that did not answer in read_timeout rarely answers the 3rd time
     backoff_base: float = 1.0
     backoff_max: float = 60.0
     max_redirects: int = 5
@@ -261,7 +266,8 @@ class PoliteClient:
                     url=url, status=failure.status, failure=failure.reason, failure_detail=failure.detail
                 )
                 result.attempts = attempt
-                if failure.reason not in RETRYABLE or attempt > self.config.max_retries:
+                limit = self.config.timeout_retries if failure.reason == "timeout" else self.config.max_retries
+                if failure.reason not in RETRYABLE or attempt > limit:
                     result.elapsed = time.monotonic() - start
                     return result
                 self._backoff(url, attempt, failure.retry_after, failure.reason)
@@ -366,7 +372,7 @@ class PoliteClient:
                 result.body = b""
                 return result
             try:
-                body = _read_bounded(response, max_bytes, started + cfg.deadline)
+                body = _read_bounded(response, max_bytes, started, cfg)
             except FetchFailure as failure:
                 result.failure, result.failure_detail = failure.reason, failure.detail
                 return result
@@ -394,8 +400,9 @@ def _is_reset(exc: BaseException) -> bool:
     return any(s in text for s in ("reset", "remotedisconnected", "aborted", "broken pipe", "protocolerror"))
 
 
-def _read_bounded(response: requests.Response, max_bytes: int, deadline: float) -> bytes:
+def _read_bounded(response: requests.Response, max_bytes: int, started: float, cfg: ClientConfig) -> bytes:
     """Stream the body, undoing content-encoding ourselves so both wire and decoded size are capped."""
+    deadline = started + cfg.deadline
     encoding = (response.headers.get("content-encoding") or "").strip().lower()
     decoder = None
     if encoding in ("gzip", "x-gzip"):
@@ -408,10 +415,15 @@ def _read_bounded(response: requests.Response, max_bytes: int, deadline: float) 
     chunks: list[bytes] = []
     decoded_size = 0
     while True:
-        if time.monotonic() > deadline:
+        now = time.monotonic()
+        if now > deadline:
             raise FetchFailure("deadline_exceeded", f"after {wire} bytes")
+        elapsed = now - started
+        if elapsed > cfg.min_rate_grace and wire / elapsed < cfg.min_rate:
+            raise FetchFailure("deadline_exceeded", f"slow drip: {wire} bytes in {elapsed:.0f}s")
         try:
-            chunk = raw.read(64 * 1024, decode_content=False)
+            # read1 returns what has arrived; read(n) would block until n bytes, hiding a slow drip
+            chunk = raw.read1(64 * 1024, decode_content=False)
         except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead) as exc:
             raise FetchFailure("truncated" if "IncompleteRead" in repr(exc) else "connection_reset", str(exc)[:300])
         except (urllib3.exceptions.ReadTimeoutError, socket.timeout) as exc:

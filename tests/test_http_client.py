@@ -16,7 +16,7 @@ def server():
 def make_client(**overrides) -> PoliteClient:
     config = ClientConfig(
         per_host_delay=0.0, backoff_base=0.01, backoff_max=1.5, read_timeout=0.5, deadline=2.0,
-        max_bytes=1024 * 1024, max_retries=3,
+        max_bytes=1024 * 1024, max_retries=3, min_rate_grace=60.0,
     )
     for k, v in overrides.items():
         setattr(config, k, v)
@@ -127,3 +127,10 @@ def test_slow_hosts_get_slower_requests_and_recover(server):
     slowed = gate.extra_delay
     client.fetch(base + "/ok.html")
     assert gate.extra_delay < slowed
+
+
+def test_slow_drip_is_cut_off_by_the_minimum_rate_before_the_deadline(server):
+    base, _ = server
+    result = make_client(deadline=30.0, min_rate_grace=0.5, min_rate=100.0).fetch(base + "/slow-drip")
+    assert result.failure == "deadline_exceeded" and "slow drip" in result.failure_detail
+    assert result.elapsed < 3
