@@ -99,6 +99,7 @@ class FetchResult:
     failure_detail: str | None = None
     attempts: int = 0
     elapsed: float = 0.0
+    time_to_headers: float = 0.0
     not_modified: bool = False
 
     @property
@@ -259,7 +260,7 @@ class PoliteClient:
                 result = self._fetch_following(url, allowed_hosts, etag, last_modified)
                 result.attempts = attempt
                 result.elapsed = time.monotonic() - start
-                self._adapt_delay(url, result.elapsed)
+                self._adapt_delay(url, result.time_to_headers)
                 return result
             except FetchFailure as failure:
                 result = FetchResult(
@@ -270,27 +271,37 @@ class PoliteClient:
                 if failure.reason not in RETRYABLE or attempt > limit:
                     result.elapsed = time.monotonic() - start
                     return result
-                self._backoff(url, attempt, failure.retry_after, failure.reason)
+                self._backoff(url, attempt, failure)
 
-    def _adapt_delay(self, url: str, elapsed: float) -> None:
-        """Grow a slow host's delay to its latency; let it shrink back by halves once it recovers."""
+    def _adapt_delay(self, url: str, latency: float) -> None:
+        """Grow a slow host's delay to its latency; let it shrink back by halves once it recovers.
+
+        Latency is the time to the response headers: a slow body (a big PDF, a slow drip) is
+        about one URL, a slow answer is about the host.
+        """
         gate = self._gate(urlsplit(url).netloc.lower())
-        if elapsed > self.config.slow_response:
-            gate.extra_delay = min(self.config.backoff_max, max(gate.extra_delay, elapsed))
+        if latency > self.config.slow_response:
+            gate.extra_delay = min(self.config.backoff_max, max(gate.extra_delay, latency))
         else:
             gate.extra_delay /= 2
 
-    def _backoff(self, url: str, attempt: int, retry_after: float | None, reason: str) -> None:
+    def _backoff(self, url: str, attempt: int, failure: FetchFailure) -> None:
+        """Wait before a retry: exponential with jitter, at least Retry-After.
+
+        The wait is booked on the host's gate, so it also holds back our other requests to that
+        host. Only overload signals (429, 503, timeouts) slow the host down for the rest of the
+        crawl; a 500 on one broken page says nothing about the others.
+        """
         delay = min(self.config.backoff_max, self.config.backoff_base * 2 ** (attempt - 1))
         delay *= 0.5 + random.random()  # jitter: many nightly crawlers must not retry in lockstep
-        if retry_after is not None:
-            delay = min(self.config.backoff_max, max(delay, retry_after))
+        if failure.retry_after is not None:
+            delay = min(self.config.backoff_max, max(delay, failure.retry_after))
         gate = self._gate(urlsplit(url).netloc.lower())
-        if reason in ("rate_limited", "server_error", "timeout"):
-            # the host is struggling: slow every later request to it, not just this retry
-            gate.extra_delay = min(self.config.backoff_max, max(gate.extra_delay * 2, delay))
-        log.info("retrying %s in %.1fs after %s (attempt %d)", url, delay, reason, attempt)
-        time.sleep(delay)
+        if failure.reason in ("rate_limited", "timeout") or failure.status == 503:
+            gate.extra_delay = min(self.config.backoff_max, max(gate.extra_delay, delay))
+        log.info("retrying %s in %.1fs after %s (attempt %d)", url, delay, failure.reason, attempt)
+        with gate.lock:
+            gate.next_allowed = max(gate.next_allowed, time.monotonic() + delay)
 
     def _fetch_following(self, url, allowed_hosts, etag, last_modified) -> FetchResult:
         seen = {url}
@@ -366,6 +377,7 @@ class PoliteClient:
                 final_url=url,
                 status=response.status_code,
                 headers={k.lower(): v for k, v in response.headers.items()},
+                time_to_headers=time.monotonic() - started,
             )
             if response.status_code in (301, 302, 303, 307, 308, 304):
                 result.not_modified = response.status_code == 304

@@ -30,6 +30,14 @@ LIST_PAGE_2 = """<html><head><meta charset="utf-8"></head><body>
 <a href="/redirect-offsite">某市2017年政府信息公开工作年度报告</a>
 </body></html>"""
 
+FAULTS = ["/slow-drip", "/500", "/429", "/reset", "/truncated", "/loop-a", "/gzip", "/deflate-raw", "/gbk.html",
+          "/big", "/bomb", "/nowhere", "/challenge", "/private/2016.html", "/redirect-offsite", "/flaky"]
+HOSTILE_INDEX = "<html><head><meta charset='utf-8'></head><body>" + "".join(
+    f'<a href="{path}">某县{2000 + i}年政府信息公开工作年度报告</a>' for i, path in enumerate(FAULTS)
+) + '<a href="http://evil.example.invalid/r.html">某县2099年政府信息公开工作年度报告</a>' \
+    '<a href="/r/2023.html">某县2023年政府信息公开工作年度报告</a>' \
+    '<a href="/r/2023-copy.html">某县2023年政府信息公开工作年度报告(重复链接)</a></body></html>'
+
 REPORT = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
 <div class="TRS_Editor"><p>{title}</p><p>一、总体情况</p>
 <p>附件：<a href="/files/{year}.docx">{title}.docx</a></p></div></body></html>"""
@@ -67,6 +75,8 @@ class Handler(BaseHTTPRequestHandler):
         n = self.state.hit(path)
         if path == "/robots.txt":
             return self.send_body(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        if path == "/hostile/index.html":
+            return self.send_body(HOSTILE_INDEX.encode())
         if path == "/list.html":
             return self.send_body(LIST_PAGE.encode())
         if path == "/list_1.html":
@@ -86,10 +96,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_body(GBK_PAGE.encode("gb18030"), content_type="text/html")
         if path == "/slow-drip":
             self.send_response(200)
-            self.send_header("Content-Length", "100")
+            self.send_header("Content-Length", "1000")
             self.end_headers()
             try:
-                for _ in range(100):
+                for _ in range(1000):
                     self.wfile.write(b"x")
                     self.wfile.flush()
                     time.sleep(0.1)
@@ -153,11 +163,20 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # the crawler hangs up on bombs and oversized bodies on purpose; anything else is a bug
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def hostile_server():
     state = State()
     handler = type("BoundHandler", (Handler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -35,7 +35,7 @@ def cmd_crawl(args) -> int:
     data_dir = _data_dir(args)
     portal = adhoc_portal(args.urls)
     settings = pipeline.CrawlSettings(per_host_delay=args.delay, max_retries=args.retries,
-                                      allowed_networks=args.allow_network)
+                                      allowed_networks=args.allow_network, max_bytes=int(args.max_mb * 1024 * 1024))
     run_id = pipeline.new_run_id()
     known = pipeline.prepare_run(data_dir, run_id, [portal])
     result = pipeline.crawl_one(portal, settings, data_dir, run_id, known[portal.id],
@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object {documents, failures}")
     p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
     p.add_argument("--retries", type=int, default=3)
+    p.add_argument("--max-mb", type=float, default=50.0, help="size cap per body, on the wire and decompressed")
     p.add_argument("--allow-network", action="append", default=[], metavar="CIDR",
                    help="private network that links may resolve to (hosts given as URLs are always allowed)")
     p.set_defaults(func=cmd_crawl)

@@ -39,9 +39,11 @@ class CrawlSettings:
     allowed_networks: list[str] = field(default_factory=list)
     max_retries: int = 3
     backoff_base: float = 1.0
+    max_bytes: int = ClientConfig.max_bytes
 
     def client(self) -> PoliteClient:
         config = ClientConfig(
+            max_bytes=self.max_bytes,
             per_host_delay=self.per_host_delay,
             allow_private=self.allow_private,
             max_retries=self.max_retries,
