@@ -1,0 +1,118 @@
+-- each parsed document with the fetch that first landed it, and its fact and issue counts
+
+with documents as (
+
+    select * from {{ ref('stg_parsed__documents') }}
+
+),
+
+landed_fetches as (
+
+    select * from {{ ref('stg_raw__fetches') }}
+    where outcome in ('landed', 'not_modified')
+      and sha256 is not null
+
+),
+
+fetches_ranked as (
+
+    select
+        *,
+        row_number() over (partition by sha256 order by fetched_at, fetch_id) as landing_order
+    from landed_fetches
+
+),
+
+first_landings as (
+
+    select
+        sha256,
+        fetch_id as first_fetch_id,
+        coalesce(final_url, requested_url) as source_url,
+        portal_id,
+        fetch_role,
+        referrer_url,
+        link_text
+    from fetches_ranked
+    where landing_order = 1
+
+),
+
+landing_summaries as (
+
+    select
+        sha256,
+        min(fetched_at) as first_seen_at,
+        max(fetched_at) as last_seen_at,
+        count(*) as fetches_cnt,
+        count(distinct portal_id) as portals_cnt
+    from landed_fetches
+    group by sha256
+
+),
+
+facts as (
+
+    select * from {{ ref('stg_parsed__facts') }}
+
+),
+
+fact_counts as (
+
+    select
+        sha256,
+        count(*) as facts_cnt,
+        count(*) filter (where cell_state = 'value') as value_facts_cnt,
+        count(*) filter (where cell_state = 'value' and qualifier is null) as exact_facts_cnt
+    from facts
+    group by sha256
+
+),
+
+issues as (
+
+    select * from {{ ref('stg_parsed__quality_issues') }}
+
+),
+
+issue_counts as (
+
+    select
+        sha256,
+        count(*) as quality_issues_cnt,
+        count(*) filter (where severity = 'error') as quality_errors_cnt,
+        count(*) filter (where severity = 'warning') as quality_warnings_cnt
+    from issues
+    group by sha256
+
+),
+
+final as (
+
+    select
+        documents.*,
+        first_landings.first_fetch_id,
+        first_landings.source_url,
+        first_landings.portal_id,
+        first_landings.fetch_role,
+        first_landings.referrer_url,
+        first_landings.link_text,
+        landing_summaries.first_seen_at,
+        landing_summaries.last_seen_at,
+        coalesce(landing_summaries.fetches_cnt, 0) as fetches_cnt,
+        coalesce(landing_summaries.portals_cnt, 0) as portals_cnt,
+        coalesce(fact_counts.facts_cnt, 0) as facts_cnt,
+        coalesce(fact_counts.value_facts_cnt, 0) as value_facts_cnt,
+        coalesce(fact_counts.exact_facts_cnt, 0) as exact_facts_cnt,
+        coalesce(issue_counts.quality_issues_cnt, 0) as quality_issues_cnt,
+        coalesce(issue_counts.quality_errors_cnt, 0) as quality_errors_cnt,
+        coalesce(issue_counts.quality_warnings_cnt, 0) as quality_warnings_cnt
+    from documents
+    left join first_landings using (sha256)
+    left join landing_summaries using (sha256)
+    left join fact_counts using (sha256)
+    left join issue_counts using (sha256)
+
+)
+
+select * from final

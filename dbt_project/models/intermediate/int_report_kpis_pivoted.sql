@@ -1,0 +1,102 @@
+-- one row per report, one column per headline kpi: exact values only (approximate values and
+-- blank cells are null here). table 三 columns are the 总计 column (the bare row key).
+{%- set kpis = [
+    'proactive_items_total', 'proactive_items_website', 'policy_interpretations', 'press_conferences',
+    'applications_received', 'applications_carried_in',
+    'result_granted', 'result_partially_granted',
+    'result_denied_state_secret', 'result_denied_law_prohibited',
+    'result_denied_three_securities_one_stability', 'result_denied_third_party_rights',
+    'result_denied_internal_affairs', 'result_denied_process_info',
+    'result_denied_law_enforcement_file', 'result_denied_admin_query',
+    'result_unable_not_held', 'result_unable_needs_creation', 'result_unable_unclear_after_correction',
+    'result_not_processed_petition_complaint', 'result_not_processed_duplicate',
+    'result_not_processed_publication', 'result_not_processed_mass_repetitive',
+    'result_not_processed_confirm_reissue',
+    'result_other', 'result_other_no_correction', 'result_other_fee_unpaid', 'result_other_other',
+    'results_total', 'applications_carried_forward',
+    'admin_reconsideration_upheld', 'admin_reconsideration_corrected', 'admin_reconsideration_other',
+    'admin_reconsideration_pending', 'admin_reconsideration_total',
+    'admin_litigation_direct_upheld', 'admin_litigation_direct_corrected', 'admin_litigation_direct_other',
+    'admin_litigation_direct_pending', 'admin_litigation_direct_total',
+    'admin_litigation_after_reconsideration_upheld', 'admin_litigation_after_reconsideration_corrected',
+    'admin_litigation_after_reconsideration_other', 'admin_litigation_after_reconsideration_pending',
+    'admin_litigation_after_reconsideration_total',
+    'admin_fee_amount_wan_yuan', 'fee_income_yuan', 'fees_collected_yuan',
+] %}
+
+with reports as (
+
+    select * from {{ ref('int_reports_deduped') }}
+
+),
+
+report_kpis as (
+
+    select * from {{ ref('int_report_kpis') }}
+
+),
+
+stated as (
+
+    select
+        reports.report_id,
+        {%- for kpi in kpis %}
+        max(report_kpis.value) filter (where report_kpis.kpi = '{{ kpi }}' and report_kpis.is_exact) as {{ kpi }},
+        {%- endfor %}
+        max(report_kpis.value) filter (
+            where report_kpis.kpi = 'admin_litigation_total' and report_kpis.is_exact
+        ) as admin_litigation_total_stated,
+        max(report_kpis.source) filter (
+            where report_kpis.kpi = 'admin_litigation_total' and report_kpis.is_exact
+        ) as admin_litigation_total_stated_source
+    from reports
+    left join report_kpis using (report_id)
+    group by reports.report_id
+
+),
+
+derived as (
+
+    select
+        *,
+        -- all lawsuits: a figure stated in a table wins, then direct + after reconsideration
+        -- (table 四), then a figure stated in prose
+        case
+            when admin_litigation_total_stated_source <> 'narrative' then admin_litigation_total_stated
+            when admin_litigation_direct_total is not null
+                and admin_litigation_after_reconsideration_total is not null
+                then admin_litigation_direct_total + admin_litigation_after_reconsideration_total
+            else admin_litigation_total_stated
+        end as admin_litigation_total,
+        case
+            when admin_litigation_total_stated_source <> 'narrative' then 'stated'
+            when admin_litigation_direct_total is not null
+                and admin_litigation_after_reconsideration_total is not null then 'derived'
+            when admin_litigation_total_stated is not null then 'stated'
+        end as admin_litigation_total_basis,
+        -- subtotals of table 三 (null when any row is blank or absent)
+        result_denied_state_secret + result_denied_law_prohibited
+            + result_denied_three_securities_one_stability + result_denied_third_party_rights
+            + result_denied_internal_affairs + result_denied_process_info
+            + result_denied_law_enforcement_file + result_denied_admin_query as result_denied_subtotal,
+        result_unable_not_held + result_unable_needs_creation
+            + result_unable_unclear_after_correction as result_unable_subtotal,
+        result_not_processed_petition_complaint + result_not_processed_duplicate
+            + result_not_processed_publication + result_not_processed_mass_repetitive
+            + result_not_processed_confirm_reissue as result_not_processed_subtotal,
+        -- 2019 trial format: one （六） row; 2021 format: three sub-rows
+        coalesce(
+            result_other,
+            result_other_no_correction + result_other_fee_unpaid + result_other_other
+        ) as result_other_subtotal
+    from stated
+
+),
+
+final as (
+
+    select * exclude (admin_litigation_total_stated_source) from derived
+
+)
+
+select * from final

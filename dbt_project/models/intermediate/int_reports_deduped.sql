@@ -1,0 +1,87 @@
+-- one row per report: the chosen document of int_report_documents, with the list of the
+-- other documents (duplicates) that were landed for the same report
+
+with report_documents as (
+
+    select * from {{ ref('int_report_documents') }}
+
+),
+
+documents as (
+
+    select * from {{ ref('int_documents_with_source') }}
+
+),
+
+report_groups as (
+
+    select
+        report_documents.report_id,
+        count(*) as documents_cnt,
+        coalesce(
+            list(report_documents.sha256 order by report_documents.rank_in_report)
+                filter (where not report_documents.is_chosen_document),
+            cast([] as varchar[])
+        ) as duplicate_sha256s,
+        cast(sum(documents.fetches_cnt) as bigint) as fetches_cnt,
+        min(documents.first_seen_at) as first_seen_at,
+        max(documents.last_seen_at) as last_seen_at
+    from report_documents
+    inner join documents using (sha256)
+    group by report_documents.report_id
+
+),
+
+chosen_documents as (
+
+    select
+        documents.*,
+        report_documents.report_id,
+        report_documents.report_key
+    from report_documents
+    inner join documents using (sha256)
+    where report_documents.is_chosen_document
+
+),
+
+final as (
+
+    select
+        chosen_documents.report_id,
+        chosen_documents.report_key,
+        chosen_documents.sha256,
+        chosen_documents.doc_type,
+        chosen_documents.title,
+        chosen_documents.issuer,
+        chosen_documents.place,
+        chosen_documents.province_name,
+        chosen_documents.province_code,
+        chosen_documents.level,
+        chosen_documents.admin_tier,
+        chosen_documents.scope,
+        chosen_documents.report_year,
+        chosen_documents.era,
+        chosen_documents.publication_date,
+        chosen_documents.source_format,
+        chosen_documents.source_url,
+        chosen_documents.portal_id,
+        chosen_documents.is_suspect_mirror,
+        chosen_documents.parser_version,
+        report_groups.first_seen_at,
+        report_groups.last_seen_at,
+        report_groups.documents_cnt,
+        report_groups.documents_cnt - 1 as duplicates_cnt,
+        report_groups.duplicate_sha256s,
+        report_groups.fetches_cnt,
+        chosen_documents.facts_cnt,
+        chosen_documents.value_facts_cnt,
+        chosen_documents.exact_facts_cnt,
+        chosen_documents.quality_issues_cnt,
+        chosen_documents.quality_errors_cnt,
+        chosen_documents.quality_warnings_cnt
+    from chosen_documents
+    inner join report_groups using (report_id)
+
+)
+
+select * from final

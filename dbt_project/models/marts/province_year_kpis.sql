@@ -1,0 +1,170 @@
+-- one row per province and report year with at least one annual report (news look-alikes are
+-- left out). area totals come from aggregate reports only, from the highest level available:
+-- the provincial aggregate report, else the sum of the city-level aggregate reports, else the
+-- sum of the county-level ones (kpi_basis says which). organ reports and aggregate reports of
+-- other levels only count in the coverage columns: adding them would count the same
+-- applications twice. one aggregate report per area (place): a government and its general
+-- office both reporting area-wide figures must not be summed. exact values only.
+{%- set kpis = [
+    'proactive_items_total', 'applications_received', 'applications_carried_in', 'results_total',
+    'result_granted', 'result_partially_granted', 'applications_carried_forward',
+    'admin_reconsideration_total', 'admin_litigation_total', 'fee_income_yuan',
+] %}
+
+with reports as (
+
+    select * from {{ ref('int_reports_deduped') }}
+    where doc_type = 'annual_report'
+      and province_code is not null
+      and report_year is not null
+
+),
+
+pivoted as (
+
+    select * from {{ ref('int_report_kpis_pivoted') }}
+
+),
+
+report_kpis as (
+
+    select * from {{ ref('int_report_kpis') }}
+
+),
+
+provinces as (
+
+    select * from {{ ref('provinces') }}
+
+),
+
+area_aggregates as (
+
+    select
+        *,
+        case level when 'province' then 1 when 'city' then 2 when 'county' then 3 end as level_rank,
+        row_number() over (
+            partition by province_code, report_year, level, coalesce(place, issuer)
+            order by exact_facts_cnt desc, facts_cnt desc, first_seen_at asc nulls last, report_id
+        ) as rank_in_area
+    from reports
+    where scope = 'aggregate'
+      and level in ('province', 'city', 'county')
+
+),
+
+basis_levels as (
+
+    select
+        province_code,
+        report_year,
+        min(level_rank) as basis_level_rank
+    from area_aggregates
+    group by province_code, report_year
+
+),
+
+basis_reports as (
+
+    select area_aggregates.*
+    from area_aggregates
+    inner join basis_levels
+        on area_aggregates.province_code = basis_levels.province_code
+        and area_aggregates.report_year = basis_levels.report_year
+        and area_aggregates.level_rank = basis_levels.basis_level_rank
+    where area_aggregates.rank_in_area = 1
+
+),
+
+approximate_values as (
+
+    select
+        report_id,
+        count(*) as approximate_values_cnt
+    from report_kpis
+    where cell_state = 'value'
+      and not is_exact
+      and kpi in ({% for kpi in kpis %}'{{ kpi }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    group by report_id
+
+),
+
+basis_totals as (
+
+    select
+        basis_reports.province_code,
+        basis_reports.report_year,
+        min(basis_reports.level) as basis_level,
+        count(*) as basis_reports_cnt,
+        list(basis_reports.report_id order by basis_reports.report_id) as basis_report_ids,
+        {%- for kpi in kpis %}
+        sum(pivoted.{{ kpi }}) as {{ kpi }},
+        count(pivoted.{{ kpi }}) as {{ kpi }}_reports_cnt,
+        {%- endfor %}
+        cast(coalesce(sum(approximate_values.approximate_values_cnt), 0) as bigint) as approximate_values_excluded_cnt
+    from basis_reports
+    inner join pivoted using (report_id)
+    left join approximate_values using (report_id)
+    group by basis_reports.province_code, basis_reports.report_year
+
+),
+
+report_counts as (
+
+    select
+        province_code,
+        report_year,
+        any_value(province_name) as province_name_as_parsed,
+        count(*) as reports_cnt,
+        count(*) filter (where scope = 'aggregate') as aggregate_reports_cnt,
+        count(*) filter (where scope = 'organ') as organ_reports_cnt,
+        count(*) filter (where scope is null or scope not in ('aggregate', 'organ')) as unknown_scope_reports_cnt,
+        count(*) filter (where scope = 'aggregate' and level = 'province') as province_aggregate_reports_cnt,
+        count(*) filter (where scope = 'aggregate' and level = 'city') as city_aggregate_reports_cnt,
+        count(*) filter (where scope = 'aggregate' and level = 'county') as county_aggregate_reports_cnt,
+        count(*) filter (where level = 'department') as department_reports_cnt,
+        count(*) filter (where level = 'township') as township_reports_cnt,
+        count(*) filter (where exact_facts_cnt > 0) as reports_with_exact_values_cnt
+    from reports
+    group by province_code, report_year
+
+),
+
+final as (
+
+    select
+        report_counts.province_code,
+        coalesce(provinces.province_name, report_counts.province_name_as_parsed) as province_name,
+        report_counts.report_year,
+        case basis_totals.basis_level
+            when 'province' then 'province_aggregate'
+            when 'city' then 'city_aggregate_sum'
+            when 'county' then 'county_aggregate_sum'
+            else 'none'
+        end as kpi_basis,
+        coalesce(basis_totals.basis_reports_cnt, 0) as basis_reports_cnt,
+        coalesce(basis_totals.basis_report_ids, cast([] as varchar[])) as basis_report_ids,
+        report_counts.reports_cnt,
+        report_counts.aggregate_reports_cnt,
+        report_counts.organ_reports_cnt,
+        report_counts.unknown_scope_reports_cnt,
+        report_counts.province_aggregate_reports_cnt,
+        report_counts.city_aggregate_reports_cnt,
+        report_counts.county_aggregate_reports_cnt,
+        report_counts.department_reports_cnt,
+        report_counts.township_reports_cnt,
+        report_counts.reports_with_exact_values_cnt,
+        {%- for kpi in kpis %}
+        basis_totals.{{ kpi }},
+        {%- endfor %}
+        {%- for kpi in kpis %}
+        coalesce(basis_totals.{{ kpi }}_reports_cnt, 0) as {{ kpi }}_reports_cnt,
+        {%- endfor %}
+        coalesce(basis_totals.approximate_values_excluded_cnt, 0) as approximate_values_excluded_cnt
+    from report_counts
+    left join basis_totals using (province_code, report_year)
+    left join provinces using (province_code)
+
+)
+
+select * from final

@@ -1,0 +1,51 @@
+-- long form: one row per annual report and kpi, with where the number was read (news
+-- look-alikes are left out)
+
+with reports as (
+
+    select * from {{ ref('int_reports_deduped') }}
+    where doc_type = 'annual_report'
+
+),
+
+report_kpis as (
+
+    select * from {{ ref('int_report_kpis') }}
+
+),
+
+final as (
+
+    select
+        report_kpis.report_id,
+        reports.report_year,
+        reports.province_code,
+        reports.scope,
+        reports.level,
+        report_kpis.kpi,
+        report_kpis.value,
+        report_kpis.cell_state,
+        report_kpis.qualifier,
+        report_kpis.is_exact,
+        report_kpis.unit,
+        report_kpis.source,
+        report_kpis.sha256,
+        report_kpis.fact_seq,
+        report_kpis.table_index,
+        report_kpis.row_index,
+        report_kpis.col_index,
+        report_kpis.row_key,
+        report_kpis.col_key,
+        report_kpis.row_label,
+        report_kpis.col_label,
+        report_kpis.char_start,
+        report_kpis.char_end,
+        report_kpis.raw_text,
+        report_kpis.candidate_facts_cnt,
+        report_kpis.has_conflicting_exact_values
+    from report_kpis
+    inner join reports using (report_id)
+
+)
+
+select * from final

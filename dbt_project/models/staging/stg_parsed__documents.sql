@@ -1,0 +1,40 @@
+with source as (
+
+    select * from {{ source('parsed', 'documents') }}
+
+),
+
+renamed as (
+
+    select
+        cast(sha256 as varchar) as sha256,
+        cast(parser_version as varchar) as parser_version,
+        cast(parsed_at as timestamptz) as parsed_at,
+        cast(status as varchar) as parse_status,
+        cast(status_reason as varchar) as parse_status_reason,
+        cast(source_format as varchar) as source_format,
+        cast(doc_type as varchar) as doc_type,
+        cast(title as varchar) as title,
+        cast(issuer as varchar) as issuer,
+        cast(place as varchar) as place,
+        cast(province as varchar) as province_name,
+        cast(province_code as varchar) as province_code,
+        cast(level as varchar) as level,
+        cast(admin_tier as varchar) as admin_tier,
+        cast(scope as varchar) as scope,
+        cast(report_year as integer) as report_year,
+        cast(era as varchar) as era,
+        cast(publication_date as date) as publication_date,
+        cast(is_suspect_mirror as boolean) as is_suspect_mirror,
+        cast(text_chars as integer) as text_chars
+    from source
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final

@@ -1,0 +1,36 @@
+with source as (
+
+    select * from {{ source('raw', 'fetches') }}
+
+),
+
+renamed as (
+
+    select
+        cast(fetch_id as varchar) as fetch_id,
+        cast(run_id as varchar) as crawl_run_id,
+        cast(portal_id as varchar) as portal_id,
+        cast(url as varchar) as requested_url,
+        cast(final_url as varchar) as final_url,
+        cast(status as integer) as http_status,
+        cast(fetched_at as timestamptz) as fetched_at,
+        cast(sha256 as varchar) as sha256,
+        cast(bytes as bigint) as body_bytes,
+        cast(content_type as varchar) as content_type,
+        cast(role as varchar) as fetch_role,
+        cast(referrer as varchar) as referrer_url,
+        cast(link_text as varchar) as link_text,
+        cast(outcome as varchar) as outcome,
+        cast(failure_reason as varchar) as failure_reason,
+        cast(failure_detail as varchar) as failure_detail
+    from source
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final
