@@ -31,6 +31,14 @@ final as (
         reports.first_seen_at,
         reports.last_seen_at,
         reports.publication_date,
+        -- 2008 regulation art. 31: 31 March; 2019 revision art. 49: departments 31 January,
+        -- governments 31 March (local rules can be earlier; this is the national deadline)
+        case
+            when reports.report_year is null then null
+            when reports.report_year >= 2019 and reports.level = 'department'
+                then make_date(reports.report_year + 1, 1, 31)
+            else make_date(reports.report_year + 1, 3, 31)
+        end as statutory_deadline,
         reports.sha256,
         reports.is_suspect_mirror,
         reports.documents_cnt,
@@ -49,4 +57,7 @@ final as (
 
 )
 
-select * from final
+select
+    *,
+    date_diff('day', statutory_deadline, cast(first_seen_at as date)) as first_seen_days_after_deadline
+from final
