@@ -15,7 +15,7 @@ from pathlib import Path
 
 from xxgk import warehouse
 from xxgk.parsing import PARSER_VERSION, extract_document
-from xxgk.rawstore import RawStore
+from xxgk.rawstore import blob_path
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,8 @@ def parse_landed(data_dir: Path) -> ParseSummary:
     summary = ParseSummary()
     documents, texts, facts, issues = [], [], [], []
     parsed_at = datetime.now(UTC)
-    with RawStore(data_dir) as store:
-        con = store.con
+    con = warehouse.connect(data_dir)
+    try:
         for sha, url, content_type, link_text, portal_id, portal_name, province_code in con.execute(
             LANDED_DOCUMENTS_SQL
         ).fetchall():
@@ -62,7 +62,8 @@ def parse_landed(data_dir: Path) -> ParseSummary:
                      "portal_province_code": province_code}
             document = {"sha256": sha, "parser_version": PARSER_VERSION, "parsed_at": parsed_at}
             try:
-                extraction = extract_document(store.read(sha), content_type=content_type, url=url, hints=hints)
+                extraction = extract_document(blob_path(data_dir, sha).read_bytes(), content_type=content_type,
+                                              url=url, hints=hints)
             except Exception as exc:  # a parser bug must cost one document, not the night
                 log.error("parsing %s (%s) failed:\n%s", sha, url, traceback.format_exc())
                 document.update(status="failed", status_reason=f"{type(exc).__name__}: {exc}"[:1000])
@@ -98,4 +99,6 @@ def parse_landed(data_dir: Path) -> ParseSummary:
         except Exception:
             con.execute("rollback")
             raise
+    finally:
+        con.close()
     return summary
