@@ -92,7 +92,7 @@ def crawl(portals: list[Portal], data_dir: str, settings: pipeline.CrawlSettings
             last_on_host[host] = future
         futures.append(future)
     results = []
-    for portal, future in zip(portals, futures):
+    for portal, future in zip(portals, futures, strict=True):
         future.wait()
         if future.state.is_completed():
             results.append(future.result())

@@ -21,9 +21,13 @@ COLUMN_WORDS = re.compile(r"^(政府)?信息公开(工作)?年(度)?报(告)?$|^
 NEXT_WORDS = re.compile(r"^\s*(下一?页|下页|后页|next|>|›|»)\s*$", re.I)
 LAST_WORDS = re.compile(r"^\s*(尾页|末页|最后一?页|last)\s*$", re.I)
 ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et)(?:$|\?)", re.I)
-CREATE_PAGE = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]+)['\"]")
+CREATE_PAGE = re.compile(
+    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,"
+    r"\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]+)['\"]"
+)
 COUNT_PAGE = re.compile(r"\b(?:countPage|pageCount|totalPage|page_count|totalpage)\s*[=:]\s*['\"]?(\d+)")
 INDEX_N = re.compile(r"^(.*/)?(index|list|default)(?:_(\d+))?\.(s?html?)$", re.I)
+MAX_LIST_PAGES = 500
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 
 
@@ -104,19 +108,25 @@ def script_pages(html: str, page_url: str) -> list[str]:
     m = CREATE_PAGE.search(html)
     if m:
         total, _current, stem, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
-        return [urljoin(page_url, f"{stem}.{ext}" if n == 0 else f"{stem}_{n}.{ext}") for n in range(min(total, 500))]
+        return _numbered_pages(page_url, stem, ext, total)
     m = COUNT_PAGE.search(html)
     if m:
         total = int(m.group(1))
         path = urlsplit(page_url).path
         im = INDEX_N.match(path.rsplit("/", 1)[-1] or "index.html")
         if im:
-            stem, ext = im.group(2), im.group(4)
-            return [urljoin(page_url, f"{stem}.{ext}" if n == 0 else f"{stem}_{n}.{ext}") for n in range(min(total, 500))]
+            return _numbered_pages(page_url, im.group(2), im.group(4), total)
         parts = urlsplit(page_url)
         query = dict(parse_qsl(parts.query))
         if "pageNum" in query:
             return [
-                urlunsplit(parts._replace(query=urlencode({**query, "pageNum": str(n)}))) for n in range(1, min(total, 500) + 1)
+                urlunsplit(parts._replace(query=urlencode({**query, "pageNum": str(n)})))
+                for n in range(1, min(total, MAX_LIST_PAGES) + 1)
             ]
     return []
+
+
+def _numbered_pages(page_url: str, stem: str, ext: str, total: int) -> list[str]:
+    """TRS numbering: the first page is index.html, then index_1.html, index_2.html …"""
+    names = [f"{stem}.{ext}" if n == 0 else f"{stem}_{n}.{ext}" for n in range(min(total, MAX_LIST_PAGES))]
+    return [urljoin(page_url, name) for name in names]

@@ -437,11 +437,12 @@ def _read_bounded(response: requests.Response, max_bytes: int, started: float, c
             # read1 returns what has arrived; read(n) would block until n bytes, hiding a slow drip
             chunk = raw.read1(64 * 1024, decode_content=False)
         except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead) as exc:
-            raise FetchFailure("truncated" if "IncompleteRead" in repr(exc) else "connection_reset", str(exc)[:300])
-        except (urllib3.exceptions.ReadTimeoutError, socket.timeout) as exc:
-            raise FetchFailure("timeout", f"read: {exc}"[:300])
+            reason = "truncated" if "IncompleteRead" in repr(exc) else "connection_reset"
+            raise FetchFailure(reason, str(exc)[:300]) from exc
+        except (TimeoutError, urllib3.exceptions.ReadTimeoutError) as exc:
+            raise FetchFailure("timeout", f"read: {exc}"[:300]) from exc
         except (ConnectionError, OSError) as exc:
-            raise FetchFailure("connection_reset", str(exc)[:300])
+            raise FetchFailure("connection_reset", str(exc)[:300]) from exc
         if not chunk:
             break
         wire += len(chunk)
@@ -463,7 +464,7 @@ def _read_bounded(response: requests.Response, max_bytes: int, started: float, c
                     break
                 data = decoder.decompress(decoder.unconsumed_tail, max_bytes + 1 - decoded_size)
         except zlib.error as exc:
-            raise FetchFailure("bad_content_encoding", str(exc))
+            raise FetchFailure("bad_content_encoding", str(exc)) from exc
     if declared and declared.isdigit() and wire < int(declared):
         raise FetchFailure("truncated", f"{wire} of {declared} bytes")
     return b"".join(chunks)

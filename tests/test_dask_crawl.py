@@ -20,7 +20,8 @@ def test_crawl_subflow_runs_on_a_local_dask_cluster(tmp_path):
     with hostile_server() as (base_a, _), hostile_server() as (base_b, _):
         portals = [
             Portal(id="a-list", name="a", province_code="440000", level="city", seed_urls=(base_a + "/list.html",)),
-            Portal(id="a-second", name="a2", province_code="440000", level="city", seed_urls=(base_a + "/list_1.html",)),
+            Portal(id="a-second", name="a2", province_code="440000", level="city",
+                   seed_urls=(base_a + "/list_1.html",)),
             Portal(id="b-list", name="b", province_code="450000", level="city", seed_urls=(base_b + "/list.html",)),
         ]
         with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,

@@ -75,7 +75,7 @@ def prose(kpi, value, raw, start, qualifier=None, unit="count"):
 
 def table4_block(group, parts, total):
     names = ["upheld", "corrected", "other", "pending"]
-    facts = [table4(f"{group}_{n}", v, i) for i, (n, v) in enumerate(zip(names, parts), start=1)]
+    facts = [table4(f"{group}_{n}", v, i) for i, (n, v) in enumerate(zip(names, parts, strict=False), start=1)]
     return [*facts, table4(f"{group}_total", total, 5)]
 
 
@@ -240,7 +240,7 @@ def con(built):
 def rows(con, sql, params=()):
     cursor = con.execute(sql, list(params))
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r)) for r in cursor.fetchall()]
+    return [dict(zip(names, r, strict=False)) for r in cursor.fetchall()]
 
 
 def test_build_succeeds_with_report_findings_as_warnings(built):
@@ -282,7 +282,8 @@ def test_report_kpis_excludes_news_and_prefers_exact_values(con):
     # an approximate figure is kept, marked as such
     [approx] = rows(con, "select * from marts.report_kpis where report_id = ? and kpi = 'proactive_items_total'",
                     [GX_LZ])
-    assert (approx["value"], approx["qualifier"], approx["is_exact"], approx["raw_text"]) == (30000, "nearly", False, "近3万条")
+    assert (approx["value"], approx["qualifier"], approx["is_exact"], approx["raw_text"]) == (
+        30000, "nearly", False, "近3万条")
 
 
 def test_blank_cell_is_null_not_zero(con):
@@ -334,7 +335,8 @@ def test_quality_issues_map_to_reports(con):
     assert issues["T4-parts"]["report_id"] == GX_NN and issues["T4-parts"]["is_chosen_document"]
     assert issues["unmapped-label"]["report_id"] == GD_DOCX and not issues["unmapped-label"]["is_chosen_document"]
     assert issues["decode"]["report_id"] is None
-    [gx_nn] = rows(con, "select quality_issues_cnt, quality_warnings_cnt from marts.reports where report_id = ?", [GX_NN])
+    [gx_nn] = rows(con, "select quality_issues_cnt, quality_warnings_cnt from marts.reports where report_id = ?",
+                   [GX_NN])
     assert gx_nn == {"quality_issues_cnt": 1, "quality_warnings_cnt": 1}
 
 

@@ -66,7 +66,7 @@ def xlsx_to_grids(body: bytes) -> list[list[list[str]]]:
     if "xl/sharedStrings.xml" in names:
         root = etree.fromstring(_read_member(archive, "xl/sharedStrings.xml"))
         for item in root.iterfind("m:si", XLSX_NS):
-            shared.append("".join(t.text or "" for t in item.iter("{%s}t" % XLSX_NS["m"])))
+            shared.append("".join(t.text or "" for t in item.iter(f"{{{XLSX_NS['m']}}}t")))
     sheets = sorted(n for n in names if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"))
     if not sheets:
         raise ConversionFailed("xlsx without worksheets")
@@ -83,7 +83,7 @@ def xlsx_to_grids(body: bytes) -> list[list[list[str]]]:
                 if kind == "s" and value is not None:
                     text = shared[int(value.text)]
                 elif kind == "inlineStr":
-                    text = "".join(t.text or "" for t in cell.iter("{%s}t" % XLSX_NS["m"]))
+                    text = "".join(t.text or "" for t in cell.iter(f"{{{XLSX_NS['m']}}}t"))
                 else:
                     text = value.text if value is not None and value.text is not None else ""
                 cells[column if column >= 0 else len(cells)] = text

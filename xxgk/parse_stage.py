@@ -64,7 +64,7 @@ def parse_landed(data_dir: Path) -> ParseSummary:
             try:
                 extraction = extract_document(blob_path(data_dir, sha).read_bytes(), content_type=content_type,
                                               url=url, hints=hints)
-            except Exception as exc:  # a parser bug must cost one document, not the night
+            except Exception as exc:  # noqa: BLE001 - a parser bug must cost one document, not the night
                 log.error("parsing %s (%s) failed:\n%s", sha, url, traceback.format_exc())
                 document.update(status="failed", status_reason=f"{type(exc).__name__}: {exc}"[:1000])
                 documents.append(document)

@@ -167,7 +167,8 @@ def format_summary(summary: dict) -> str:
             f"{p['reports_landed']} | {p['failures']} |"
         )
     if summary.get("failure_reasons"):
-        lines += ["", "Failures by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["failure_reasons"].items()))]
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary["failure_reasons"].items()))
+        lines += ["", f"Failures by reason: {reasons}"]
     lines += ["", "| mart | rows |", "|---|---|"]
     lines += [f"| {table} | {n} |" for table, n in summary.get("mart_rows", {}).items()]
     lines += [
@@ -206,7 +207,9 @@ def summarise(run_id: str, data_dir: Path, portal_results: list[dict], parse_sum
         },
         "dbt_ok": dbt_ok,
         "mart_rows": mart_row_counts(data_dir),
-        "portal_results": [{k: v for k, v in p.items() if k not in ("failure_list", "documents")} for p in portal_results],
+        "portal_results": [
+            {k: v for k, v in p.items() if k not in ("failure_list", "documents")} for p in portal_results
+        ],
         "published": str(published_path(data_dir)),
         "warehouse": str(warehouse.warehouse_path(data_dir)),
         "raw_dir": str(Path(data_dir) / "raw"),

@@ -187,8 +187,8 @@ def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
             spec = ", ".join(f"'{c}': '{types[c]}'" for c in columns)
             column_list = ", ".join(columns)
             con.execute(
-                f"insert {'or ignore ' if or_ignore else ''}into {table} ({column_list}) select {column_list} from read_json(?, "
-                f"format = 'newline_delimited', columns = {{{spec}}})",
+                f"insert {'or ignore ' if or_ignore else ''}into {table} ({column_list}) "
+                f"select {column_list} from read_json(?, format = 'newline_delimited', columns = {{{spec}}})",
                 [path],
             )
     finally:
