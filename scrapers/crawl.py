@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from scrapers.discovery import discover
+from scrapers.families import default_selectors
 from scrapers.http import FetchResult, PoliteClient
 from scrapers.portals import Portal
 from xxgk.encoding import decode_html
@@ -95,6 +96,7 @@ class PortalCrawler:
         self.attempted: set[str] = set()
         self.revalidate_after = revalidate_after
         self.known = store.known
+        self.selectors = default_selectors(portal)
         self.now = datetime.now(UTC)
 
     def _due(self, url: str, referrer_changed: bool) -> bool:
@@ -136,8 +138,8 @@ class PortalCrawler:
             crawl.pages_fetched += 1
             if not looks_like_html(body, content_type):
                 continue
-            for link in discover(decode_html(body, content_type), final_url, portal.selectors):
-                if link.kind in ("list", "page"):
+            for link in discover(decode_html(body, content_type), final_url, self.selectors):
+                if link.kind in ("list", "page") or (link.kind == "hub" and role == "seed"):
                     lists.append((link.url, "list", final_url, link.text, changed))
                 elif link.kind == "report":
                     reports.setdefault(link.url, (link.text, final_url))

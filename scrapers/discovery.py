@@ -18,6 +18,8 @@ REPORT_WORDS = re.compile(r"年报|年度报告|年度工作报告|工作情况�
 DISCLOSURE_WORDS = re.compile(r"信息公开|政务公开|公开工作")
 YEAR = re.compile(r"(?:19|20)\d{2}|[〇一二三四五六七八九零]{4}")
 COLUMN_WORDS = re.compile(r"^(政府)?信息公开(工作)?年(度)?报(告)?$|^年度报告$|^公开年报$|^年报$|^政府信息公开年度报告$")
+# a disclosure hub (政府信息公开 / 信息公开目录) one hop from a seed usually links the 年报 column
+HUB_WORDS = re.compile(r"^(政府)?信息公开(专栏|目录|平台)?$|^政务公开$|^法定主动公开内容$")
 NEXT_WORDS = re.compile(r"^\s*(下一?页|下页|后页|next|>|›|»)\s*$", re.I)
 LAST_WORDS = re.compile(r"^\s*(尾页|末页|最后一?页|last)\s*$", re.I)
 ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et)(?:$|\?)", re.I)
@@ -35,7 +37,7 @@ SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 class Link:
     url: str
     text: str
-    kind: str  # report | list | page | attachment
+    kind: str  # report | list | page | attachment | hub
 
 
 def anchor_text(a) -> str:
@@ -80,6 +82,9 @@ def discover(html: str, page_url: str, selectors: dict[str, str] | None = None) 
             add(href, text, "page")
             continue
         kind = classify_anchor(text, href)
+        if kind is None and HUB_WORDS.match(re.sub(r"\s+", "", text)):
+            add(href, text, "hub")
+            continue
         if kind == "attachment" or (kind is None and ATTACHMENT_EXT.search(href) and _in_body(a)):
             add(href, text, "attachment")
         elif kind == "list" or (kind == "report" and "list_links" not in selectors):

@@ -29,6 +29,11 @@ class Portal:
     extra_hosts: tuple[str, ...] = ()
     verified: bool = False
     max_pages: int = 50
+    # free-text quirks, lower case (openstates style); shown on docs/portals.md
+    notes: str = ""
+    # central | provincial | municipal | county: ``level`` says what kind of body publishes
+    # (a department can sit at any tier), this says at which tier of government it sits
+    admin_tier: str = ""
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -37,6 +42,7 @@ class Portal:
 
 
 def load_registry(path: Path = REGISTRY_CSV) -> list[Portal]:
+    """Read a registry CSV; columns added later (extra_hosts, admin_tier, notes) are optional."""
     portals = []
     with open(path, encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
@@ -53,12 +59,18 @@ def load_registry(path: Path = REGISTRY_CSV) -> list[Portal]:
                     family=row.get("family") or "generic",
                     selectors=selectors,
                     verified=(row.get("verified") or "").lower() == "true",
+                    extra_hosts=tuple(h.lower() for h in (row.get("extra_hosts") or "").split() if h),
+                    admin_tier=row.get("admin_tier") or "",
+                    notes=row.get("notes") or "",
                 )
             )
     return portals
 
 
-REGISTRY_FIELDS = ["id", "name", "province_code", "level", "family", "seed_urls", "selectors", "verified"]
+REGISTRY_FIELDS = [
+    "id", "name", "province_code", "level", "admin_tier", "family", "seed_urls", "extra_hosts", "selectors",
+    "verified", "notes",
+]
 
 
 def write_registry(portals: list[Portal], path: Path) -> None:
@@ -72,4 +84,5 @@ def write_registry(portals: list[Portal], path: Path) -> None:
                 "family": p.family, "seed_urls": " ".join(p.seed_urls),
                 "selectors": ";".join(f"{k}={v}" for k, v in p.selectors.items()),
                 "verified": str(p.verified).lower(),
+                "admin_tier": p.admin_tier, "extra_hosts": " ".join(p.extra_hosts), "notes": p.notes,
             })

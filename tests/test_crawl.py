@@ -158,3 +158,9 @@ def test_every_response_is_archived_in_warc_with_revisits_for_duplicates(tmp_pat
     assert [r[1] for r in revisits] == [base + "/r/2023-copy.html"]  # same bytes as /r/2023.html
     for _type, _uri, sha, payload in responses:
         assert sha256_hex(payload) == sha
+
+
+def test_a_disclosure_hub_is_followed_one_hop_from_the_seed():
+    html = '<a href="/zwgk/">政府信息公开</a><a href="/about/">关于我们</a>'
+    links = discover(html, "http://www.x.gov.cn/")
+    assert [(link.url, link.kind) for link in links] == [("http://www.x.gov.cn/zwgk/", "hub")]

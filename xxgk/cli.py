@@ -145,6 +145,13 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_portals(args) -> int:
+    from scrapers.coverage import portals_main
+
+    data_dir = Path(args.data_dir or os.environ.get("XXGK_DATA_DIR", "data")).resolve()
+    return portals_main(data_dir, args.write_docs)
+
+
 def cmd_serve_sample(args) -> int:
     from xxgk.sample_portal import sample_portals, serve
 
@@ -207,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delay", type=float, default=1.0)
     p.add_argument("--allow-network", action="append", default=[], metavar="CIDR")
     p.set_defaults(func=cmd_run)
+
+    p = with_data_dir(sub.add_parser("portals", help="registered portals with health and last run"))
+    p.add_argument("--write-docs", action="store_true", help="also regenerate docs/portals.md")
+    p.set_defaults(func=cmd_portals)
 
     p = sub.add_parser("serve-sample", help="serve the sample portal for browsing")
     p.add_argument("--port", type=int, default=8765)

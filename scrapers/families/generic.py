@@ -1,0 +1,27 @@
+"""Any portal whose CMS is unknown: anchor-text discovery and the PORTALS.md body order."""
+
+from __future__ import annotations
+
+from scrapers.families._common import BODY_CONTAINERS
+
+FAMILY = {
+    "name": "generic",
+    "recognise": "fallback when no other family's detect() matches",
+    "selectors": {},
+    "body_containers": BODY_CONTAINERS,
+    "pagination": None,
+    "quirks": [
+        "no configured list selector: reports are found by anchor text (年报 / 年度报告 with a year)",
+        "pagination only through 下一页 / 尾页 anchors and script page counts (scrapers/discovery.py)",
+    ],
+}
+
+
+def detect(html: str, url: str) -> bool:
+    """The fallback family matches everything."""
+    return True
+
+
+def page_urls(list_url: str, total_pages: int) -> list[str]:
+    """No known numbering: only the list page itself (discovery follows 下一页 links)."""
+    return [list_url] if total_pages >= 1 else []

@@ -1,0 +1,261 @@
+"""The portal registry (scrapers/portals.csv), the CMS family helpers and the coverage page.
+
+No network: the registry is checked as data, the families on literal html, coverage on a tmp DuckDB.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+import pytest
+
+from scrapers import coverage
+from scrapers.families import FAMILIES, default_selectors, detect_family, family_for, page_urls
+from scrapers.families import hanweb, json_api, numbered, trs, unified_platform
+from scrapers.portals import REGISTRY_CSV, Portal, load_registry, write_registry
+from xxgk.warehouse import create_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+PROVINCIAL_CODES = {
+    "110000", "120000", "130000", "140000", "150000", "210000", "220000", "230000", "310000", "320000",
+    "330000", "340000", "350000", "360000", "370000", "410000", "420000", "430000", "440000", "450000",
+    "460000", "500000", "510000", "520000", "530000", "540000", "610000", "620000", "630000", "640000",
+    "650000",
+}
+# hosts allowed outside *.gov.cn, each with the reason; empty today, and additions need a reason
+HOST_EXCEPTIONS: dict[str, str] = {}
+LEVELS = {"province", "city", "county", "department"}
+TIERS = {"central", "provincial", "municipal", "county"}
+
+
+@pytest.fixture(scope="module")
+def registry() -> list[Portal]:
+    return load_registry()
+
+
+def test_province_list_matches_the_dbt_seed():
+    seed = ROOT / "dbt_project" / "seeds" / "provinces.csv"
+    if not seed.exists():
+        pytest.skip("dbt seed not present")
+    with open(seed, encoding="utf-8") as f:
+        assert {r["province_code"] for r in csv.DictReader(f)} == PROVINCIAL_CODES
+    assert set(coverage.PROVINCES) == PROVINCIAL_CODES
+
+
+def test_registry_loads_with_unique_short_ids(registry):
+    ids = [p.id for p in registry]
+    assert len(ids) == len(set(ids))
+    for p in registry:
+        assert p.id == p.id.lower() and " " not in p.id and len(p.id) <= 16, p.id
+        assert p.name and p.seed_urls, p.id
+        assert p.level in LEVELS, p.id
+        assert p.admin_tier in TIERS, p.id
+        assert p.family in FAMILIES, (p.id, p.family)
+        assert p.verified is False, f"{p.id}: verified only after a live run confirms it"
+
+
+def test_province_codes_are_provincial_gbt2260(registry):
+    assert {p.province_code for p in registry} <= PROVINCIAL_CODES
+
+
+def test_every_province_has_its_government(registry):
+    governments = [p for p in registry if p.level == "province"]
+    assert {p.province_code for p in governments} == PROVINCIAL_CODES
+    assert len(governments) == 31
+    assert all(p.admin_tier == "provincial" for p in governments)
+
+
+def test_other_portals_cover_ten_provinces(registry):
+    others = [p for p in registry if p.level != "province"]
+    assert len(others) >= 20
+    assert len({p.province_code for p in others}) >= 10
+
+
+def test_seed_urls_are_government_hosts(registry):
+    for p in registry:
+        for url in p.seed_urls:
+            parts = urlsplit(url)
+            assert parts.scheme in ("http", "https"), url
+            host = parts.hostname or ""
+            assert host.endswith(".gov.cn") or host in HOST_EXCEPTIONS, url
+        for host in p.extra_hosts:
+            assert host.endswith(".gov.cn") or host in HOST_EXCEPTIONS, host
+
+
+def test_known_portals_are_present(registry):
+    by_id = {p.id: p for p in registry}
+    assert urlsplit(by_id["gd-prov"].seed_urls[0]).hostname == "www.gd.gov.cn"
+    assert urlsplit(by_id["gx-prov"].seed_urls[0]).hostname == "www.gxzf.gov.cn"
+    assert by_id["mva"].seed_urls == ("https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index.html",)
+    assert by_id["km-rsj"].selectors == {"list_links": "div.item-url p a", "body": "div.activity"}
+    # the shanghai column is on www, report pages were seen on the bare domain
+    assert "shanghai.gov.cn" in by_id["sh-prov"].hosts
+
+
+def test_round_trip(tmp_path, registry):
+    path = tmp_path / "portals.csv"
+    write_registry(registry, path)
+    assert load_registry(path) == registry
+    assert path.read_text(encoding="utf-8") == REGISTRY_CSV.read_text(encoding="utf-8")
+
+
+def test_old_registry_without_new_columns_still_loads(tmp_path):
+    # the demo and older checkouts write only the original eight columns
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "id,name,province_code,level,family,seed_urls,selectors,verified\n"
+        "demo,Demo,440000,city,generic,http://127.0.0.1:8000/list.html,list_links=a.r,true\n",
+        encoding="utf-8",
+    )
+    [p] = load_registry(path)
+    assert (p.notes, p.admin_tier, p.extra_hosts, p.selectors, p.verified) == ("", "", (), {"list_links": "a.r"},
+                                                                               True)
+
+
+# ---- families ---------------------------------------------------------------------------------
+
+def test_trs_page_urls_start_at_index_html():
+    assert trs.page_urls("https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index.html", 3) == [
+        "https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index.html",
+        "https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index_1.html",
+        "https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index_2.html",
+    ]
+    # a directory url, and 昆明's shtml pages read from a later page
+    assert trs.page_urls("http://zwgk.mct.gov.cn/gknb/", 2) == [
+        "http://zwgk.mct.gov.cn/gknb/index.html", "http://zwgk.mct.gov.cn/gknb/index_1.html"]
+    assert trs.page_urls("https://rsj.km.gov.cn/zfxxgk/zfxxgknb/index_4.shtml", 2) == [
+        "https://rsj.km.gov.cn/zfxxgk/zfxxgknb/index.shtml", "https://rsj.km.gov.cn/zfxxgk/zfxxgknb/index_1.shtml"]
+    assert trs.page_urls("http://zwgk.mct.gov.cn/gknb/", 0) == []
+
+
+def test_hanweb_page_urls_keep_uid():
+    assert hanweb.page_urls("http://www.qz.gov.cn/col/col1229/index.html?uid=4455&pageNum=2", 3) == [
+        "http://www.qz.gov.cn/col/col1229/index.html?uid=4455&pageNum=1",
+        "http://www.qz.gov.cn/col/col1229/index.html?uid=4455&pageNum=2",
+        "http://www.qz.gov.cn/col/col1229/index.html?uid=4455&pageNum=3",
+    ]
+    assert page_urls("hanweb", "http://x.gov.cn/col/col1/index.html", 1) == [
+        "http://x.gov.cn/col/col1/index.html?pageNum=1"]
+
+
+def test_other_family_page_urls():
+    assert page_urls("aspnet", "https://hrss.yn.gov.cn/InfoPublic.aspx?cid=1019&pid=971&page=1&kw=", 2) == [
+        "https://hrss.yn.gov.cn/InfoPublic.aspx?cid=1019&pid=971&page=1&kw=",
+        "https://hrss.yn.gov.cn/InfoPublic.aspx?cid=1019&pid=971&page=2&kw=",
+    ]
+    assert numbered.page_urls("https://jyj.yanan.gov.cn/zfxxgk/zfxxgknb/1.html", 2)[1] == (
+        "https://jyj.yanan.gov.cn/zfxxgk/zfxxgknb/2.html")
+    assert page_urls("jsp_list", "http://x.gov.cn/info/iList.jsp?cat_id=7&cur_page=1", 2)[1].endswith(
+        "cat_id=7&cur_page=2")
+    assert unified_platform.agency_code("http://zfxxgk.beijing.gov.cn/110016/zfxxgknb/list.shtml") == "110016"
+    assert page_urls("no-such-family", "http://x.gov.cn/nb/", 3) == ["http://x.gov.cn/nb/"]
+
+
+@pytest.mark.parametrize(("html", "url", "family"), [
+    ('<script>createPageHTML(5, 0, "index", "html");</script>', "http://a.gov.cn/nb/index.html", "trs"),
+    ('<div class="TRS_Editor"><p>一、总体情况</p></div>', "http://a.gov.cn/nb/202301/t20230120_1.html", "trs"),
+    ("<html></html>", "http://a.gov.cn/nb/202301/t20230120_99.html", "trs"),
+    ("<html></html>", "http://gb.shandong.gov.cn/art/2023/1/30/art_100_200.html", "hanweb"),
+    ('<form action="/module/xxgk/search.jsp">', "http://www.qz.gov.cn/", "hanweb"),
+    ('<input type="hidden" name="__VIEWSTATE" value="x">', "https://hrss.yn.gov.cn/", "aspnet"),
+    ("<html></html>", "https://hrss.yn.gov.cn/InfoPublic.aspx?cid=1", "aspnet"),
+    ("<html></html>", "http://x.gov.cn/info/iList.jsp?cat_id=3", "jsp_list"),
+    ("<html></html>", "http://zfxxgk.beijing.gov.cn/110016/zfxxgknb/list.shtml", "unified_platform"),
+    ("<html></html>", "https://www.gd.gov.cn/gkmlpt/index", "gkmlpt"),
+    ('{"data": [{"titleHtml": "2023年报", "publishedTimeStr": "2024-01-20", "url": "/c1/content.html"}]}',
+     "https://www.chinatax.gov.cn/api", "json_api"),
+    ("<html></html>", "https://jyj.yanan.gov.cn/zfxxgk/zfxxgknb/1.html", "numbered"),
+    ("<html><body><a href='nb.html'>2023年政府信息公开工作年度报告</a></body></html>", "http://a.gov.cn/", "generic"),
+])
+def test_detect_family(html, url, family):
+    assert detect_family(html, url) == family
+    assert family_for(family).detect(html, url)
+
+
+def test_json_detect_rejects_broken_json():
+    assert not json_api.detect("{not json", "http://a.gov.cn/")
+    assert not json_api.detect('{"items": [{"title": "x"}]}', "http://a.gov.cn/")
+
+
+def test_family_metadata_is_complete():
+    for name, module in FAMILIES.items():
+        meta = module.FAMILY
+        assert meta["name"] == name
+        assert meta["recognise"] and isinstance(meta["quirks"], list)
+        assert "list_links" not in meta["selectors"], "list_links switches off anchor discovery: portal only"
+        assert isinstance(meta["body_containers"], tuple) and len(meta["body_containers"]) >= 11
+    assert family_for(None) is family_for("generic") is family_for("unknown")
+
+
+def test_default_selectors_portal_wins_and_body_order():
+    portal = Portal(id="km", name="km", province_code="530000", level="department", family="trs",
+                    seed_urls=("https://rsj.km.gov.cn/zfxxgk/zfxxgknb/",),
+                    selectors={"list_links": "div.item-url p a", "body": "div.activity"})
+    merged = default_selectors(portal)
+    assert merged["list_links"] == "div.item-url p a"
+    body = [s.strip() for s in merged["body"].split(",")]
+    assert body[:3] == ["div.activity", ".TRS_Editor", ".trs_editor_view"]
+    assert body.count("div.activity") == 1
+    bare = default_selectors(Portal(id="g", name="g", province_code="", level="", seed_urls=("http://a.gov.cn/",)))
+    assert "list_links" not in bare
+    assert bare["body"].startswith("#ivs_content, #webeditorview, .TRS_Editor")
+
+
+# ---- coverage ---------------------------------------------------------------------------------
+
+def _insert_run(con, run_id, portal_id, started, health, found, landed, failures=0, reason=None):
+    con.execute(
+        "insert into raw.portal_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, portal_id, started, started + timedelta(minutes=3), health, reason, 4, found, landed, failures],
+    )
+
+
+def test_coverage_joins_latest_run(tmp_path, registry):
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    create_schema(con)
+    t0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    _insert_run(con, "r1", "mva", t0, "ok", 6, 6)
+    _insert_run(con, "r2", "mva", t0 + timedelta(days=1), "needs_browser", 0, 0, 1, "seed URL failed: js_challenge")
+    _insert_run(con, "r1", "gd-prov", t0, "empty", 0, 0)
+    rows = {r["id"]: r for r in coverage.portal_status(registry, con)}
+    con.close()
+    assert len(rows) == len(registry)
+    mva = rows["mva"]
+    assert (mva["health"], mva["run_id"], mva["runs"]) == ("needs_browser", "r2", 2)
+    assert mva["last_run"] == "2026-11-21 02:00 UTC"
+    assert mva["last_ok"] == "2026-11-20 02:00 UTC"
+    assert mva["health_reason"] == "seed URL failed: js_challenge"
+    assert (rows["gd-prov"]["health"], rows["gd-prov"]["reports_found"]) == ("empty", 0)
+    assert rows["sz"]["health"] == "never_run" and rows["sz"]["last_run"] == ""
+
+    table = coverage.format_table(list(rows.values()))
+    assert "needs_browser" in table and "never_run" in table
+    page = coverage.render_coverage_markdown(list(rows.values()))
+    assert "| mva | 退役军人事务部 |" in page and "needs_browser | 2026-11-21 02:00 UTC | 0/0 |" in page
+
+    # portals_main reads the same warehouse read-only and can write the page elsewhere
+    docs = tmp_path / "portals.md"
+    assert coverage.portals_main(tmp_path, write_docs=True, docs_path=docs) == 0
+    assert coverage.recorded_runs(docs.read_text(encoding="utf-8"))["mva"]["health"] == "needs_browser"
+
+
+def test_portals_main_without_warehouse(tmp_path, capsys):
+    docs = tmp_path / "portals.md"
+    assert coverage.portals_main(tmp_path / "nothing-here", write_docs=True, docs_path=docs) == 0
+    out = capsys.readouterr().out
+    assert "never_run" in out
+    assert coverage.recorded_runs(docs.read_text(encoding="utf-8"))["gd-prov"]["health"] == "never_run"
+
+
+def test_docs_page_is_current(registry):
+    committed = coverage.DOCS_PAGE.read_text(encoding="utf-8")
+    assert committed.splitlines()[2].startswith(f"Generated by `{coverage.GENERATOR}`")
+    # the run cells may come from a live warehouse the test cannot see; everything else must match
+    rows = coverage.with_recorded_runs(coverage.portal_status(registry, None), committed)
+    assert coverage.render_coverage_markdown(rows) == committed, (
+        f"docs/portals.md is stale: run `{coverage.GENERATOR}`")
+    assert set(coverage.recorded_runs(committed)) == {p.id for p in registry}
