@@ -28,7 +28,11 @@ from xxgk.publish import publish
 
 
 class NightlyRunFailed(RuntimeError):
-    pass
+    """The run finished (and published what landed) but something needs a person; carries the summary."""
+
+    def __init__(self, message: str, summary: dict):
+        super().__init__(message)
+        self.summary = summary
 
 
 @task(retries=1, retry_delay_seconds=30, cache_policy=NO_CACHE)
@@ -140,7 +144,7 @@ def nightly(
     summary = pipeline.summarise(run_id, data, results, parse_summary, dbt_ok)
     markdown = pipeline.format_summary(summary)
     create_markdown_artifact(markdown, key="nightly-summary", description="xxgk nightly run summary")
-    print(markdown)
+    logger.info("run summary:\n%s", markdown)
     problems = []
     if summary["reports_landed"] == 0:
         problems.append("no report landed from any portal (an empty crawl is a failure)")
@@ -149,5 +153,5 @@ def nightly(
     if not dbt_ok:
         problems.append("dbt build failed")
     if problems:
-        raise NightlyRunFailed("; ".join(problems))
+        raise NightlyRunFailed("; ".join(problems), summary)
     return summary

@@ -117,17 +117,16 @@ def script_pages(html: str, page_url: str) -> list[str]:
     m = COUNT_PAGE.search(html)
     if m:
         total = int(m.group(1))
-        path = urlsplit(page_url).path
-        im = INDEX_N.match(path.rsplit("/", 1)[-1] or "index.html")
-        if im:
-            return _numbered_pages(page_url, im.group(2), im.group(4), total)
         parts = urlsplit(page_url)
         query = dict(parse_qsl(parts.query))
-        if "pageNum" in query:
+        if "pageNum" in query:  # Hanweb: the page is a query parameter, not part of the file name
             return [
                 urlunsplit(parts._replace(query=urlencode({**query, "pageNum": str(n)})))
                 for n in range(1, min(total, MAX_LIST_PAGES) + 1)
             ]
+        im = INDEX_N.match(parts.path.rsplit("/", 1)[-1] or "index.html")
+        if im:
+            return _numbered_pages(page_url, im.group(2), im.group(4), total)
     return []
 
 

@@ -164,3 +164,8 @@ def test_a_disclosure_hub_is_followed_one_hop_from_the_seed():
     html = '<a href="/zwgk/">政府信息公开</a><a href="/about/">关于我们</a>'
     links = discover(html, "http://www.x.gov.cn/")
     assert [(link.url, link.kind) for link in links] == [("http://www.x.gov.cn/zwgk/", "hub")]
+
+
+def test_hanweb_page_count_pages_by_query_not_file_name():
+    pages = script_pages("<script>var totalPage = 3;</script>", "http://x.gov.cn/col/col5/index.html?uid=1&pageNum=1")
+    assert pages == [f"http://x.gov.cn/col/col5/index.html?uid=1&pageNum={n}" for n in (1, 2, 3)]

@@ -103,46 +103,45 @@ def cmd_publish(args) -> int:
 def cmd_run(args) -> int:
     data_dir = _data_dir(args)
     configure_prefect(data_dir)
-    from flows.nightly import NightlyRunFailed, nightly
+    from flows.nightly import nightly
+
+    return _run_and_report(nightly, portals=args.portal or None, registry=args.registry, data_dir=str(data_dir),
+                           per_host_delay=args.delay, allowed_networks=args.allow_network)
+
+
+def _run_and_report(flow, **parameters) -> int:
+    """Run the nightly flow and print its summary on stdout, whether it passed or not."""
+    from flows.nightly import NightlyRunFailed
+    from xxgk.pipeline import format_summary
 
     try:
-        nightly(
-            portals=args.portal or None,
-            registry=args.registry,
-            data_dir=str(data_dir),
-            per_host_delay=args.delay,
-            allowed_networks=args.allow_network,
-        )
+        summary = flow(**parameters)
     except NightlyRunFailed as exc:
-        print(f"nightly run FAILED: {exc}", file=sys.stderr)
+        print(format_summary(exc.summary))
+        print(f"\nnightly run FAILED: {exc}", file=sys.stderr)
         return 1
+    print(format_summary(summary))
     return 0
 
 
 def cmd_demo(args) -> int:
     data_dir = _data_dir(args)
     configure_prefect(data_dir)
-    from flows.nightly import NightlyRunFailed, nightly
+    from flows.nightly import nightly
     from scrapers.portals import write_registry
     from xxgk.sample_portal import sample_portals, serve
 
     with serve(port=0) as base_url:
         registry = data_dir / "sample_portals.csv"
         write_registry(sample_portals(base_url), registry)
-        print(f"sample portal serving at {base_url}; registry {registry}")
-        try:
-            nightly(
-                registry=str(registry),
-                data_dir=str(data_dir),
-                per_host_delay=DEMO_DELAY,
-                allowed_networks=["127.0.0.0/8"],
-            )
-        except NightlyRunFailed as exc:
-            print(f"demo run FAILED: {exc}", file=sys.stderr)
-            return 1
-    print(f"\nDone. Query the marts: duckdb {data_dir / 'xxgk.duckdb'} "
-          "\"select * from marts.province_year_kpis\"")
-    return 0
+        print(f"sample portal serving at {base_url}; registry {registry}", flush=True)
+        code = _run_and_report(nightly, registry=str(registry), data_dir=str(data_dir), per_host_delay=DEMO_DELAY,
+                               allowed_networks=["127.0.0.0/8"])
+    if code == 0:
+        published = data_dir / "xxgk.duckdb"
+        print(f"\nDone. Query the marts read-only, e.g.:\n  .venv/bin/python -c \"import duckdb; "
+              f"print(duckdb.connect('{published}', read_only=True).sql('select * from marts.province_year_kpis'))\"")
+    return code
 
 
 def cmd_portals(args) -> int:
