@@ -544,8 +544,11 @@ def write_corpus(out_dir: Path, n: int = 45, *, seed: int = 0, formats=("html", 
     written = []
     for i in range(n):
         fmt, noise = variants[i % len(variants)]
+        # a blank cell survives only where cell boundaries do (HTML, pipes, one cell per line); in
+        # space-separated PDF text it simply vanishes and no reader can place it
+        keeps_blanks = fmt == "html" or {"pipes", "cell_per_line"} & noise
         report = make_report(seed * 100_003 + i, era="2021_format" if i % 3 else "2019_trial_format",
-                             blank_rate=0.3 if i % 4 == 1 else 0.0)
+                             blank_rate=0.3 if i % 4 == 1 and keeps_blanks else 0.0)
         path = out_dir / f"{i:03d}.{fmt}"
         if fmt == "html":
             path.write_text(render_html(report, traditional="traditional" in noise), encoding="utf-8")

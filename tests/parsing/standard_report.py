@@ -1,0 +1,179 @@
+"""A 2021-format report page laid out like the official template (rowspan/colspan included),
+built from known values so the tests can check the parser against them."""
+
+from __future__ import annotations
+
+import html
+
+T3_ROWS_2021 = (
+    (None, None, "一、本年新收政府信息公开申请数量", "applications_received"),
+    (None, None, "二、上年结转政府信息公开申请数量", "applications_carried_in"),
+    ("三、本年度办理结果", None, "（一）予以公开", "result_granted"),
+    ("三、本年度办理结果", None, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "result_partially_granted"),
+    ("三、本年度办理结果", "（三）不予公开", "1.属于国家秘密", "result_denied_state_secret"),
+    ("三、本年度办理结果", "（三）不予公开", "2.其他法律行政法规禁止公开", "result_denied_law_prohibited"),
+    ("三、本年度办理结果", "（三）不予公开", "3.危及“三安全一稳定”", "result_denied_three_securities_one_stability"),
+    ("三、本年度办理结果", "（三）不予公开", "4.保护第三方合法权益", "result_denied_third_party_rights"),
+    ("三、本年度办理结果", "（三）不予公开", "5.属于三类内部事务信息", "result_denied_internal_affairs"),
+    ("三、本年度办理结果", "（三）不予公开", "6.属于四类过程性信息", "result_denied_process_info"),
+    ("三、本年度办理结果", "（三）不予公开", "7.属于行政执法案卷", "result_denied_law_enforcement_file"),
+    ("三、本年度办理结果", "（三）不予公开", "8.属于行政查询事项", "result_denied_admin_query"),
+    ("三、本年度办理结果", "（四）无法提供", "1.本机关不掌握相关政府信息", "result_unable_not_held"),
+    ("三、本年度办理结果", "（四）无法提供", "2.没有现成信息需要另行制作", "result_unable_needs_creation"),
+    ("三、本年度办理结果", "（四）无法提供", "3.补正后申请内容仍不明确", "result_unable_unclear_after_correction"),
+    ("三、本年度办理结果", "（五）不予处理", "1.信访举报投诉类申请", "result_not_processed_petition_complaint"),
+    ("三、本年度办理结果", "（五）不予处理", "2.重复申请", "result_not_processed_duplicate"),
+    ("三、本年度办理结果", "（五）不予处理", "3.要求提供公开出版物", "result_not_processed_publication"),
+    ("三、本年度办理结果", "（五）不予处理", "4.无正当理由大量反复申请", "result_not_processed_mass_repetitive"),
+    ("三、本年度办理结果", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息", "result_not_processed_confirm_reissue"),
+    ("三、本年度办理结果", "（六）其他处理",
+     "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "result_other_no_correction"),
+    ("三、本年度办理结果", "（六）其他处理",
+     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "result_other_fee_unpaid"),
+    ("三、本年度办理结果", "（六）其他处理", "3.其他", "result_other_other"),
+    ("三、本年度办理结果", None, "（七）总计", "results_total"),
+    (None, None, "四、结转下年度继续办理", "applications_carried_forward"),
+)
+T3_ROWS_2019 = tuple(r for r in T3_ROWS_2021 if not r[3].startswith("result_other_"))
+T3_ROWS_2019 = (*T3_ROWS_2019[:-2], ("三、本年度办理结果", None, "（六）其他处理", "result_other"), *T3_ROWS_2019[-2:])
+COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+           "legal_service_org", "other_org", "total")
+
+
+def table3_values(blank_rows: tuple[str, ...] = (), rows=T3_ROWS_2021) -> dict[str, list[int | None]]:
+    """Consistent values: every identity of section 7 holds; rows in ``blank_rows`` are empty."""
+    values: dict[str, list[int | None]] = {}
+    for index, (_, _, _, key) in enumerate(rows):
+        parts = [index + 1, index % 3, 0, 1 if index % 5 == 0 else 0, index % 2, 0]
+        values[key] = [*parts, sum(parts)]
+    result_keys = [k for _, _, _, k in rows[2:-2]]
+    values["results_total"] = [sum(values[k][c] for k in result_keys) for c in range(7)]
+    received, carried_in, total = values["applications_received"], values["applications_carried_in"], \
+        values["results_total"]
+    # carried forward = received + carried in - processed, per column (kept non-negative by raising received)
+    for c in range(7):
+        gap = total[c] - carried_in[c] - received[c]
+        if gap > 0:
+            received[c] += gap
+    received[6] = sum(received[:6])
+    values["applications_carried_forward"] = [received[c] + carried_in[c] - total[c] for c in range(7)]
+    for key in blank_rows:
+        values[key] = [None] * 7
+    return values
+
+
+def _td(text, rowspan=1, colspan=1) -> str:
+    attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+    return f"<td{attrs}>{html.escape(str(text)) if text is not None else '&nbsp;'}</td>"
+
+
+def table3_html(values: dict[str, list[int | None]], rows_spec=T3_ROWS_2021) -> str:
+    rows = [('<tr><td colspan="3" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>'
+             '<td colspan="7">申请人情况</td></tr>'),
+            '<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>',
+            "<tr>" + "".join(_td(t) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")) + "</tr>"]
+    spans = {}
+    for parent, group, _, _ in rows_spec:
+        spans[parent] = spans.get(parent, 0) + 1
+        spans[(parent, group)] = spans.get((parent, group), 0) + 1
+    seen = set()
+    for parent, group, label, key in rows_spec:
+        cells = []
+        if parent is None:
+            cells.append(_td(label, colspan=3))
+        else:
+            if parent not in seen:
+                seen.add(parent)
+                cells.append(_td(parent, rowspan=spans[parent]))
+            if group is None:
+                cells.append(_td(label, colspan=2))
+            else:
+                if (parent, group) not in seen:
+                    seen.add((parent, group))
+                    cells.append(_td(group, rowspan=spans[(parent, group)]))
+                cells.append(_td(label))
+        cells.extend("<td></td>" if v is None else _td(v) for v in values[key])
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return "<table border='1'>" + "".join(rows) + "</table>"
+
+
+def table4_html(values: list[int | None]) -> str:
+    parts = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    return ("<table><tr><td colspan='5'>行政复议</td><td colspan='10'>行政诉讼</td></tr><tr>"
+            + "".join(_td(p, rowspan=2) for p in parts)
+            + "<td colspan='5'>未经复议直接起诉</td><td colspan='5'>复议后起诉</td></tr><tr>"
+            + "".join(_td(p) for p in parts * 2) + "</tr><tr>"
+            + "".join("<td>&nbsp;</td>" if v is None else _td(v) for v in values) + "</tr></table>")
+
+
+def table2_html(t2: dict[str, int | float | None]) -> str:
+    def value(key):
+        v = t2.get(key)
+        return "&nbsp;" if v is None else str(v)
+
+    return (
+        "<table><tr><td colspan='4'>第二十条第（一）项</td></tr>"
+        "<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+        f"<tr><td>规章</td><td>{value('regulations_issued')}</td><td>{value('regulations_repealed')}</td>"
+        f"<td>{value('regulations_in_force')}</td></tr>"
+        f"<tr><td>行政规范性文件</td><td>{value('normative_docs_issued')}</td><td>{value('normative_docs_repealed')}</td>"
+        f"<td>{value('normative_docs_in_force')}</td></tr>"
+        "<tr><td colspan='4'>第二十条第（五）项</td></tr>"
+        "<tr><td>信息内容</td><td colspan='3'>本年处理决定数量</td></tr>"
+        f"<tr><td>行政许可</td><td colspan='3'>{value('admin_license_decisions')}</td></tr>"
+        "<tr><td colspan='4'>第二十条第（六）项</td></tr>"
+        "<tr><td>信息内容</td><td colspan='3'>本年处理决定数量</td></tr>"
+        f"<tr><td>行政处罚</td><td colspan='3'>{value('admin_penalty_decisions')}</td></tr>"
+        f"<tr><td>行政强制</td><td colspan='3'>{value('admin_coercion_decisions')}</td></tr>"
+        "<tr><td colspan='4'>第二十条第（八）项</td></tr>"
+        "<tr><td>信息内容</td><td colspan='3'>本年收费金额（单位：万元）</td></tr>"
+        f"<tr><td>行政事业性收费</td><td colspan='3'>{value('admin_fee_amount_wan_yuan')}</td></tr></table>")
+
+
+def table2_html_2019(t2: dict[str, int | None]) -> str:
+    def row(label, *keys):
+        return f"<tr><td>{label}</td>" + "".join(f"<td>{'&nbsp;' if t2.get(k) is None else t2[k]}</td>" for k in keys) + "</tr>"
+
+    header = "<tr><td>信息内容</td><td>上一年项目数量</td><td>本年增/减</td><td>处理决定数量</td></tr>"
+    return ("<table><tr><td colspan='4'>第二十条第（一）项</td></tr>"
+            "<tr><td>信息内容</td><td>本年新制作数量</td><td>本年新公开数量</td><td>对外公开总数量</td></tr>"
+            + row("规章", "regulations_new_made", "regulations_new_published", "regulations_published_total")
+            + row("规范性文件", "normative_docs_new_made", "normative_docs_new_published", "normative_docs_published_total")
+            + "<tr><td colspan='4'>第二十条第（五）项</td></tr>" + header
+            + row("行政许可", "admin_license_items_prev_year", "admin_license_items_change", "admin_license_decisions")
+            + row("其他对外管理服务事项", "other_mgmt_service_items_prev_year", "other_mgmt_service_items_change",
+                  "other_mgmt_service_decisions")
+            + "<tr><td colspan='4'>第二十条第（六）项</td></tr>" + header
+            + row("行政处罚", "admin_penalty_items_prev_year", "admin_penalty_items_change", "admin_penalty_decisions")
+            + row("行政强制", "admin_coercion_items_prev_year", "admin_coercion_items_change", "admin_coercion_decisions")
+            + "<tr><td colspan='4'>第二十条第（八）项</td></tr>"
+            + "<tr><td>信息内容</td><td>上一年项目数量</td><td colspan='2'>本年增/减</td></tr>"
+            + row("行政事业性收费", "admin_fee_items_prev_year", "admin_fee_items_change")
+            + "<tr><td colspan='4'>第二十条第（九）项</td></tr>"
+            + "<tr><td>信息内容</td><td>采购项目数量</td><td colspan='2'>采购总金额</td></tr>"
+            + row("政府集中采购", "gov_procurement_projects", "gov_procurement_amount") + "</table>")
+
+
+def report_html(*, issuer="东莞市人民政府", year=2023, t2=None, t3=None, t4=None, charset="utf-8",
+                extra_body="", era="2021_format") -> bytes:
+    t2 = t2 if t2 is not None else {"regulations_issued": 1, "regulations_repealed": 0, "regulations_in_force": 12,
+                                    "normative_docs_issued": 8, "normative_docs_repealed": 2,
+                                    "normative_docs_in_force": 66, "admin_license_decisions": 1207,
+                                    "admin_penalty_decisions": 35, "admin_coercion_decisions": None,
+                                    "admin_fee_amount_wan_yuan": 96.5}
+    rows_spec = T3_ROWS_2021 if era == "2021_format" else T3_ROWS_2019
+    t3 = t3 if t3 is not None else table3_values(rows=rows_spec)
+    t4 = t4 if t4 is not None else [3, 1, 2, 0, 6, 2, 1, 0, 1, 4, 1, 0, 0, 1, 2]
+    page = f"""<html><head><meta charset="{charset}"><title>{issuer}{year}年政府信息公开工作年度报告</title></head>
+<body><div class="nav">首页 | 政务公开 | 繁體版 | 无障碍</div>
+<div class="TRS_Editor">
+<p>{issuer}{year}年政府信息公开工作年度报告</p>
+<p>本报告由{issuer}办公室编制。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。</p>
+<p>一、总体情况</p><p>{year}年，全市共受理政府信息公开申请{t3['applications_received'][6]}件。</p>{extra_body}
+<p>二、主动公开政府信息情况</p>{table2_html(t2) if era == "2021_format" else table2_html_2019(t2)}
+<p>三、收到和处理政府信息公开申请情况</p>{table3_html(t3, rows_spec)}
+<p>四、政府信息公开行政复议、行政诉讼情况</p>{table4_html(t4)}
+<p>五、存在的主要问题及改进情况</p><p>无。</p>
+<p>六、其他需要报告的事项</p><p>全年收取政府信息公开信息处理费0元。</p>
+</div></body></html>"""
+    return page.encode(charset)

@@ -1,0 +1,179 @@
+"""``extract_document``: landed bytes → one ``Extraction`` (document row, text, facts, issues)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from xxgk.parsing import metadata, prose, sources, tables
+from xxgk.parsing.audits import run_audits
+from xxgk.parsing.normalize import fold, to_simplified
+
+PARSER_VERSION = "0.3.0"
+
+DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "province",
+                   "province_code", "level", "admin_tier", "scope", "report_year", "era", "publication_date",
+                   "is_suspect_mirror", "text_chars")
+_SOURCE_LINE = re.compile(rb"^# source:\s*(\S+)")
+
+
+@dataclass
+class Extraction:
+    document: dict
+    text: str = ""
+    facts: list[dict] = field(default_factory=list)
+    issues: list[dict] = field(default_factory=list)
+
+    def to_extract_json(self, path: str) -> dict:
+        """The line ``xxgk extract`` prints for this document (gold schema, data dictionary section 12)."""
+        from xxgk.parsing.commands import extraction_summary
+
+        return extraction_summary(self, path)
+
+    def to_json(self) -> str:
+        return json.dumps({"document": self.document, "facts": self.facts, "issues": self.issues},
+                          ensure_ascii=False, default=str)
+
+
+def _empty_document(source_format: str, status: str, reason: str | None) -> dict:
+    document = {name: None for name in DOCUMENT_FIELDS}
+    document.update(status=status, status_reason=reason, source_format=source_format, is_suspect_mirror=False,
+                    text_chars=0)
+    return document
+
+
+def _province_from_hints(hints: dict) -> str | None:
+    from xxgk.parsing import gazetteer as gz
+
+    province = hints.get("portal_province")
+    if province:
+        division = gz.lookup(province)
+        return division.province if division else province
+    code = str(hints.get("portal_province_code") or "").strip()
+    if code:
+        for name, province_code in gz.gazetteer().province_codes.items():
+            if province_code == code or province_code[:2] == code[:2]:
+                return name
+    return None
+
+
+def extract_document(body: bytes, *, content_type: str | None = None, url: str | None = None,
+                     hints: dict | None = None) -> Extraction:
+    """Parse one landed body. Bad input gives status 'failed' or 'unsupported', never an exception."""
+    hints = dict(hints or {})
+    url = url or hints.get("url")
+    if url is None:
+        m = _SOURCE_LINE.match(body[:2048])
+        if m:
+            url = m.group(1).decode("utf-8", "replace")
+    if not body:
+        return Extraction(_empty_document("text", "failed", "empty body"))
+    source = sources.load(body, content_type, url)
+    if source.status == "parsed" and not source.text.strip():
+        source.status, source.status_reason = "unsupported", "no text extracted (image-only or empty page)"
+    if source.status != "parsed":
+        document = _empty_document(source.source_format, source.status, source.status_reason)
+        return Extraction(document, source.text, [], list(source.issues))
+    return _extract(source, url, hints)
+
+
+def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction:
+    text = source.text
+    folded = fold(text)
+    compact = re.sub(r"\s+", "", folded)
+    issues = list(source.issues)
+
+    title = metadata.title_of(text, source.html_title, source.meta, hints.get("link_text"), url)
+    doc_type = metadata.doc_type_of(folded, fold(title) if title else None)
+    report_year = metadata.report_year_of(folded, title, doc_type)
+    table_era = tables.era_from_tables(compact)
+    era = metadata.era_of(table_era, report_year, doc_type)
+
+    facts: list[dict] = []
+    if doc_type != "other":
+        facts.extend(_table_facts(source, folded, era, table_era, issues))
+        has_table2 = any(f["source"] == "table2" for f in facts)
+        view = prose.prose_view(folded, source.source_format == "pdf" or prose.is_hard_wrapped(text))
+        narrative = prose.extract_prose(view, era, source.original, has_table2=has_table2, issues=issues)
+        facts.extend(narrative)
+        audit_issues, derived = run_audits(facts, era)
+        facts.extend(derived)
+        issues.extend(audit_issues)
+
+    issuer, _how = metadata.resolve_issuer(folded, fold(title) if title else None, doc_type)
+    if issuer is None and doc_type == "annual_report":
+        issuer = metadata.infer_from_self_reference(folded)
+    if issuer is None and doc_type == "annual_report":
+        # the disclosure catalogue's 发布机构 field, when it names a place-qualified organ
+        issuer = metadata.publisher_field(folded, source.meta)
+    portal_name = hints.get("portal_name")
+    if issuer and portal_name and doc_type != "news":
+        # "区统计局" on a county portal: the page header (portal) names the area the text leaves out
+        issuer = metadata.with_portal_place(issuer, fold(to_simplified(str(portal_name))))
+    places = metadata.place_fields(issuer, folded, doc_type)
+    if places["province"] is None:
+        hinted = _province_from_hints(hints)
+        if hinted:
+            places["province"] = hinted
+            from xxgk.parsing.gazetteer import province_code
+
+            places["province_code"] = province_code(hinted)
+    if doc_type == "news" and issuer is None:
+        places = {k: None for k in places}
+    document = {
+        "status": "parsed",
+        "status_reason": None,
+        "source_format": source.source_format,
+        "doc_type": doc_type,
+        "title": title,
+        "issuer": issuer,
+        **places,
+        "report_year": report_year,
+        "era": era,
+        "publication_date": metadata.publication_date_of(folded, source.meta),
+        "is_suspect_mirror": metadata.is_suspect_mirror(url, folded),
+        "text_chars": len(text),
+    }
+    return Extraction({k: document.get(k) for k in DOCUMENT_FIELDS}, text, facts, issues)
+
+
+def _table_facts(source: sources.Source, folded: str, era: str | None, table_era: str | None,
+                 issues: list) -> list[dict]:
+    facts: list[dict] = []
+    regions = tables.find_regions(folded)
+    original = source.original
+    standard_era = era if era in ("2019_trial_format", "2021_format") else (table_era or "2021_format")
+
+    grid_rows = tables.grid_rows_by_line(source.grids) if source.source_format in ("html", "docx") else None
+
+    def region_cells(region):
+        return tables.text_cells(folded, region[0], region[1], grid_rows)
+
+    if regions.table2:
+        facts.extend(tables.parse_table2(region_cells(regions.table2), standard_era, issues, original))
+    if regions.table3:
+        facts.extend(tables.parse_table3(region_cells(regions.table3), standard_era, issues, original))
+    if regions.table4:
+        facts.extend(tables.parse_table4(region_cells(regions.table4), issues, original))
+    if source.source_format == "pdf" and source.grids:
+        facts = _pdf_grid_fallback(source, facts, standard_era, issues)
+    if era == "2008_regulation" or not any(f["source"] in ("table2", "table3", "table4") for f in facts):
+        annex = tables.parse_annex(region_cells((0, len(folded))), issues, original, prose.parse_quantity)
+        facts.extend(annex)
+    return facts
+
+
+def _pdf_grid_fallback(source, facts, era, issues):
+    """PDF tables found by pdfplumber stand in for a table the text layer garbled."""
+    have = {f["source"] for f in facts}
+    cells = [cell for grid in source.grids for row in grid for cell in row]
+    for cell in cells:
+        cell.text = fold(cell.text)
+    if "table3" not in have:
+        facts.extend(tables.parse_table3(cells, era, issues, None))
+    if "table4" not in have:
+        facts.extend(tables.parse_table4(cells, issues, None))
+    if "table2" not in have:
+        facts.extend(tables.parse_table2(cells, era, issues, None))
+    return facts

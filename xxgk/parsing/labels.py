@@ -1,0 +1,95 @@
+"""Label maps (data files in ``labels/``) loaded once, keyed by ``label_key``."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+from xxgk.parsing.normalize import label_key
+
+LABELS_DIR = Path(__file__).with_name("labels")
+ERAS = ("2008_regulation", "2019_trial_format", "2021_format")
+
+
+def _rows(name: str) -> list[dict]:
+    with open(LABELS_DIR / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def table3_rows(era: str) -> dict[str, str]:
+    """label key → row key for table 三 in ``era`` (2019 or 2021 template)."""
+    return {label_key(r["label"]): r["row_key"] for r in _rows("table3_rows.csv") if r["era"] in ("both", era)}
+
+
+@cache
+def table3_row_order(era: str) -> tuple[str, ...]:
+    seen: list[str] = []
+    for r in _rows("table3_rows.csv"):
+        if r["era"] in ("both", era) and r["row_key"] not in seen:
+            seen.append(r["row_key"])
+    return tuple(seen)
+
+
+@cache
+def table3_columns() -> tuple[str, ...]:
+    return tuple(r["col_key"] for r in sorted(_rows("table3_columns.csv"), key=lambda r: int(r["position"])))
+
+
+@cache
+def table2_rows(era: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """label key → (block, kpis in column order); an empty kpi tuple marks a known row without KPIs."""
+    out = {}
+    for r in _rows("table2_rows.csv"):
+        if r["era"] in ("both", era):
+            out[label_key(r["label"])] = (r["block"], tuple(k for k in r["kpis"].split(";") if k))
+    return out
+
+
+@cache
+def annex_labels() -> dict[str, str]:
+    return {label_key(r["label"]): r["kpi"] for r in _rows("annex_2008.csv")}
+
+
+@cache
+def kpi_dictionary() -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for r in _rows("kpis.csv"):
+        out.setdefault(r["kpi"], r)
+    return out
+
+
+def kpi_unit(kpi: str) -> str:
+    row = kpi_dictionary().get(kpi)
+    return row["unit"] if row else "count"
+
+
+def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int = 5) -> tuple[str | None, int]:
+    """Best row for a label split over several cells or lines; returns (value, score)."""
+    best: tuple[str | None, int, int] = (None, 0, 0)
+    for candidate in candidates:
+        label = label_key(candidate)
+        if not label:
+            continue
+        exact = keys.get(label)
+        if exact is not None:
+            return exact, 100
+        for key, value in keys.items():
+            if not key:
+                continue
+            if label == key:
+                score = 100
+            elif label.startswith(key) and len(key) >= 2:
+                score = 90
+            elif key.startswith(label) and len(label) >= min_prefix:
+                score = 80
+            elif len(key) >= 4 and key in label:
+                score = 70
+            elif len(label) >= 6 and label in key:
+                score = 60
+            else:
+                continue
+            if (score, len(key)) > (best[1], best[2]):
+                best = (value, score, len(key))
+    return best[0], best[1]

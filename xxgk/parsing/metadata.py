@@ -1,0 +1,469 @@
+"""Document metadata: title, doc_type, report_year, era, issuer, place, province, level,
+admin_tier, scope, publication date and the suspect-mirror flag (data dictionary sections 2 and 9)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from urllib.parse import unquote, urlsplit
+
+from xxgk.parsing import gazetteer as gz
+from xxgk.parsing.normalize import fold, to_simplified
+
+_CJK_NAME = r"[\u4e00-\u9fff()（）]"
+_YEAR = r"(?<![\d〔\[])((?:19|20)\d{2})(?!\d)"
+_REPORT_WORDS = re.compile(r"年度报告|工作报告|年报|工作情况的?报告|报告制度|年度工作报告")
+_TITLE_YEAR = re.compile(_YEAR + r"(?=\s*[年度\u4e00-\u9fff])\s*年?\s*度?\s*(?:年报|[^\n。〕《)]{0,24}?(?:政府信息公开|信息公开|政务公开)[^\n。]{0,12}?"
+                         r"(?:年度报告|工作报告|年报|报告))")
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|期间)[^。\n]{0,12}?" + _YEAR)
+_YEAR_REPORT = re.compile(_YEAR + r"\s*年\s*年报")
+_ANY_YEAR = re.compile(_YEAR + r"\s*年")
+_TITLE_PREFIX = re.compile(r"^.*(?:标\s*题|名\s*称|关键字)\s*[:：]?\s*")
+_NOT_A_TITLE = re.compile(r"索\s*引\s*号|分\s*类|当前位置|首页|>>|/")
+
+_ORGAN_SUFFIXES = ("人民政府办公厅", "人民政府办公室", "人民政府", "街道办事处", "办事处", "管理局", "服务局", "委员会",
+                   "办公厅", "办公室", "局", "厅", "委", "办", "中心", "院", "署", "会", "街道", "镇", "乡", "政府")
+_OFFICE_OF_GOVERNMENT = re.compile(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$")
+_DISCLOSURE_OFFICE = re.compile(r"(?:政府信息公开|政务公开)(?:领导小组)?办公室$|信息公开办公室$")
+_SHORT_ALIAS = re.compile(r"(?P<full>" + _CJK_NAME + r"{4,40}?)\s*[(（]\s*以下简称\s*[“\"]?(?P<short>[\u4e00-\u9fff]{2,12})[”\"]?\s*[)）]")
+
+_ANCHORS = (
+    ("published", re.compile(r"现(?:公布|发布|将)[《<]?(?P<name>[^\s《》<>,。;:()（）\d]{2,40}?)\s*" + _YEAR + r"\s*年?度?")),
+    ("compiled", re.compile(r"由(?P<name>" + _CJK_NAME + r"{2,40}?)(?:\s*[(（]以下简称[^)）]*[)）])?"
+                            r"(?:结合[^编。]{0,16}|综合[^。]{0,80}?|根据[^。]{0,40}?)?编制")),
+    ("area_all", re.compile(r"(?P<name>(?<=[^\u4e00-\u9fff])[\u4e00-\u9fff]{2,12}?|^[\u4e00-\u9fff]{2,12}?)"
+                            r"(?=各级各部门|各级政府|各级行政机关|政府各部门|各级、各部门)")),
+    ("subject", re.compile(_YEAR + r"\s*年度?\s*[,，]\s*(?P<name>[\u4e00-\u9fff]{3,30}?)(?:认真|坚持|在|以|高度|深入|严格|围绕|紧紧|按照|全面|积极)")),
+    ("contact", re.compile(r"请与(?P<name>" + _CJK_NAME + r"{2,40}?)(?:\s*[(（][^)）]{0,20}[)）])?联系")),
+)
+_NEWS_MARKERS = re.compile(r"记者|本报讯|日电|近日|日前|昨日|昨天|过去一年|去年|新闻网|人民网|新华网|报道|通讯员")
+_SELF_REFERENCE = re.compile(r"我(省|区|市|县|旗|局|厅|委|办|镇|乡|街道|中心|署)")
+
+# gambling strings injected by hijacked mirrors; words that also occur in real reports (彩票 of the
+# welfare lottery, 澳门 in Guangdong reports) are left out
+_SPAM_WORDS = re.compile(r"博彩|娱乐城|娱乐娱城|体育投注|体育在线|买球|欧洲杯|世界杯竞猜|威廉希尔|bet\d+|\d+bet|百家乐|葡京|赌场|"
+                         r"真人娱乐|彩票投注|线上app官网|App Store", re.IGNORECASE)
+_KNOWN_HOSTS = ("gov.cn",)
+_DATE_ISO = re.compile(r"((?:19|20)\d{2})[-/.年]\s*(\d{1,2})[-/.月]\s*(\d{1,2})日?")
+_DATE_LABEL = re.compile(r"(?:发布日期|发布时间|发文日期|成文日期|更新时间|日期|时间)[\s|:：]*((?:19|20)\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2})")
+
+
+def title_of(text: str, html_title: str | None, meta: dict, link_text: str | None, url: str | None) -> str | None:
+    candidates = []
+    if meta.get("articletitle"):
+        candidates.append(meta["articletitle"])
+    lines = [line.strip(" |\t") for line in text.split("\n")[:60]]
+    lines = [_TITLE_PREFIX.sub("", line) for line in lines if line.strip(" |\t")]
+    ranked = [i for i, line in enumerate(lines) if ("报告" in line or "年报" in line) and _TITLE_YEAR.search(fold(line))]
+    ranked += [i for i in range(len(lines)) if i not in ranked]
+    for i in ranked:
+        line = lines[i]
+        if len(line) > 64 or not _REPORT_WORDS.search(line) or _NOT_A_TITLE.search(line) \
+                or re.search(r"根据|通知|《", line) or ("关于" in line and not line.endswith("报告")):
+            continue
+        if re.match(r"^\s*(?:19|20)\d{2}\s*年?\s*度?\s*政府信息公开", fold(line)) and i and len(lines[i - 1]) <= 30 \
+                and lines[i - 1].endswith(_ORGAN_SUFFIXES):
+            line = lines[i - 1] + line  # "淮安市人民政府" / "2024 年政府信息公开工作年度报告"
+        candidates.append(line)
+        break
+    for extra in (meta.get("heading"), link_text, html_title, _title_from_url(url)):
+        if extra:
+            candidates.append(to_simplified(extra))
+    for candidate in candidates:
+        if candidate and _REPORT_WORDS.search(candidate):
+            # PDF text spaces digits from their units ("2024 年")
+            return re.sub(r"(\d)\s+(?=[年月日])", r"\1", re.sub(r"\s+", " ", candidate)).strip()
+    return None
+
+
+def _title_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    path = unquote(urlsplit(url).path)
+    for part in reversed(path.split("/")):
+        if re.search(r"[\u4e00-\u9fff]{4}", part) and _REPORT_WORDS.search(to_simplified(part)):
+            return part
+    return None
+
+
+def doc_type_of(fold_text: str, title: str | None) -> str:
+    head = fold_text[:6000]
+    if title and re.search(r"报告制度|办法|规定|实施细则|通知$", title) and not re.search(r"年度报告$|年报$", title):
+        return "other"
+    if re.search(r"第一条.{0,200}第二条", head, re.DOTALL) and not re.search(r"一\s*[、.]\s*(?:总体情况|概述)", head):
+        return "other"
+    markers = 0
+    if re.search(r"统计(?:期限|时限|时间|期间)", head):
+        markers += 1
+    if re.search(r"(?m)^\s*一\s*[、.,]?\s*(?:总体情况|概\s*述|主要工作概述|工作情况|政府信息公开工作总体情况)", head) or \
+            re.search(r"[\s|]一\s*[、.,]\s*(?:总体情况|概\s*述)", head):
+        markers += 1
+    if re.search(r"本(?:年度)?报告|本年报|现将[^。]{0,30}报告如下|编制了[^。]{0,20}报告", head):
+        markers += 1
+    if title and re.search(r"(?:19|20)\d{2}\s*年?度?.{0,30}(?:年度报告|年报|工作报告|情况的?报告)", title) \
+            and not re.search(r"展示平台|发布会|解读", title):
+        markers += 1
+    if markers:
+        return "annual_report"
+    # no report structure: a press article about the year's work, or some other page (指南, 目录, rules)
+    return "news" if _NEWS_MARKERS.search(head) else "other"
+
+
+def report_year_of(fold_text: str, title: str | None, doc_type: str) -> int | None:
+    if doc_type == "other":
+        return None
+    head = fold_text[:8000]
+    if title:
+        m = _TITLE_YEAR.search(fold(title))
+        if m:
+            return int(m.group(1))
+    for pattern in (_TITLE_YEAR, _PERIOD, _YEAR_REPORT):
+        m = pattern.search(head)
+        if m:
+            return int(m.group(1))
+    years = Counter(int(m.group(1)) for m in _ANY_YEAR.finditer(fold_text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def era_of(table_era: str | None, report_year: int | None, doc_type: str) -> str | None:
+    if doc_type == "other":
+        return None
+    if table_era:
+        return table_era
+    if report_year is None:
+        return None
+    if report_year <= 2018:
+        return "2008_regulation"
+    if report_year <= 2020:
+        return "2019_trial_format"
+    return "2021_format"
+
+
+def _clean_name(name: str) -> str | None:
+    name = name.strip(" 《》<>“”\"'")
+    name = re.sub(r"^(?:本报告|本年度报告|本年报|根据|经|由|在|对|各|关于)", "", name)
+    if not name or len(name) < 2 or name.startswith("我") or re.search(r"[A-Za-z0-9_.@]", name):
+        return None
+    return name
+
+
+def _is_organ(name: str) -> bool:
+    return name.endswith(_ORGAN_SUFFIXES)
+
+
+def _title_name(title: str | None) -> str | None:
+    if not title:
+        return None
+    t = fold(title)
+    m = re.match(r"^\s*(?P<name>[^\d\s]{2,40}?)\s*" + _YEAR, t)
+    if not m:
+        m = re.match(r"^\s*(?:19|20)\d{2}\s*年?\s*度?\s*(?P<name>[\u4e00-\u9fff]{2,40}?)(?:政府信息公开|信息公开)", t)
+    if not m:
+        m = re.match(r"^\s*(?P<name>[\u4e00-\u9fff]{2,40}?)(?:政府信息公开|信息公开)", t)
+    if not m:
+        return None
+    name = _clean_name(m.group("name"))
+    if name and len(re.sub(r"(?:人民)?政府$", "", name)) < 2:
+        return None  # "2016年政府信息公开…展示平台": no body named
+    return name
+
+
+def _longest_variant(name: str, fold_text: str) -> str:
+    """The fullest printed form ending with ``name`` whose extra prefix is a chain of divisions."""
+    best = name
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,12})" + re.escape(name), fold_text):
+        prefix = m.group(1)
+        for start in range(len(prefix)):
+            candidate_prefix = prefix[start:]
+            chain, rest = gz.parse_chain(candidate_prefix)
+            if chain and not rest and len(candidate_prefix + name) > len(best):
+                best = candidate_prefix + name
+                break
+    return best
+
+
+def _expand_alias(name: str, fold_text: str) -> str:
+    position = fold_text.find("以下简称", 0, 6000)
+    while position >= 0:
+        window = fold_text[max(0, position - 46):position + 20]
+        for m in _SHORT_ALIAS.finditer(window):
+            if m.group("short") == name or name.startswith(m.group("short")):
+                full = _clean_name(m.group("full"))
+                if full:
+                    return full
+        position = fold_text.find("以下简称", position + 4, 6000)
+    return name
+
+
+def issuer_candidates(fold_text: str, title: str | None) -> list[tuple[str, str]]:
+    out = []
+    name = _title_name(title)
+    if name:
+        out.append(("title", name))
+    head = fold_text[:4000]
+    for kind, pattern in _ANCHORS:
+        for m in pattern.finditer(head):
+            cleaned = _clean_name(m.group("name"))
+            if cleaned:
+                out.append((kind, cleaned))
+                break
+    return out
+
+
+def _as_government(name: str, fold_text: str = "") -> str:
+    chain, rest = gz.parse_chain(name)
+    if chain and not rest:
+        return name + "人民政府"
+    if name.endswith(("镇", "乡")) and name + "人民政府" in fold_text:
+        return name + "人民政府"
+    return name
+
+
+def _trailing_place(run: str) -> str | None:
+    """The administrative division that ends a run of characters ('年度青岛市' → '青岛市')."""
+    for start in range(len(run)):
+        chain, rest = gz.parse_chain(run[start:])
+        if chain and not rest:
+            return run[start:]
+    return None
+
+
+def _with_place_prefix(name: str, fold_text: str) -> str:
+    """'统计局' printed without its area: prefix the most specific division the text names."""
+    chain, _rest = gz.parse_chain(name)
+    if chain or not name.endswith(("局", "厅", "委", "办", "中心")):
+        return name
+    places = gz.find_places(fold_text[:8000])
+    for level in ("county", "city"):
+        for division in places:
+            if division.level == level:
+                return division.name + name
+    return name
+
+
+def resolve_issuer(fold_text: str, title: str | None, doc_type: str) -> tuple[str | None, str | None]:
+    """(issuer, how): the organ that reports, as fully as the text prints it."""
+    candidates = issuer_candidates(fold_text, title)
+    if doc_type == "news":
+        # a news article names many bodies; only "X市政府各部门…" identifies whose work it reports
+        candidates = [c for c in candidates if c[0] == "area_all"]
+    for kind, name in candidates:
+        if kind == "contact" and not _DISCLOSURE_OFFICE.search(name):
+            continue
+        name = _expand_alias(name, fold_text)
+        chain, rest = gz.parse_chain(name)
+        if kind in ("area_all", "subject") and (kind == "area_all" or re.search(r"各级|各部门|各区", rest)):
+            place = _trailing_place(re.sub(r"(?:人民)?政府$|各级.*$|各部门.*$", "", name))
+            if place is None:
+                continue
+            name = place + "人民政府"
+        elif kind == "contact":
+            name = _DISCLOSURE_OFFICE.sub("", name)
+            name = re.sub(r"(?:人民)?政府$", "", name)
+            chain, rest = gz.parse_chain(name)
+            if not chain or rest:
+                continue
+            name += "人民政府"
+        elif not chain and not _is_organ(name):
+            continue
+        if kind == "compiled" and _OFFICE_OF_GOVERNMENT.search(name) and doc_type != "other":
+            name = re.sub(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$", "人民政府", name)
+        if kind in ("title", "published") and doc_type == "other":
+            return name, kind
+        name = _with_place_prefix(_as_government(name, fold_text), fold_text)
+        return _longest_variant(name, fold_text), kind
+    return None, None
+
+
+def with_portal_place(issuer: str, portal_name: str) -> str:
+    """Prefix an issuer printed without its area ('统计局', '区统计局') with the portal's area."""
+    chain, _rest = gz.parse_chain(issuer)
+    if chain or not issuer.endswith(("局", "厅", "委", "办", "中心", "办公室")):
+        return issuer
+    portal_chain, _ = gz.parse_chain(portal_name)
+    if not portal_chain:
+        return issuer
+    deepest = portal_chain[-1]
+    generic = re.match(r"^(区|县|市|旗)(.+)$", issuer)
+    if generic and deepest.name.endswith(generic.group(1)):
+        return deepest.name + generic.group(2)
+    return issuer if generic else deepest.name + issuer
+
+
+def place_fields(issuer: str | None, fold_text: str, doc_type: str) -> dict:
+    """place, province, province_code, level, admin_tier, scope for the issuer."""
+    out = {"place": None, "province": None, "province_code": None, "level": None, "admin_tier": None,
+           "scope": None}
+    if issuer is None:
+        _infer_without_issuer(fold_text, out, doc_type)
+        return out
+    chain, rest = gz.parse_chain(issuer)
+    township = None
+    m = re.match(r"^([\u4e00-\u9fff]{1,10}?(?:街道|镇|乡))(?:办事处|人民政府|政府)?$", rest)
+    is_government = rest in ("人民政府", "政府")
+    if m:
+        township = m.group(1)
+    places_in_text = gz.find_places(fold_text[:8000])
+    province = chain[0].province if chain else None
+    if not chain and (township or not is_government):
+        # "冲口街道", "统计局": the area comes from the text
+        county = next((d for d in places_in_text if d.level == "county"), None)
+        city = next((d for d in places_in_text if d.level == "city"), None)
+        if township and county is None:
+            county = gz.find_short_county(fold_text[:8000], prefecture=city.name if city else None)
+        if township:
+            chain = [d for d in (county,) if d is not None]
+        if not chain and places_in_text and not township:
+            chain = []
+        province = chain[0].province if chain else (city.province if city else None)
+    if province is None:
+        provinces = [d.province for d in places_in_text]
+        province = Counter(provinces).most_common(1)[0][0] if provinces else None
+    out["province"] = province
+    out["province_code"] = gz.province_code(province)
+    deepest = chain[-1] if chain else None
+    generic = None if chain or township else _GENERIC_PLACE.match(issuer)
+    if generic and _ZONE.search(generic.group("place")):
+        generic = None  # 高新区 / 开发区: a zone, not an administrative division
+    if township:
+        level = "township"
+    elif generic and issuer[generic.end():] in ("人民政府", "政府"):
+        # a division missing from the gazetteer: its suffix still tells the level
+        level = _level_by_suffix(generic.group("place"))
+        out["place"] = generic.group("place")
+    elif is_government and deepest is not None:
+        level = deepest.level if deepest.name not in gz.MUNICIPALITIES else "province"
+        if deepest.level == "province":
+            level = "province"
+    elif doc_type == "other" and deepest is not None and _OFFICE_OF_GOVERNMENT.search(issuer):
+        level = deepest.level
+    else:
+        level = "department"
+        if deepest is not None:
+            out["admin_tier"] = "province" if deepest.level == "province" or deepest.name in gz.MUNICIPALITIES \
+                else deepest.level
+        elif generic:
+            out["admin_tier"] = _level_by_suffix(generic.group("place"))
+            out["place"] = generic.group("place")
+    out["level"] = level
+    out["place"] = _place_string(chain, township) or out["place"]
+    if doc_type == "other":
+        out["scope"] = None
+    else:
+        out["scope"] = "organ" if level in ("department", "township") else "aggregate"
+    return out
+
+
+_GENERIC_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,10}?(?:自治区|自治州|自治县|自治旗|省|市|州|地区|盟|县|区|旗))")
+_ZONE = re.compile(r"(?:高新|开发|经济|示范|园|新|保税|试验)区$|^(?:市|区|县)$")
+
+
+def _level_by_suffix(place: str) -> str:
+    if place.endswith(("省", "自治区")):
+        return "province"
+    if place.endswith(("州", "地区", "盟", "市")):
+        return "city"
+    return "county"
+
+
+def _place_string(chain: list[gz.Division], township: str | None) -> str | None:
+    if not chain:
+        return None
+    deepest = chain[-1]
+    if deepest.level == "province":
+        return deepest.name
+    parts = []
+    if deepest.level == "county":
+        if deepest.prefecture:
+            parts.append(deepest.prefecture)
+        elif deepest.province in gz.MUNICIPALITIES:
+            parts.append(deepest.province)
+    elif deepest.level == "city":
+        pass
+    parts.append(deepest.name)
+    if township:
+        parts.append(township)
+    return "".join(parts)
+
+
+def _infer_without_issuer(fold_text: str, out: dict, doc_type: str) -> None:
+    if doc_type == "news":
+        return
+    places = gz.find_places(fold_text[:8000])
+    provinces = [d.province for d in places]
+    if provinces:
+        out["province"] = Counter(provinces).most_common(1)[0][0]
+        out["province_code"] = gz.province_code(out["province"])
+    if re.search(r"市政府及其部门|全市|我市", fold_text):
+        out["level"], out["scope"] = "city", "aggregate"
+    elif re.search(r"全县|我县", fold_text):
+        out["level"], out["scope"] = "county", "aggregate"
+    elif re.search(r"全省|我省", fold_text):
+        out["level"], out["scope"] = "province", "aggregate"
+
+
+_PUBLISHER = re.compile(r"(?:发布机构|发文机关|来源|信息来源)\s*[:：|]\s*\|?\s*([\u4e00-\u9fff]{4,30})")
+
+
+def publisher_field(fold_text: str, meta: dict) -> str | None:
+    values = [meta.get(key) for key in ("发布机构", "发文机关", "contentsource")]
+    values += [m.group(1) for m in _PUBLISHER.finditer(fold_text[:3000])]
+    for value in values:
+        if not value:
+            continue
+        name = _clean_name(fold(value).split()[0]) if value.split() else None
+        if name and _is_organ(name) and gz.parse_chain(name)[0] and not name.endswith("网站"):
+            return name
+    return None
+
+
+def infer_from_self_reference(fold_text: str) -> str | None:
+    """Issuer for reports that only say 我县 / 我市 (spam mirrors replace the name)."""
+    m = _SELF_REFERENCE.search(fold_text[:6000])
+    if not m or m.group(1) not in ("县", "市", "省"):
+        return None
+    places = gz.find_places(fold_text[:8000])
+    wanted = {"县": "county", "市": "city", "省": "province"}[m.group(1)]
+    for division in places:
+        if division.level == wanted:
+            return division.name + "人民政府"
+    if wanted == "county":
+        county = gz.find_short_county(fold_text[:8000])
+        if county is not None:
+            return county.name + "人民政府"
+    return None
+
+
+def publication_date_of(fold_text: str, meta: dict) -> date | None:
+    for key in ("pubdate", "firstpublishedtime", "publishdate", "发布日期", "发文日期", "成文日期"):
+        value = meta.get(key)
+        if value:
+            parsed = _parse_date(value)
+            if parsed:
+                return parsed
+    m = _DATE_LABEL.search(fold_text[:3000])
+    if m:
+        return _parse_date(m.group(1))
+    return None
+
+
+def _parse_date(value: str) -> date | None:
+    m = _DATE_ISO.search(fold(value))
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def is_suspect_mirror(url: str | None, fold_text: str) -> bool:
+    if _SPAM_WORDS.search(fold_text, 0, 8000):
+        return True
+    if not url:
+        return False
+    host = (urlsplit(url).hostname or "").lower()
+    if not host:
+        return False
+    return not any(host == known or host.endswith("." + known) for known in _KNOWN_HOSTS)

@@ -1,0 +1,325 @@
+"""Numbers stated in prose: narrative KPIs of every era and the 2008-era statistics in words.
+
+Patterns run on the folded text (same length as the stored text), or on a view with line
+breaks removed when the text is hard-wrapped (PDF), with an index map back to the text.
+Each KPI takes the first statement that passes its filters: later figures of the same kind
+are usually sub-channels, categories or cumulative totals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from xxgk.parsing.facts import make_fact
+from xxgk.parsing.labels import kpi_unit
+from xxgk.parsing.numbers import CN_NUMERAL_CHARS, Number, chinese_numeral
+
+_QTY = (r"(?P<pre>将近|接近|近|约|大约|超过)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|[" + CN_NUMERAL_CHARS + r"]+)\s*"
+        r"(?P<q1>余|多)?\s*(?P<scale>万|亿)?\s*(?P<q2>余|多)?")
+
+
+def _qty(name: str = "") -> str:
+    return _QTY.replace("(?P<", f"(?P<{name}") if name else _QTY
+
+
+_CELL_QTY = re.compile(r"^\s*" + _QTY + r"\s*(?P<unit>人次|条|件|个|次|项|宗|篇|场|元|万元|%)?\s*$")
+
+
+def number_from_match(m: re.Match, prefix: str = "") -> Number | None:
+    raw = m.group(prefix + "num")
+    if raw[0].isdigit():
+        value = float(raw.replace(",", ""))
+    else:
+        parsed = chinese_numeral(raw)
+        if parsed is None:
+            return None
+        value = float(parsed)
+    scale = m.group(prefix + "scale")
+    if scale == "万":
+        value *= 10_000
+    elif scale == "亿":
+        value *= 100_000_000
+    pre = m.group(prefix + "pre")
+    if m.group(prefix + "q1") or m.group(prefix + "q2") or pre == "超过":
+        qualifier = "more_than"
+    elif pre in ("近", "将近", "接近"):
+        qualifier = "nearly"
+    elif pre in ("约", "大约"):
+        qualifier = "about"
+    elif scale:
+        qualifier = "rounded_wan"
+    else:
+        qualifier = None
+    return Number(round(value, 6), qualifier, None)
+
+
+def parse_quantity(text: str) -> Number | None:
+    """A table cell or short string such as '26万多', '37551人次', '1,207'."""
+    m = _CELL_QTY.match(text.replace("（", "(").replace("）", ")"))
+    return number_from_match(m) if m else None
+
+
+@dataclass
+class ProseView:
+    text: str
+    index: list[int] | None  # position in the stored text of each character of ``text``
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.index is None:
+            return start, end
+        return self.index[start], self.index[end - 1] + 1
+
+
+def prose_view(fold_text: str, hard_wrapped: bool) -> ProseView:
+    if not hard_wrapped:
+        return ProseView(fold_text, None)
+    index: list[int] = []
+    for m in re.finditer(r"[^\n]+", fold_text):
+        index.extend(range(m.start(), m.end()))
+    return ProseView(fold_text.replace("\n", ""), index)
+
+
+def is_hard_wrapped(text: str) -> bool:
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < 10:
+        return False
+    unfinished = sum(1 for line in lines if not line.rstrip().endswith(("。", ":", ":", ";", ")", "）", "|")))
+    mean_length = sum(len(line) for line in lines) / len(lines)
+    return mean_length < 45 and unfinished / len(lines) > 0.5
+
+
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern.replace("QTY", _QTY))
+
+
+_SUB_SCOPE = re.compile(r"及其部门|市级机关|各区|县\(区\)|区\(市\)|本级")
+_CLAUSE_BREAK = re.compile(r"[,，。;；:：\n]")
+_SENTENCE_BREAK = re.compile(r"[。;；\n]")
+_WEBSITE = re.compile(r"网站|门户网|政府网")
+_OTHER_CHANNEL = re.compile(r"微信|微博|新媒体|公众号|专栏|公报|客户端|报纸|电视|媒体|广播")
+_PROACTIVE = _rx(r"(?:主动公开|公开发布|公开上传|发布|公开|上传)了?(?P<obj>(?:各类)?(?:政府)?信息)数?\s*"
+                 r"(?:共计|共有|总计|共|达)?\s*QTY\s*条")
+_PROACTIVE_CONTENT = _rx(r"主动公开[^,。;\n]{2,40}?等内容\s*QTY\s*条")
+# "since the regulation took effect" totals; 今年以来 and 全年累计 are the year itself
+_CUMULATIVE_BEFORE = re.compile(r"(?<!今年)(?<!本年)(?<!年初)以来|历年|(?<!年)(?<!年度)累计")
+
+_SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
+    ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到|接收)了?(?:各类)?(?:政府信息公开|依申请公开|政府信息依申请公开|"
+                                  r"信息公开)(?:政府信息)?(?:申请|事项)\s*QTY\s*(?:件|宗|条|个)"), None),
+    ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到)了?\s*QTY\s*(?:件|宗|条|个)(?:政府信息公开|依申请公开|信息公开)申请"),
+     None),
+    ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到|接收)了?(?P<middle>[^,。;，]{0,16}?)(?:公开)?申请(?:共|合计)?\s*QTY\s*"
+                                  r"(?:件|宗|条|个|份)"), "not-cases"),
+    ("applications_received_natural_person", _rx(r"其中\s*,?\s*自然人(?:申请|提出)?\s*QTY\s*件"), "2019+"),
+    ("results_total", _rx(r"答复(?:政府信息公开申请)?\s*QTY\s*件\s*[(（]\s*含上一?年度?(?:结转|转结)"), "2019+"),
+    ("applications_carried_in", _rx(r"含上一?年度?(?:结转|转结)的?(?:政府信息公开)?(?:申请)?\s*QTY\s*件"), "2019+"),
+    ("applications_carried_forward", _rx(r"另有\s*QTY\s*件(?:申请)?(?:转结|结转|顺延)(?:到|至)?下一?年度"), "2019+"),
+    ("admin_reconsideration_total", _rx(r"行政复议(?:申请|案件)?\s*QTY\s*(?:件|起|宗)"), None),
+    ("admin_litigation_total", _rx(r"行政诉讼(?:案件)?\s*QTY\s*(?:件|起|宗)"), None),
+    ("replies_denied_total", _rx(r"(?:共有)?\s*QTY\s*(?:宗|件|条)不予公开"), "2008"),
+    ("replies_denied_total", _rx(r"不予公开(?:的)?(?:政府信息)?\s*QTY\s*(?:宗|件|条)"), "2008"),
+    ("hot_topic_responses", _rx(r"回应公众关注热点或重大舆情数?\s*QTY\s*(?:次|条|个|件)"), None),
+    ("press_conferences", _rx(r"新闻发布会\s*QTY\s*场"), None),
+    ("policy_interpretations", _rx(r"(?:政策)?解读(?:信息|文件|稿件|材料)?\s*QTY\s*(?:篇|条|个|件)"), None),
+    ("fee_income_yuan", _rx(r"信息处理费\s*QTY\s*元"), None),
+    ("consultations_total", _rx(r"(?:受理|接受|接待|处理|答复)(?:群众|公众|市民|社会)?(?:各类)?咨询\s*QTY\s*(?:人次|次|件|个)"), "2008"),
+    ("staff_fulltime", _rx(r"(?:全职|专职)(?:工作)?(?:人员)?\s*QTY\s*(?:人|名)"), "2008"),
+    ("staff_parttime", _rx(r"兼职(?:工作)?(?:人员)?\s*QTY\s*(?:人|名)"), "2008"),
+    ("fees_collected_yuan", _rx(r"收取[^。;,]{0,16}?费用?(?:共计|合计|共)?\s*QTY\s*元"), "2008"),
+    ("proactive_full_text_electronic_items", _rx(r"全文电子化的?(?:主动公开)?(?:政府)?信息(?:数)?\s*QTY\s*条"), "2008"),
+    ("replies_total", _rx(r"(?:已|共)?答复(?:申请)?(?:人)?\s*QTY\s*(?:件|宗|条)"), "2008"),
+    ("replies_partially_granted", _rx(r"(?:同意)?部分公开的?\s*QTY\s*(?:件|宗|条)"), "2008"),
+    ("replies_granted", _rx(r"(?<!部分)(?:同意|予以)公开的?\s*QTY\s*(?:件|宗|条)"), "2008"),
+    ("replies_info_not_exist", _rx(r"(?:政府)?信息不存在的?\s*QTY\s*(?:件|宗|条)"), "2008"),
+    ("replies_not_held_by_agency", _rx(r"(?:非本(?:机关|部门|单位)(?:掌握|政府信息)?|不属于本(?:机关|部门|单位)"
+                                       r"(?:公开|掌握)?(?:范围)?)的?\s*QTY\s*(?:件|宗|条)"), "2008"),
+    ("replies_unclear", _rx(r"申请内容不明确的?\s*QTY\s*(?:件|宗|条)"), "2008"),
+    ("application_reception_points", _rx(r"(?:设立|设置)?(?:依申请公开)?受理点\s*QTY\s*个"), "2008"),
+    ("applications_in_person", _rx(r"当面(?:申请|提出|提交)(?:的)?(?:申请)?\s*QTY\s*(?:件|宗|条|个|份)"), "2008"),
+    ("applications_online", _rx(r"(?:网上|网络|互联网|在线)(?:申请|提出|提交)(?:的)?(?:申请)?\s*QTY\s*(?:件|宗|条|个|份)"), "2008"),
+    ("applications_letter", _rx(r"信函(?:申请|提出|提交)(?:的)?(?:申请)?\s*QTY\s*(?:件|宗|条|个|份)"), "2008"),
+    ("applications_fax", _rx(r"传真(?:申请|提出|提交)(?:的)?(?:申请)?\s*QTY\s*(?:件|宗|条|个|份)"), "2008"),
+    ("applications_email", _rx(r"电子邮件(?:申请|提出|提交)(?:的)?(?:申请)?\s*QTY\s*(?:件|宗|条|个|份)"), "2008"),
+    ("admin_license_decisions", _rx(r"行政许可[^。,;]{0,12}?处理决定数量\s*QTY\s*(?:项|件|个)"), "restated"),
+    ("admin_penalty_decisions", _rx(r"行政处罚\s*QTY\s*(?:项|件)"), "restated"),
+    ("admin_coercion_decisions", _rx(r"行政强制\s*QTY\s*(?:项|件)"), "restated"),
+)
+_RESTATED_NORMATIVE = _rx(r"规范性文件\s*[:]?\s*制发件数\s*" + _qty("a_") + r"\s*件\s*[,]?\s*废止件数\s*" + _qty("b_")
+                          + r"\s*件\s*[,]?\s*现行有效件数\s*" + _qty("c_") + r"\s*件")
+_RESTATED_FEE = _rx(r"行政事业性收费\s*QTY\s*(?P<unit>万元|元)")
+
+_ELECTRONIC_RATE = re.compile(r"全文电子化率?(?:达到?|为|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%")
+_ZERO_TOPICS = (
+    ("applications_received", re.compile(r"(?:没有|未)(?:发生|收到|接到|受理)?[^。;,]{0,12}?(?:依申请公开|信息公开申请|公开申请)"
+                                         r"|(?:没有|未)[^。;]{0,6}申请[^。;]{0,4}依申请公开")),
+)
+# 未经复议 (table 四's header) and 尚未审结 are not statements that nothing happened
+_ZERO_CASES = re.compile(r"(?:(?<!尚)未(?!经)|没有)(?:发生|接到|收到|出现)?[^。;|\n]{0,24}?(复议|诉讼|申诉)")
+_HEADING_NONE = re.compile(r"(?m)^[^\n]{0,30}(复议|诉讼|申诉|依申请公开)[^\n]{0,20}\n\s*\(\s*无\s*\)\s*$")
+_CHANNEL_WORDS = (("当面", "applications_in_person"), ("信函", "applications_letter"), ("网络", "applications_online"),
+                  ("网上", "applications_online"), ("互联网", "applications_online"), ("传真", "applications_fax"),
+                  ("电子邮件", "applications_email"), ("其他形式", "applications_other_channel"))
+_NOT_AN_APPLICATION = re.compile(r"复议|诉讼|投诉|举报|信访|咨询|办理|行政许可|审批")
+_CHANNEL_RE = re.compile("|".join(word for word, _ in _CHANNEL_WORDS))
+_CHANNEL_KPI = dict(_CHANNEL_WORDS)
+_RESPECTIVELY = _rx(r"分别为\s*[:]?\s*")
+_LIST_NUMBER = _rx(r"QTY\s*(?:宗|件|条|个)")
+
+
+def _era_allows(flag: str | None, era: str | None) -> bool:
+    if flag in (None, "restated", "not-cases"):
+        return True
+    if flag == "2008":
+        return era == "2008_regulation"
+    return era in ("2019_trial_format", "2021_format")
+
+
+def extract_prose(view: ProseView, era: str | None, original: str | None, *, has_table2: bool,
+                  issues: list) -> list[dict]:
+    text = view.text
+    facts: list[dict] = []
+    found: set[str] = set()
+
+    def emit(kpi: str, number: Number, start: int, end: int, unit: str | None = None) -> None:
+        if kpi in found:
+            return
+        found.add(kpi)
+        char_start, char_end = view.span(start, end)
+        raw = (original or text)[char_start:char_end] if original is not None else text[start:end]
+        facts.append(make_fact(kpi, number.value, source="narrative", unit=unit or kpi_unit(kpi),
+                               qualifier=number.qualifier, raw_text=raw, char_start=char_start, char_end=char_end))
+
+    _proactive(text, era, emit, issues)
+    for kpi, pattern, flag in _SIMPLE_PATTERNS:
+        if kpi in found or not _era_allows(flag, era) or (flag == "restated" and has_table2):
+            continue
+        for m in pattern.finditer(text):
+            if flag == "not-cases" and _NOT_AN_APPLICATION.search(m.group("middle")):
+                continue  # 复议申请, 投诉举报: other kinds of requests
+            number = number_from_match(m)
+            if number is None:
+                continue
+            emit(kpi, number, m.start("num"), m.end())
+            break
+    if not has_table2:
+        m = _RESTATED_NORMATIVE.search(text)
+        if m:
+            for prefix, kpi in (("a_", "normative_docs_issued"), ("b_", "normative_docs_repealed"),
+                                ("c_", "normative_docs_in_force")):
+                number = number_from_match(m, prefix)
+                if number is not None:
+                    emit(kpi, number, m.start(prefix + "num"), m.end(prefix + "num"))
+        m = _RESTATED_FEE.search(text)
+        if m:
+            number = number_from_match(m)
+            if number is not None and (number.value == 0 or m.group("unit") == "万元"):
+                emit("admin_fee_amount_wan_yuan", number, m.start("num"), m.end())
+    _channels(text, emit)
+    rate = _ELECTRONIC_RATE.search(text)
+    if rate and era == "2008_regulation":
+        emit("proactive_full_text_electronic_rate_pct", Number(float(rate.group("pct")), None, None),
+             rate.start("pct"), rate.end())
+    _zeros(text, emit, found, era)
+    return facts
+
+
+def _proactive(text: str, era: str | None, emit, issues: list) -> None:
+    decided: set[str] = set()
+    candidates = [(m, "obj") for m in _PROACTIVE.finditer(text)] + [(m, None) for m in _PROACTIVE_CONTENT.finditer(text)]
+    candidates.sort(key=lambda item: item[0].start())
+    for m, _group in candidates:
+        after = text[m.end():m.end() + 1]
+        if after == "、":
+            continue  # one category of a list without a stated total
+        sentence_start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, m.start() - 80), m.start())),
+                             default=max(0, m.start() - 80))
+        sentence_head = text[sentence_start:m.start()]
+        if _CUMULATIVE_BEFORE.search(sentence_head):
+            continue
+        clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, sentence_start, m.start())),
+                           default=sentence_start)
+        clause = text[clause_start:m.end()]
+        joined = re.search(r"和|、|及|与", clause[:m.start() - clause_start])
+        if _OTHER_CHANNEL.search(clause) and not (joined and _WEBSITE.search(clause)):
+            continue  # new media, gazette or press alone: a channel without a KPI name
+        if _SUB_SCOPE.search(clause):
+            continue  # the city's own organs or the districts: a part of the total
+        website_only = bool(_WEBSITE.search(clause)) and not joined and not _OTHER_CHANNEL.search(clause)
+        kpi = "proactive_items_website" if website_only and era != "2008_regulation" else "proactive_items_total"
+        if kpi in decided:
+            continue
+        decided.add(kpi)
+        number = number_from_match(m)
+        if number is None:
+            continue
+        if m.group("scale") and float(m.group("num").replace(",", "")) >= 10_000:
+            issues.append({"check_id": "implausible-unit", "severity": "warning",
+                           "message": f"{m.group(0)!r}: a 万 figure with a five-digit mantissa is a unit error",
+                           "detail": {"kpi": kpi, "raw": m.group(0)}})
+            continue
+        emit(kpi, number, m.start("num"), m.end())
+
+
+def _channels(text: str, emit) -> None:
+    for m in _RESPECTIVELY.finditer(text):
+        sentence_start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, m.start() - 120), m.start())),
+                             default=max(0, m.start() - 120))
+        head = text[sentence_start:m.start()]
+        if "申请" not in head:
+            continue
+        names = []
+        for word_match in _CHANNEL_RE.finditer(head):
+            kpi = _CHANNEL_KPI[word_match.group(0)]
+            if kpi not in names:
+                names.append(kpi)
+        numbers = []
+        position = m.end()
+        while len(numbers) < len(names):
+            n = _LIST_NUMBER.match(text, position)
+            if not n:
+                break
+            numbers.append(n)
+            position = n.end()
+            if text[position:position + 1] in ("、", ",", "，"):
+                position += 1
+        if names and len(numbers) == len(names):
+            for kpi, n in zip(names, numbers):
+                number = number_from_match(n)
+                if number is not None:
+                    emit(kpi, number, n.start("num"), n.end())
+
+
+def _zeros(text: str, emit, found: set[str], era: str | None) -> None:
+    zero = Number(0.0, None, None)
+    for kpi, pattern in _ZERO_TOPICS:
+        if kpi in found:
+            continue
+        m = pattern.search(text)
+        if m:
+            emit(kpi, zero, m.start(), m.end())
+    topics = {"复议": "admin_reconsideration_total", "诉讼": "admin_litigation_total",
+              "申诉": "admin_complaints_total"}
+    for m in _ZERO_CASES.finditer(text):
+        sentence_end = _SENTENCE_BREAK.search(text, m.end())
+        sentence = text[m.start():sentence_end.start() if sentence_end else len(text)]
+        if re.search(r"\d|\|", sentence):
+            continue
+        for word, kpi in topics.items():
+            if word in sentence and kpi not in found:
+                emit(kpi, zero, m.start(), m.start() + len(sentence))
+    fees = re.search(r"(?:未|没有|不)收取(?:任何)?(?:相关)?费用", text)
+    if fees and era == "2008_regulation" and "fees_collected_yuan" not in found:
+        emit("fees_collected_yuan", zero, fees.start(), fees.end())
+    consult = re.search(r"(?:未|没有)(?:收到|接到)[^。;]{0,20}咨询", text)
+    if consult and "consultations_total" not in found:
+        emit("consultations_total", zero, consult.start(), consult.end())
+    for m in _HEADING_NONE.finditer(text):
+        heading = m.group(0)
+        if "依申请公开" in heading and "复议" not in heading:
+            if "applications_received" not in found:
+                emit("applications_received", zero, m.start(), m.end())
+            continue
+        for word, kpi in topics.items():
+            if word in heading and kpi not in found:
+                emit(kpi, zero, m.start(), m.end())

@@ -1,0 +1,528 @@
+"""Landed bytes → text plus table grids, per format (HTML, plain text, PDF, DOCX).
+
+Every format ends in the same shape: the normalised text (simplified characters, tables
+rendered as pipe rows) and the grids of its tables with each cell's span in that text, so the
+table parser never needs to know where a grid came from.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from xxgk.encoding import detect_encoding
+from xxgk.parsing.normalize import (
+    PAGE_FOOTER,
+    PINYIN_GLOSS,
+    clean_layout,
+    strip_pinyin_glosses,
+    to_simplified,
+)
+
+MAX_PDF_PAGES = 80
+MAX_DOCX_UNCOMPRESSED = 60 * 1024 * 1024
+MAX_TEXT_CHARS = 2_000_000
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    start: int | None = None
+    end: int | None = None
+    table_index: int | None = None
+    row: int | None = None
+    col: int | None = None
+    row_end: bool = False
+
+
+@dataclass
+class Source:
+    source_format: str
+    text: str = ""
+    original: str | None = None  # pre-conversion text when aligned with ``text`` (for raw strings)
+    grids: list[list[list[Cell]]] = field(default_factory=list)
+    html_title: str | None = None
+    meta: dict = field(default_factory=dict)
+    issues: list[dict] = field(default_factory=list)
+    status: str = "parsed"
+    status_reason: str | None = None
+
+
+class UnsupportedFormat(Exception):
+    pass
+
+
+def sniff_format(body: bytes, content_type: str | None, url: str | None) -> str:
+    """'html', 'text', 'pdf', 'docx', 'doc' or 'binary' from magic bytes first, then the declared type."""
+    head = body[:1024].lstrip()
+    if body.startswith(b"%PDF"):
+        return "pdf"
+    if body.startswith(b"PK\x03\x04"):
+        if b"word/" in body[:200_000] or (url or "").lower().endswith(".docx"):
+            return "docx"
+        return "binary"
+    if body.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    low = head[:512].lower()
+    if ctype == "text/plain" and not head.startswith(b"<"):
+        return "text"
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in body[:4096].lower() \
+            or b"<div" in low or b"<p" in low or b"<table" in low:
+        return "html"
+    if ctype in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if ctype == "text/plain" and not head.startswith(b"<"):
+        return "text"
+    if b"\x00" in body[:4096] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return "text"
+
+
+_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-－—]?\s*\d{1,3}\s*[-－—]?|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|"
+                               r"\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+def strip_page_numbers(pages: list[str]) -> list[str]:
+    """Drop a bare page number on the first or last line of each page: inside a table it would
+    read as one more value cell."""
+    out = []
+    for page in pages:
+        lines = page.split("\n")
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if len(lines) > 1 and _PAGE_NUMBER_LINE.match(lines[-1]):
+            lines.pop()
+        if len(lines) > 1 and _PAGE_NUMBER_LINE.match(lines[0]):
+            lines.pop(0)
+        out.append("\n".join(lines))
+    return out
+
+
+def _normalise_piece(raw: str) -> str:
+    return strip_pinyin_glosses(clean_layout(raw))[0]
+
+
+class _TextBuilder:
+    """Accumulates text pieces and remembers where each table cell landed."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.length = 0
+        self.strip_glosses = True
+
+    def add(self, piece: str) -> tuple[int, int]:
+        start = self.length
+        self.pieces.append(piece)
+        self.length += len(piece)
+        return start, self.length
+
+    def newline(self) -> None:
+        if self.pieces and not self.pieces[-1].endswith("\n"):
+            self.add("\n")
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def _finish(builder: _TextBuilder, source: Source) -> Source:
+    original = builder.text()
+    simplified = to_simplified(original)
+    if len(simplified) != len(original):
+        # OpenCC changed the length somewhere: convert cell by cell is not worth it; spans of grids
+        # are recomputed by searching each cell in order
+        source.issues.append({"check_id": "normalise", "severity": "info",
+                              "message": "OpenCC conversion changed the text length; raw strings are simplified",
+                              "detail": {"before": len(original), "after": len(simplified)}})
+        _respan_cells(source, simplified)
+        source.original = None
+    else:
+        source.original = original
+    for grid in source.grids:
+        for row in grid:
+            for cell in row:
+                if cell.start is not None and source.original is not None:
+                    cell.text = simplified[cell.start:cell.end]
+    source.text = simplified
+    return source
+
+
+def _respan_cells(source: Source, text: str) -> None:
+    cursor = 0
+    for grid in source.grids:
+        for row in grid:
+            for cell in row:
+                cell.text = to_simplified(cell.text)
+                if cell.text:
+                    found = text.find(cell.text, cursor)
+                    if found >= 0:
+                        cell.start, cell.end, cursor = found, found + len(cell.text), found + len(cell.text)
+                        continue
+                cell.start = cell.end = None
+
+
+# ---------------------------------------------------------------------------------------- plain text
+
+def from_text(body: bytes, content_type: str | None) -> Source:
+    source = Source("text")
+    encoding, how = detect_encoding(body, content_type)
+    raw = body.decode(encoding, errors="replace")
+    if "\ufffd" in raw:
+        source.issues.append({"check_id": "decode", "severity": "warning",
+                              "message": f"undecodable bytes replaced ({encoding}, {how})",
+                              "detail": {"encoding": encoding, "how": how, "replaced": raw.count("\ufffd")}})
+    if raw.startswith("# source:"):
+        raw = raw.split("\n", 1)[1] if "\n" in raw else ""
+    raw = raw[:MAX_TEXT_CHARS]
+    if "\f" in raw:  # PDF text with its pages: their numbers are not content
+        raw = "\n".join(strip_page_numbers(raw.split("\f")))
+    raw = PAGE_FOOTER.sub("", _normalise_piece(raw))
+    builder = _TextBuilder()
+    builder.add(raw)
+    return _finish(builder, source)
+
+
+# ---------------------------------------------------------------------------------------- HTML
+
+# td/th/tr reach this set only inside layout tables (tables that hold other tables)
+_BLOCK_TAGS = {"td", "th", "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
+               "header", "footer", "tr", "table", "center", "blockquote", "pre", "dd", "dt", "dl", "form",
+               "hr", "tbody", "thead", "nav", "aside", "main"}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "iframe", "select", "option", "button", "svg", "head",
+              "object"}
+_BODY_MARKERS = (("id", "ivs_content"), ("id", "webeditorview"), ("class", "TRS_Editor"),
+                 ("class", "trs_editor_view"), ("class", "Custom_UnionStyle"), ("id", "zoom"), ("id", "zoomcon"),
+                 ("class", "article-content"), ("class", "xxgk_content"), ("class", "zw-content"))
+
+
+def _container_rank(node) -> int:
+    for rank, (attribute, marker) in enumerate(_BODY_MARKERS):
+        value = node.get(attribute) or ""
+        if (attribute == "id" and value == marker) or (attribute == "class" and marker in value):
+            return rank
+    return len(_BODY_MARKERS)
+
+
+_WS = re.compile(r"[ \t\r\n\u00a0\u3000]+")
+_HTML_PARSER = None
+_XPATH: dict = {}
+
+
+def _html_parser():
+    from lxml import etree
+
+    return etree.HTMLParser(remove_comments=True, remove_pis=True)
+
+
+# the catalogue fields run together in the page text ("发布机构：X发布日期：2022-01-25"): each value
+# stops where the next field label starts
+_META_DATE = re.compile(r"(发布日期|發布日期|发文日期|發文日期|成文日期)[\s\u00a0:：]*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*"
+                        r"[-/.月]\s*\d{1,2})")
+_META_PUBLISHER = re.compile(r"(发布机构|發布機構|发文机关|發文機關)[\s\u00a0:：]*([\u4e00-\u9fff（）()]{2,30}?)"
+                             r"(?=发布|發布|发文|發文|成文|索引|主题|主題|文号|文號|[\s|]|$)")
+
+
+def from_html(body: bytes, content_type: str | None) -> Source:
+    from lxml import etree
+
+    global _HTML_PARSER
+    if _HTML_PARSER is None:
+        _HTML_PARSER = _html_parser()
+        _XPATH["string"] = etree.XPath("string()")
+        _XPATH["title"] = etree.XPath("//title")
+        _XPATH["meta"] = etree.XPath("//meta[@name]")
+        _XPATH["body"] = etree.XPath("//body")
+        _XPATH["headings"] = etree.XPath("//h1|//h2|//h3")
+        # contains() in XPath is slow on lxml; marked elements are filtered in Python instead
+        _XPATH["containers"] = etree.XPath("//*[@id or @class]")
+    source = Source("html")
+    encoding, how = detect_encoding(body, content_type)
+    decoded = body.decode(encoding, errors="replace")
+    if decoded.count("\ufffd") > 3:
+        source.issues.append({"check_id": "decode", "severity": "warning",
+                              "message": f"undecodable bytes replaced ({encoding}, {how})",
+                              "detail": {"encoding": encoding, "how": how, "replaced": decoded.count("\ufffd")}})
+    decoded = re.sub(r"^\s*<\?xml[^>]*\?>", "", decoded)
+    try:
+        # plain etree elements: lxml.html's element-class lookup costs a Python call per node visited
+        root = etree.fromstring(decoded[:MAX_TEXT_CHARS * 2] or "<html></html>", _HTML_PARSER)
+        if root is None:
+            raise ValueError("document is empty")
+    except (etree.LxmlError, ValueError) as exc:
+        source.status, source.status_reason = "failed", f"html parse error: {exc}"
+        return source
+    title_nodes = _XPATH["title"](root)
+    if title_nodes:
+        source.html_title = to_simplified(_WS.sub(" ", _text_content(title_nodes[0])).strip()) or None
+    for meta in _XPATH["meta"](root):
+        name = (meta.get("name") or "").lower()
+        if name in ("articletitle", "pubdate", "contentsource", "firstpublishedtime", "publishdate"):
+            source.meta[name] = to_simplified((meta.get("content") or "").strip())
+    marked_nodes = _XPATH["containers"](root)
+    titled = [node for node in marked_nodes if "title" in (node.get("class") or "")]
+    for heading in [*_XPATH["headings"](root)[:10], *titled[:10]]:
+        text = _WS.sub(" ", _text_content(heading)).strip()
+        if 6 <= len(text) <= 80 and ("报告" in text or "報告" in text or "年报" in text or "年報" in text):
+            # the page's own heading often sits outside the article body container
+            source.meta.setdefault("heading", to_simplified(text))
+            break
+    container = None
+    # one scan for every known body container, then the first in the order of _BODY_MARKERS
+    marked = [node for node in marked_nodes if _container_rank(node) < len(_BODY_MARKERS)]
+    ranked = sorted(marked, key=_container_rank)
+    for found in ranked:
+        if len(_text_content(found).strip()) > 200:
+            container = found
+            break
+    if container is None:
+        bodies = _XPATH["body"](root)
+        container = bodies[0] if bodies else root
+    # the disclosure catalogue table (发布机构, 发布日期) often sits outside the article body
+    page_text = _text_content(root)
+    for pattern in (_META_DATE, _META_PUBLISHER):
+        for key, value in pattern.findall(page_text):
+            source.meta.setdefault(to_simplified(key), to_simplified(_WS.sub(" ", value).strip()))
+    builder = _TextBuilder()
+    builder.strip_glosses = PINYIN_GLOSS.search(decoded) is not None
+    _serialise(container, builder, source)
+    return _finish(builder, source)
+
+
+def _serialise(node, builder: _TextBuilder, source: Source) -> None:
+    tag = node.tag if isinstance(node.tag, str) else ""
+    tag = tag.lower()
+    if tag in _SKIP_TAGS:
+        if node.tail:
+            _add_inline(builder, node.tail)
+        return
+    if tag == "table" and node.find(".//table") is None:
+        builder.newline()
+        _serialise_table(node, builder, source)
+        builder.newline()
+    else:
+        if tag in _BLOCK_TAGS:
+            builder.newline()
+        if node.text and tag:
+            _add_inline(builder, node.text)
+        for child in node:
+            _serialise(child, builder, source)
+        if tag in _BLOCK_TAGS:
+            builder.newline()
+    if node.tail:
+        _add_inline(builder, node.tail)
+
+
+def _add_inline(builder: _TextBuilder, raw: str) -> None:
+    if builder.strip_glosses:
+        raw = PINYIN_GLOSS.sub("", raw)
+    piece = _WS.sub(" ", raw.replace("\u200b", "").replace("\ufeff", ""))
+    if piece.strip():
+        if builder.pieces and builder.pieces[-1].endswith("\n"):
+            piece = piece.lstrip()
+        builder.add(piece)
+
+
+def _text_content(node) -> str:
+    return str(_XPATH["string"](node))
+
+
+def _serialise_table(table, builder: _TextBuilder, source: Source) -> None:
+    rows = [tr for tr in table.iter("tr") if _closest_table(tr) is table]
+    grid_text: dict[tuple[int, int], str] = {}
+    strip_glosses = builder.strip_glosses
+    for r, tr in enumerate(rows):
+        c = 0
+        for td in tr:
+            tag = td.tag
+            if tag not in ("td", "th", "TD", "TH"):
+                continue
+            while (r, c) in grid_text:
+                c += 1
+            # most cells hold bare text; string() is only needed for cells with markup inside
+            raw = (td.text or "") if len(td) == 0 else str(_XPATH["string"](td))
+            if strip_glosses:
+                raw = PINYIN_GLOSS.sub("", raw)
+            text = _WS.sub(" ", raw).strip()
+            rowspan_attr, colspan_attr = td.get("rowspan"), td.get("colspan")
+            if rowspan_attr is None and colspan_attr is None:
+                grid_text[(r, c)] = text
+                c += 1
+                continue
+            rowspan, colspan = _span(rowspan_attr), _span(colspan_attr)
+            if rowspan == 1 and colspan == 1:
+                grid_text[(r, c)] = text
+            else:
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        grid_text.setdefault((r + dr, c + dc), text)
+            c += colspan
+    by_row: dict[int, list[int]] = {}
+    for r, c in grid_text:
+        by_row.setdefault(r, []).append(c)
+    table_index = len(source.grids)
+    grid: list[list[Cell]] = []
+    for r in range(len(rows)):
+        columns = sorted(by_row.get(r, ()))
+        if not columns:
+            continue
+        texts = [grid_text[(r, c)] for c in columns]
+        position, _ = builder.add(" | ".join(texts) + "\n")
+        row_cells = []
+        for c, text in zip(columns, texts):
+            row_cells.append(Cell(text, position, position + len(text), table_index, r, c))
+            position += len(text) + 3
+        row_cells[-1].row_end = True
+        grid.append(row_cells)
+    source.grids.append(grid)
+
+
+def _closest_table(node):
+    parent = node.getparent()
+    while parent is not None and (not isinstance(parent.tag, str) or parent.tag.lower() != "table"):
+        parent = parent.getparent()
+    return parent
+
+
+def _span(value: str | None) -> int:
+    if value is None:
+        return 1
+    try:
+        return max(1, min(int(str(value).strip()), 200))
+    except (TypeError, ValueError):
+        return 1
+
+
+# ---------------------------------------------------------------------------------------- PDF
+
+def _pdf_errors() -> tuple[type[BaseException], ...]:
+    import struct
+    import zlib
+
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    return (PDFSyntaxError, PSException, PdfminerException, ValueError, KeyError, TypeError, AttributeError,
+            IndexError, AssertionError, struct.error, zlib.error, RecursionError)
+
+
+def from_pdf(body: bytes) -> Source:
+    import pdfplumber
+
+    _PDF_ERRORS = _pdf_errors()
+    source = Source("pdf")
+    builder = _TextBuilder()
+    try:
+        with pdfplumber.open(io.BytesIO(body)) as pdf:
+            pages = pdf.pages
+            if len(pages) > MAX_PDF_PAGES:
+                source.issues.append({"check_id": "pdf-pages", "severity": "warning",
+                                      "message": f"only the first {MAX_PDF_PAGES} of {len(pages)} pages read",
+                                      "detail": {"pages": len(pages)}})
+            for page in pages[:MAX_PDF_PAGES]:
+                for table in page.extract_tables() or []:
+                    table_index = len(source.grids)
+                    grid = []
+                    for r, row in enumerate(table):
+                        cells = [Cell(to_simplified(_normalise_piece(value or "")).replace("\n", ""),
+                                      None, None, table_index, r, c) for c, value in enumerate(row)]
+                        if cells:
+                            cells[-1].row_end = True
+                            grid.append(cells)
+                    source.grids.append(grid)
+                page_text = strip_page_numbers([page.extract_text() or ""])[0]
+                builder.add(_normalise_piece(page_text))
+                builder.add("\n")
+    except _PDF_ERRORS as exc:  # pdfminer raises many unrelated types on broken files
+        source.status, source.status_reason = "failed", f"pdf: {type(exc).__name__}: {exc}"[:500]
+        return source
+    text = PAGE_FOOTER.sub("", builder.text())
+    source.text = to_simplified(text)
+    source.original = text if len(source.text) == len(text) else None
+    if not source.text.strip():
+        source.status, source.status_reason = "unsupported", "pdf has no text layer (image-only, needs OCR)"
+    return source
+
+
+# ---------------------------------------------------------------------------------------- DOCX
+
+def from_docx(body: bytes) -> Source:
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    source = Source("docx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+            if total > MAX_DOCX_UNCOMPRESSED:
+                source.status, source.status_reason = "failed", f"docx expands to {total} bytes (limit)"
+                return source
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(io.BytesIO(body))
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, etree.XMLSyntaxError,
+            PackageNotFoundError) as exc:  # python-docx / zipfile raise several types on corrupt files
+        source.status, source.status_reason = "failed", f"docx: {type(exc).__name__}: {exc}"[:500]
+        return source
+    builder = _TextBuilder()
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = _WS.sub(" ", _normalise_piece(Paragraph(child, document).text)).strip()
+            if text:
+                builder.add(text)
+                builder.add("\n")
+        elif tag == "tbl":
+            table = Table(child, document)
+            table_index = len(source.grids)
+            grid = []
+            for r, row in enumerate(table.rows):
+                cells = []
+                for c, cell in enumerate(row.cells):
+                    if c:
+                        builder.add(" | ")
+                    text = _WS.sub(" ", _normalise_piece(cell.text)).strip()
+                    start, end = builder.add(text)
+                    cells.append(Cell(text, start, end, table_index, r, c))
+                if cells:
+                    cells[-1].row_end = True
+                    grid.append(cells)
+                builder.add("\n")
+            source.grids.append(grid)
+    return _finish(builder, source)
+
+
+def load(body: bytes, content_type: str | None, url: str | None) -> Source:
+    kind = sniff_format(body, content_type, url)
+    if kind == "html":
+        return from_html(body, content_type)
+    if kind == "text":
+        return from_text(body, content_type)
+    if kind == "pdf":
+        return from_pdf(body)
+    if kind == "docx":
+        return from_docx(body)
+    if kind == "doc":
+        from xxgk import office
+
+        try:
+            converted = office.doc_to_text(body)
+        except (office.ConversionUnavailable, office.ConversionFailed) as exc:
+            source = Source("text", status="unsupported", status_reason=f"legacy .doc: {exc}"[:500])
+            source.issues.append({"check_id": "unsupported-format", "severity": "warning",
+                                  "message": source.status_reason, "detail": {"url": url}})
+            return source
+        source = from_text(converted.encode("utf-8"), "text/plain; charset=utf-8")
+        source.issues.append({"check_id": "converted", "severity": "info",
+                              "message": "legacy .doc converted to text (tables flattened)", "detail": {}})
+        return source
+    source = Source("text")
+    source.status = "unsupported"
+    source.status_reason = "legacy .doc (OLE) is not parsed" if kind == "doc" else "binary body of unknown format"
+    source.issues.append({"check_id": "unsupported-format", "severity": "warning", "message": source.status_reason,
+                          "detail": {"content_type": content_type, "url": url}})
+    return source

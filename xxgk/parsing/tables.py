@@ -1,0 +1,421 @@
+"""The standard tables (二, 三, 四) and the 2008-era 附表, from any shape of source.
+
+Every shape (an HTML or DOCX grid rendered as pipe rows, pipe-flattened text, one cell per
+line, PDF text with wrapped labels) is first turned into one stream of cells; the parsers
+then anchor on the verbatim row labels and read the fixed number of value cells that follow
+(data dictionary section 11), so they never depend on how the rows were laid out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from xxgk.parsing import labels
+from xxgk.parsing.facts import make_fact
+from xxgk.parsing.numbers import parse_cell
+from xxgk.parsing.sources import Cell
+
+VALUE_KINDS = ("value", "blank", "dash")
+T4_GROUPS = ("admin_reconsideration", "admin_litigation_direct", "admin_litigation_after_reconsideration")
+T4_PARTS = ("upheld", "corrected", "other", "pending", "total")
+T4_GROUP_LABELS = {"admin_reconsideration": "行政复议", "admin_litigation_direct": "行政诉讼 ／ 未经复议直接起诉",
+                   "admin_litigation_after_reconsideration": "行政诉讼 ／ 复议后起诉"}
+T4_PART_LABELS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结",
+                  "total": "总计"}
+T3_COLUMN_LABELS = dict(zip(labels.table3_columns(),
+                            ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")))
+
+_SECTION = {
+    "s2": re.compile(r"二\s*[、.．]?\s*主动公开政府信息(?:的)?情况"),
+    "s3": re.compile(r"三\s*[、.．]?\s*收到和处理政府信息公开申请(?:的)?情况"),
+    "s4": re.compile(r"四\s*[、.．]?\s*(?:因)?政府信息公开(?:工作)?(?:被申请)?行政复议"),
+    "s5": re.compile(r"五\s*[、.．]?\s*(?:政府信息公开)?(?:工作)?存在的?主要问题"),
+}
+_T2_ANCHOR = re.compile(r"第二十条\s*第\s*\(\s*[一五六八九]\s*\)\s*项")
+_T3_ANCHOR = re.compile(r"本列数据的勾稽关系|本年新收政府信息公开申请数量")
+_T4_ANCHOR = re.compile(r"未经复议直接起诉|复议后起诉")
+_BLOCK = re.compile(r"第二十条\s*第\s*\(\s*([一二三四五六七八九十]+)\s*\)\s*项")
+_TOKEN = re.compile(r"\S+")
+
+_UNIT_CELLS = {"条", "件", "人次", "个", "次", "项", "万元", "元", "人", "篇", "场", "期", "宗"}
+_HEADER_WORDS = re.compile(r"信息内容|数量|件数|金额|第二十条")
+_ERA_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "缴纳费用")
+_ERA_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/", "采购项目数量",
+             "第二十条第(九)项", "采购总金额")
+
+
+@dataclass
+class Regions:
+    table2: tuple[int, int] | None
+    table3: tuple[int, int] | None
+    table4: tuple[int, int] | None
+
+
+def era_from_tables(compact_fold: str) -> str | None:
+    """Era from the template's own headers (the template wins over the year)."""
+    score_2021 = sum(marker in compact_fold for marker in _ERA_2021)
+    score_2019 = sum(marker in compact_fold for marker in _ERA_2019)
+    if "本年新收政府信息公开申请数量" in compact_fold and "其他处理" in compact_fold \
+            and "逾期不补正" not in compact_fold and "缴纳费用" not in compact_fold:
+        score_2019 += 1  # table 三 with a single （六）其他处理 row
+    if not score_2019 and not score_2021:
+        return None
+    return "2021_format" if score_2021 >= score_2019 else "2019_trial_format"
+
+
+def _heading(pattern: re.Pattern, text: str, start: int = 0) -> re.Match | None:
+    """The first match that starts a line (a heading), else the first match at all; an
+    introduction that lists the six parts inline must not be taken for the sections."""
+    first = None
+    for m in pattern.finditer(text, start):
+        if first is None:
+            first = m
+        line_head = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        if not line_head.strip(" |\t"):
+            return m
+    return first
+
+
+def find_regions(fold_text: str) -> Regions:
+    found = {name: _heading(pattern, fold_text) for name, pattern in _SECTION.items()}
+    end = len(fold_text)
+    t2_anchor = _T2_ANCHOR.search(fold_text)
+    t3_anchor = _T3_ANCHOR.search(fold_text)
+    s2 = found["s2"].start() if found["s2"] else (t2_anchor.start() if t2_anchor else None)
+    s3 = found["s3"].start() if found["s3"] else (t3_anchor.start() if t3_anchor else None)
+    if s3 is not None and found["s2"] and s3 < found["s2"].start():
+        s3 = t3_anchor.start() if t3_anchor and t3_anchor.start() > found["s2"].start() else None
+    s4_match = _heading(_SECTION["s4"], fold_text, s3 or 0)
+    s4 = s4_match.start() if s4_match else None
+    if s4 is None and s3 is not None:
+        t4 = _T4_ANCHOR.search(fold_text, s3)
+        if t4:
+            s4 = max(fold_text.rfind("\n", 0, t4.start()), s3)
+    s5_match = _heading(_SECTION["s5"], fold_text, s4 or s3 or 0)
+    s5 = s5_match.start() if s5_match else end
+    table2 = (s2, s3 if s3 is not None and s3 > s2 else (s4 or s5)) if s2 is not None else None
+    table3 = (s3, s4 if s4 is not None else s5) if s3 is not None else None
+    table4 = (s4, s5 if s5 > s4 else end) if s4 is not None else None
+    return Regions(table2, table3, table4)
+
+
+def text_cells(text: str, start: int, end: int, grid_rows: dict[int, list[Cell]] | None = None) -> list[Cell]:
+    """Cells of a text region: pipe segments, or a label followed by whitespace-separated numbers.
+
+    Lines that render a grid row (HTML, DOCX) take that row's cells as they are, with their
+    table position, instead of being split again."""
+    cells: list[Cell] = []
+    position = start
+    lines = text[start:end].split("\n")
+    # one cell per line (pasted tables): an empty line between a row's values is a blank cell;
+    # the empty line after a row is harmless, because the next label restarts the value run
+    filled = [line.strip() for line in lines if line.strip()]
+    one_per_line = len(filled) >= 8 and sum(
+        1 for line in filled if _TOKEN.fullmatch(line) and parse_cell(line)[0] == "value") >= 0.5 * len(filled)
+    for line in lines:
+        line_start = position
+        position += len(line) + 1
+        if grid_rows and line_start in grid_rows:
+            row = grid_rows[line_start]
+            for cell in row:
+                cell.text = text[cell.start:cell.end]  # the folded form, for matching
+            cells.extend(row)
+            continue
+        if not line.strip():
+            if one_per_line and cells:
+                cells.append(Cell("", line_start, line_start, row_end=True))
+            continue
+        if "|" in line:
+            pieces = line.split("|")
+            if not pieces[-1]:
+                pieces.pop()  # "规章 |": the pipe terminates the cell
+            line_cells = []
+            a = 0
+            for segment in pieces:
+                stripped = segment.strip()
+                if stripped:
+                    offset = line_start + a + (len(segment) - len(segment.lstrip()))
+                    line_cells.append(Cell(stripped, offset, offset + len(stripped)))
+                else:
+                    blank_at = line_start + a + (1 if segment.startswith(" ") else 0)
+                    line_cells.append(Cell("", blank_at, blank_at))
+                a += len(segment) + 1
+        else:
+            tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+            split = len(tokens)
+            while split > 0 and parse_cell(line[tokens[split - 1][0]:tokens[split - 1][1]])[0] == "value":
+                split -= 1
+            line_cells = []
+            if split:
+                a, b = tokens[0][0], tokens[split - 1][1]
+                line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
+            for a, b in tokens[split:]:
+                line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
+        if line_cells:
+            line_cells[-1].row_end = True
+            cells.extend(line_cells)
+    return cells
+
+
+def grid_rows_by_line(grids: list[list[list[Cell]]]) -> dict[int, list[Cell]]:
+    """Grid rows keyed by where their rendered line starts in the text."""
+    rows: dict[int, list[Cell]] = {}
+    for grid in grids:
+        for row in grid:
+            if row and row[0].start is not None:
+                rows.setdefault(row[0].start, row)
+    return rows
+
+
+def _printed(cell: Cell, original: str | None) -> str:
+    """The label as printed (traditional characters and full-width forms kept)."""
+    if original is not None and cell.start is not None:
+        return original[cell.start:cell.end]
+    return cell.text
+
+
+def _kind(cell: Cell) -> tuple[str, float | None]:
+    return parse_cell(cell.text)
+
+
+def _value_runs(cells: list[Cell], size: int):
+    """Yield (label cells before the run, the run) for every run of ``size`` value/blank/dash cells.
+
+    Padding blanks after a header's text on the same row, and the cells left on a row after a
+    complete run, are not the start of a new run."""
+    pending: list[Cell] = []
+    run: list[Cell] = []
+    line_had_text = False
+    skip_rest_of_row = False
+    for cell in cells:
+        if skip_rest_of_row:
+            if cell.row_end:
+                skip_rest_of_row = False
+            continue
+        kind, _ = _kind(cell)
+        if kind in VALUE_KINDS:
+            run.append(cell)
+            if len(run) == size:
+                yield pending, run
+                pending, run = [], []
+                skip_rest_of_row = not cell.row_end
+        else:
+            if run:
+                run = []
+            pending.append(cell)
+            pending = pending[-4:]
+            line_had_text = True
+        if cell.row_end:
+            if line_had_text and run and all(_kind(c)[0] != "value" for c in run):
+                run = []
+            line_had_text = False
+
+
+def _cell_fact(kpi: str, cell: Cell, *, source: str, unit: str, issues: list, row_key=None, col_key=None,
+               row_label=None, col_label=None, original: str | None = None) -> dict | None:
+    kind, value = _kind(cell)
+    if kind == "dash":
+        issues.append({"check_id": "dash-cell", "severity": "info",
+                       "message": f"cell of {kpi} holds '{cell.text}', neither a number nor blank: not recorded",
+                       "detail": {"kpi": kpi, "text": cell.text}})
+        return None
+    raw = None
+    if kind == "value":
+        raw = original[cell.start:cell.end] if original is not None and cell.start is not None else cell.text
+    return make_fact(kpi, value, source=source, unit=unit, raw_text=raw, cell=cell, row_key=row_key,
+                     col_key=col_key, row_label=row_label, col_label=col_label)
+
+
+def parse_table3(cells: list[Cell], era: str, issues: list, original: str | None) -> list[dict]:
+    """Table 三: 7 cells per row, rows identified by label, by order when the labels are unreadable."""
+    keys = labels.table3_rows(era)
+    order = labels.table3_row_order(era)
+    columns = labels.table3_columns()
+    rows: list[tuple[str | None, list[Cell], list[Cell]]] = []
+    for pending, run in _value_runs(cells, 7):
+        candidates = []
+        for k in range(1, min(3, len(pending)) + 1):
+            candidates.append("".join(c.text for c in pending[-k:]))
+        row_key, _score = labels.match_label(candidates, keys) if candidates else (None, 0)
+        if row_key is None and all(_kind(c)[0] != "value" for c in run):
+            continue  # a header's padding, not a data row
+        rows.append((row_key, pending, run))
+    if not rows:
+        return []
+    first = next((i for i, r in enumerate(rows) if r[0] == "applications_received"), None)
+    if first:
+        # the 总计 column header padded with empty cells looks like a blank 总计 row
+        dropped = [r for r in rows[:first] if any(_kind(c)[0] == "value" for c in r[2])]
+        if dropped:
+            issues.append({"check_id": "T3-rows-before-first", "severity": "warning",
+                           "message": f"{len(dropped)} row(s) with numbers before 本年新收 were not read",
+                           "detail": {"labels": [r[1][-1].text if r[1] else None for r in dropped]}})
+        rows = rows[first:]
+    identified = [r for r in rows if r[0] is not None]
+    if len(rows) == len(order) and len({r[0] for r in identified}) < len(order):
+        # labels wrapped beyond recognition (PDF text): the template fixes the order of the rows
+        mismatched = [(r[0], expected) for r, expected in zip(rows, order) if r[0] not in (None, expected)]
+        if mismatched:
+            issues.append({"check_id": "T3-row-order", "severity": "warning",
+                           "message": "table 三 rows assigned by template order despite label mismatches",
+                           "detail": {"mismatched": mismatched[:10]}})
+        rows = [(expected, pending, run) for (_, pending, run), expected in zip(rows, order)]
+    facts: list[dict] = []
+    seen: set[str] = set()
+    for row_key, pending, run in rows:
+        label_text = _printed(pending[-1], original) if pending else None
+        if row_key is None:
+            issues.append({"check_id": "unmapped-label", "severity": "warning",
+                           "message": f"table 三 row label not recognised: {label_text!r}",
+                           "detail": {"table": "table3", "label": label_text,
+                                      "values": [c.text for c in run]}})
+            continue
+        if row_key in seen:
+            issues.append({"check_id": "T3-duplicate-row", "severity": "warning",
+                           "message": f"table 三 row {row_key} appears twice; the first is kept",
+                           "detail": {"row_key": row_key, "label": label_text}})
+            continue
+        seen.add(row_key)
+        for col_key, cell in zip(columns, run):
+            kpi = row_key if col_key == "total" else f"{row_key}_{col_key}"
+            fact = _cell_fact(kpi, cell, source="table3", unit="count", issues=issues, row_key=row_key,
+                              col_key=col_key, row_label=label_text, col_label=T3_COLUMN_LABELS[col_key],
+                              original=original)
+            if fact:
+                facts.append(fact)
+    return facts
+
+
+def parse_table4(cells: list[Cell], issues: list, original: str | None) -> list[dict]:
+    """Table 四: the single data row of 15 cells (复议 5, direct suits 5, suits after 复议 5)."""
+    for _pending, run in _value_runs(cells, 15):
+        if all(_kind(c)[0] != "value" for c in run):
+            continue
+        facts = []
+        for i, cell in enumerate(run):
+            group, part = T4_GROUPS[i // 5], T4_PARTS[i % 5]
+            fact = _cell_fact(f"{group}_{part}", cell, source="table4", unit="count", issues=issues,
+                              row_key=group, col_key=part, row_label=T4_GROUP_LABELS[group],
+                              col_label=T4_PART_LABELS[part], original=original)
+            if fact:
+                facts.append(fact)
+        return facts
+    return []
+
+
+def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None) -> list[dict]:
+    """Table 二: a row label, then as many cells as the row's block has value columns."""
+    rows = labels.table2_rows(era)
+    facts: list[dict] = []
+    seen: set[str] = set()
+    i = 0
+    block = None
+    amount_header = ""
+    while i < len(cells):
+        cell = cells[i]
+        kind, _ = _kind(cell)
+        if kind != "text":
+            i += 1
+            continue
+        if "金额" in cell.text:
+            amount_header = cell.text
+        block_match = _BLOCK.search(cell.text.replace("（", "(").replace("）", ")"))
+        if block_match:
+            block = block_match.group(1)
+            i += 1
+            continue
+        matched, score = labels.match_label([cell.text], {k: k for k in rows}, min_prefix=99)
+        if matched is None or score < 90:
+            following = _kind(cells[i + 1])[0] if i + 1 < len(cells) else None
+            if following in ("value", "dash") and not _HEADER_WORDS.search(cell.text):
+                issues.append({"check_id": "unmapped-label", "severity": "warning",
+                               "message": f"table 二 row label not recognised: {_printed(cell, original)!r}",
+                               "detail": {"table": "table2", "label": _printed(cell, original)}})
+            i += 1
+            continue
+        row_block, kpis = rows[matched]
+        if not kpis:
+            i += 1
+            continue
+        if block and row_block not in ("*", block):
+            issues.append({"check_id": "T2-block", "severity": "info",
+                           "message": f"table 二 row {cell.text!r} under block {block}, expected {row_block}",
+                           "detail": {"label": cell.text, "block": block}})
+        values: list[Cell] = []
+        j = i + 1
+        while j < len(cells) and len(values) < len(kpis):
+            kind_j, _ = _kind(cells[j])
+            if kind_j == "text":
+                break
+            values.append(cells[j])
+            j += 1
+        for kpi, value_cell in zip(kpis, values):
+            if kpi in seen:
+                issues.append({"check_id": "T2-duplicate-row", "severity": "warning",
+                               "message": f"table 二 {kpi} appears twice; the first is kept",
+                               "detail": {"kpi": kpi, "label": _printed(cell, original), "text": value_cell.text}})
+                continue
+            seen.add(kpi)
+            unit = labels.kpi_unit(kpi)
+            if unit == "as_stated":
+                # 采购总金额: the unit is whatever the cell or its header says
+                stated = value_cell.text + amount_header
+                unit = "wan_yuan" if "万元" in stated else "yuan" if "元" in stated else "as_stated"
+            fact = _cell_fact(kpi, value_cell, source="table2", unit=unit, issues=issues,
+                              row_label=_printed(cell, original), original=original)
+            if fact:
+                facts.append(fact)
+        i = j
+    return facts
+
+
+def parse_annex(cells: list[Cell], issues: list, original: str | None, number_parser) -> list[dict]:
+    """2008-era 附表 rows: a label, then (after an optional unit column) the value of the year."""
+    keys = labels.annex_labels()
+    facts: list[dict] = []
+    seen: set[str] = set()
+    row: list[Cell] = []
+    for cell in cells:
+        row.append(cell)
+        if not cell.row_end:
+            continue
+        current, row = row, []
+        if len(current) >= 3 and re.fullmatch(r"\d{1,2}", current[0].text.strip()) and _kind(current[1])[0] == "text":
+            current = current[1:]  # the 2008-2013 annex row code (01-35) is not part of the label
+        if len(current) < 2 or _kind(current[0])[0] != "text":
+            continue
+        kpi, score = labels.match_label([current[0].text], keys, min_prefix=99)
+        if kpi is None or score < 90:
+            if any(number_parser(c.text) is not None for c in current[1:]) and len(current[0].text) <= 40:
+                issues.append({"check_id": "unmapped-label", "severity": "info",
+                               "message": f"附表 row label not recognised: {_printed(current[0], original)!r}",
+                               "detail": {"table": "annex_2008", "label": _printed(current[0], original)}})
+            continue
+        if kpi in seen:
+            issues.append({"check_id": "annex-duplicate-row", "severity": "info",
+                           "message": f"附表 {kpi} appears twice; the first is kept",
+                           "detail": {"kpi": kpi, "label": _printed(current[0], original)}})
+            continue
+        # the year's value is the first cell after the label (and its unit); later columns are
+        # cumulative (本年累计 / 历年累计) and never stand in for a blank year cell
+        cells_after = [c for c in current[1:] if c.text.strip() not in _UNIT_CELLS]
+        if not cells_after:
+            continue
+        value_cell = cells_after[0]
+        seen.add(kpi)
+        if not value_cell.text.strip():
+            facts.append(make_fact(kpi, None, source="annex_2008", unit=labels.kpi_unit(kpi), cell=value_cell,
+                                   row_label=_printed(current[0], original)))
+            continue
+        parsed = number_parser(value_cell.text)
+        if parsed is None:
+            issues.append({"check_id": "unreadable-cell", "severity": "info",
+                           "message": f"附表 {kpi}: {value_cell.text!r} is not a number", "detail": {"kpi": kpi}})
+            continue
+        raw = original[value_cell.start:value_cell.end] if original is not None and value_cell.start is not None \
+            else value_cell.text
+        facts.append(make_fact(kpi, parsed.value, source="annex_2008", unit=labels.kpi_unit(kpi),
+                               qualifier=parsed.qualifier, raw_text=raw, cell=value_cell,
+                               row_label=_printed(current[0], original)))
+    return facts
