@@ -54,3 +54,11 @@ def test_doc_conversion_failure_or_absence_has_a_reason():
     else:
         with pytest.raises(ConversionFailed, match="exit"):
             doc_to_text(garbage)
+
+
+def test_xlsx_attachment_is_parsed_as_a_table():
+    from xxgk.parsing import extract_document
+
+    ex = extract_document(make_xlsx(), content_type="application/octet-stream", url="http://x.gov.cn/a/nb.xlsx")
+    assert ex.document["status"] == "parsed"
+    assert "行政许可 | 447228" in ex.text

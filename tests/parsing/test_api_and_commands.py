@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import gc
 import json
-import time
 import zipfile
 from io import BytesIO
 
@@ -98,25 +96,6 @@ def test_eval_reports_wrong_and_missing_values(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert eval_main(str(empty)) == 2
-
-
-def test_html_extraction_speed():
-    """The design target: at least 200 typical report pages per second on one core (CPU time, so
-    other processes on a shared machine do not count against it)."""
-    body = report_html()
-    extract_document(body, content_type="text/html")
-    best = 0.0
-    gc.collect()
-    gc.disable()  # as timeit does: a collection of earlier tests' garbage is not the parser's cost
-    try:
-        for _ in range(5):
-            started = time.process_time()
-            for _ in range(40):
-                extract_document(body, content_type="text/html")
-            best = max(best, 40 / max(time.process_time() - started, 1e-9))
-    finally:
-        gc.enable()
-    assert best >= 200, f"{best:.0f} pages/s"
 
 
 def test_portal_name_supplies_the_area_of_an_organ_named_by_kind():

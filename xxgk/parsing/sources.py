@@ -62,8 +62,14 @@ def sniff_format(body: bytes, content_type: str | None, url: str | None) -> str:
     if body.startswith(b"PK\x03\x04"):
         if b"word/" in body[:200_000] or (url or "").lower().endswith(".docx"):
             return "docx"
+        if b"xl/" in body[:200_000] or (url or "").lower().endswith(".xlsx"):
+            return "xlsx"
         return "binary"
     if body.startswith(b"\xd0\xcf\x11\xe0"):
+        # .doc, .wps and .xls share the OLE container; only the name or the declared type tells them apart
+        declared = (content_type or "").lower()
+        if (url or "").lower().split("?")[0].endswith((".xls", ".et")) or "excel" in declared:
+            return "xls"
         return "doc"
     ctype = (content_type or "").split(";")[0].strip().lower()
     low = head[:512].lower()
@@ -520,9 +526,25 @@ def load(body: bytes, content_type: str | None, url: str | None) -> Source:
         source.issues.append({"check_id": "converted", "severity": "info",
                               "message": "legacy .doc converted to text (tables flattened)", "detail": {}})
         return source
+    if kind in ("xlsx", "xls"):
+        from xxgk import office
+
+        try:
+            grids = office.xlsx_to_grids(body) if kind == "xlsx" else office.xls_to_grids(body)
+        except (office.ConversionUnavailable, office.ConversionFailed) as exc:
+            source = Source("text", status="unsupported", status_reason=f"{kind}: {exc}"[:500])
+            source.issues.append({"check_id": "unsupported-format", "severity": "warning",
+                                  "message": source.status_reason, "detail": {"url": url}})
+            return source
+        # spreadsheet rows become pipe rows, the shape the text table reader already understands
+        text = "\n\n".join("\n".join(" | ".join(row) for row in grid) for grid in grids)
+        source = from_text(text.encode("utf-8"), "text/plain; charset=utf-8")
+        source.issues.append({"check_id": "converted", "severity": "info",
+                              "message": f"{kind} converted to pipe rows", "detail": {"sheets": len(grids)}})
+        return source
     source = Source("text")
     source.status = "unsupported"
-    source.status_reason = "legacy .doc (OLE) is not parsed" if kind == "doc" else "binary body of unknown format"
+    source.status_reason = "binary body of unknown format"
     source.issues.append({"check_id": "unsupported-format", "severity": "warning", "message": source.status_reason,
                           "detail": {"content_type": content_type, "url": url}})
     return source
