@@ -123,7 +123,11 @@ class FetchFailure(Exception):
 
 
 class _HostGate:
-    """One request at a time per host, at least ``delay`` seconds apart (grows under backoff)."""
+    """One request at a time per host, their starts at least ``delay`` seconds apart.
+
+    Start-to-start spacing is the politeness rate itself (1/delay per host), as Scrapy's
+    DOWNLOAD_DELAY measures it; the lock keeps requests to a host from overlapping.
+    """
 
     def __init__(self, delay: float):
         self.lock = threading.Lock()
@@ -136,10 +140,10 @@ class _HostGate:
         wait = self.next_allowed - time.monotonic()
         if wait > 0:
             time.sleep(wait)
+        self.next_allowed = time.monotonic() + self.delay + self.extra_delay
         return self
 
     def __exit__(self, *exc):
-        self.next_allowed = time.monotonic() + self.delay + self.extra_delay
         self.lock.release()
 
 
