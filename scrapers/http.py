@@ -419,6 +419,7 @@ def _is_reset(exc: BaseException) -> bool:
 def _read_bounded(response: requests.Response, max_bytes: int, started: float, cfg: ClientConfig) -> bytes:
     """Stream the body, undoing content-encoding ourselves so both wire and decoded size are capped."""
     deadline = started + cfg.deadline
+    # the drip rate counts from the headers: time spent queued or connecting is not the body's
     encoding = (response.headers.get("content-encoding") or "").strip().lower()
     decoder = None
     if encoding in ("gzip", "x-gzip"):
@@ -427,6 +428,7 @@ def _read_bounded(response: requests.Response, max_bytes: int, started: float, c
         decoder = _DeflateDecoder()
     declared = response.headers.get("content-length")
     raw = response.raw
+    body_started = time.monotonic()
     wire = 0
     chunks: list[bytes] = []
     decoded_size = 0
@@ -434,7 +436,7 @@ def _read_bounded(response: requests.Response, max_bytes: int, started: float, c
         now = time.monotonic()
         if now > deadline:
             raise FetchFailure("deadline_exceeded", f"after {wire} bytes")
-        elapsed = now - started
+        elapsed = now - body_started
         if elapsed > cfg.min_rate_grace and wire / elapsed < cfg.min_rate:
             raise FetchFailure("deadline_exceeded", f"slow drip: {wire} bytes in {elapsed:.0f}s")
         try:
