@@ -5,39 +5,8 @@ from __future__ import annotations
 
 import html
 
-T3_ROWS_2021 = (
-    (None, None, "一、本年新收政府信息公开申请数量", "applications_received"),
-    (None, None, "二、上年结转政府信息公开申请数量", "applications_carried_in"),
-    ("三、本年度办理结果", None, "（一）予以公开", "result_granted"),
-    ("三、本年度办理结果", None, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "result_partially_granted"),
-    ("三、本年度办理结果", "（三）不予公开", "1.属于国家秘密", "result_denied_state_secret"),
-    ("三、本年度办理结果", "（三）不予公开", "2.其他法律行政法规禁止公开", "result_denied_law_prohibited"),
-    ("三、本年度办理结果", "（三）不予公开", "3.危及“三安全一稳定”", "result_denied_three_securities_one_stability"),
-    ("三、本年度办理结果", "（三）不予公开", "4.保护第三方合法权益", "result_denied_third_party_rights"),
-    ("三、本年度办理结果", "（三）不予公开", "5.属于三类内部事务信息", "result_denied_internal_affairs"),
-    ("三、本年度办理结果", "（三）不予公开", "6.属于四类过程性信息", "result_denied_process_info"),
-    ("三、本年度办理结果", "（三）不予公开", "7.属于行政执法案卷", "result_denied_law_enforcement_file"),
-    ("三、本年度办理结果", "（三）不予公开", "8.属于行政查询事项", "result_denied_admin_query"),
-    ("三、本年度办理结果", "（四）无法提供", "1.本机关不掌握相关政府信息", "result_unable_not_held"),
-    ("三、本年度办理结果", "（四）无法提供", "2.没有现成信息需要另行制作", "result_unable_needs_creation"),
-    ("三、本年度办理结果", "（四）无法提供", "3.补正后申请内容仍不明确", "result_unable_unclear_after_correction"),
-    ("三、本年度办理结果", "（五）不予处理", "1.信访举报投诉类申请", "result_not_processed_petition_complaint"),
-    ("三、本年度办理结果", "（五）不予处理", "2.重复申请", "result_not_processed_duplicate"),
-    ("三、本年度办理结果", "（五）不予处理", "3.要求提供公开出版物", "result_not_processed_publication"),
-    ("三、本年度办理结果", "（五）不予处理", "4.无正当理由大量反复申请", "result_not_processed_mass_repetitive"),
-    ("三、本年度办理结果", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息", "result_not_processed_confirm_reissue"),
-    ("三、本年度办理结果", "（六）其他处理",
-     "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "result_other_no_correction"),
-    ("三、本年度办理结果", "（六）其他处理",
-     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "result_other_fee_unpaid"),
-    ("三、本年度办理结果", "（六）其他处理", "3.其他", "result_other_other"),
-    ("三、本年度办理结果", None, "（七）总计", "results_total"),
-    (None, None, "四、结转下年度继续办理", "applications_carried_forward"),
-)
-T3_ROWS_2019 = tuple(r for r in T3_ROWS_2021 if not r[3].startswith("result_other_"))
-T3_ROWS_2019 = (*T3_ROWS_2019[:-2], ("三、本年度办理结果", None, "（六）其他处理", "result_other"), *T3_ROWS_2019[-2:])
-COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-           "legal_service_org", "other_org", "total")
+# the template rows and columns live once, in the generator the sample portal and benchmarks use too
+from xxgk.synth import T3_ROWS_2019, T3_ROWS_2021
 
 
 def table3_values(blank_rows: tuple[str, ...] = (), rows=T3_ROWS_2021) -> dict[str, list[int | None]]:
