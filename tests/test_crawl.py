@@ -24,7 +24,7 @@ def client() -> PoliteClient:
 def crawl_and_load(portal: Portal, data_dir, run_id: str):
     """Crawl as the flow does (known URLs in, manifest shard out) and load the shard; returns (crawl, con)."""
     con = warehouse.connect(data_dir)
-    known = known_urls(con, portal.id, data_dir)
+    known = known_urls(con, [portal.id], data_dir)[portal.id]
     con.close()
     with RawStore(data_dir, run_id, portal.id, known) as store:
         crawl = crawl_portal(portal, client(), store)

@@ -78,7 +78,7 @@ def prepare_run(data_dir: Path, run_id: str, portals: list[Portal]) -> dict[str,
         record_portals(con, portals)
         con.execute("insert into raw.crawl_runs (run_id, started_at, portals) values (?, ?, ?)",
                     [run_id, datetime.now(UTC), len(portals)])
-        return {p.id: known_urls(con, p.id, data_dir) for p in portals}
+        return known_urls(con, [p.id for p in portals], data_dir)
     finally:
         con.close()
 
