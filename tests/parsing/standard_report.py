@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 
 # the template rows and columns live once, in the generator the sample portal and benchmarks use too
-from xxgk.synth import T3_ROWS_2019, T3_ROWS_2021
+from xxgk.synth import COLUMNS as COLUMNS  # re-exported for the parser tests
+from xxgk.synth import T3_ROWS_2019 as T3_ROWS_2019
+from xxgk.synth import T3_ROWS_2021 as T3_ROWS_2021
 
 
 def table3_values(blank_rows: tuple[str, ...] = (), rows=T3_ROWS_2021) -> dict[str, list[int | None]]:
