@@ -144,7 +144,9 @@ def nightly(
     summary = pipeline.summarise(run_id, data, results, parse_summary, dbt_ok)
     markdown = pipeline.format_summary(summary)
     create_markdown_artifact(markdown, key="nightly-summary", description="xxgk nightly run summary")
-    logger.info("run summary:\n%s", markdown)
+    logger.info("run %s: %d of %d portals ok, %d reports landed, %d documents parsed (artifact nightly-summary)",
+                run_id, summary["portals_ok"], summary["portals"], summary["reports_landed"],
+                summary["parse"]["parsed"])
     problems = []
     if summary["reports_landed"] == 0:
         problems.append("no report landed from any portal (an empty crawl is a failure)")
