@@ -20,8 +20,16 @@ demo: $(STAMP)
 test: $(STAMP) system-deps
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
+# Scrapy, the crawl benchmark's yardstick, lives in its own virtualenv (pinned in pyproject's `bench` extra)
+BENCH_VENV := .venv-bench
+
+bench: $(STAMP) $(BENCH_VENV)/.installed-stamp
 	$(BIN)/python -m benchmarks.run
+
+$(BENCH_VENV)/.installed-stamp: pyproject.toml
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q $$($(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"])')
+	touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -37,4 +45,4 @@ system-deps:
 	else echo "note: install antiword and catdoc for .doc/.wps/.xls attachments"; fi
 
 clean:
-	rm -rf $(VENV) data dbt_project/target dbt_project/logs
+	rm -rf $(VENV) $(BENCH_VENV) data dbt_project/target dbt_project/logs

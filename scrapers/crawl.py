@@ -9,6 +9,7 @@ quiet success.
 from __future__ import annotations
 
 import logging
+import re
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from xxgk.rawstore import RawStore
 log = logging.getLogger(__name__)
 
 REVALIDATE_AFTER = timedelta(days=7)
+ROBOTS_MAX_AGE = timedelta(hours=20)  # RFC 9309 allows 24 h; under a day, so each nightly run re-reads it
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 # health of a portal after a crawl; everything but "ok" is a failure the on-call person sees
@@ -76,6 +78,17 @@ def looks_like_html(body: bytes, content_type: str | None) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
 
 
+# A report page's only links we follow are attachments, and an attachment link's href ends in one
+# of these extensions; pages without one in their bytes (most) are not parsed at all.
+ATTACHMENT_HINT = re.compile(rb"\.(?:pdf|docx?|wps|xlsx?|et)\b", re.I)
+
+
+def may_link_attachments(body: bytes) -> bool:
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: the ASCII extensions are not contiguous bytes
+        return True
+    return ATTACHMENT_HINT.search(body) is not None
+
+
 class PortalCrawler:
     """Crawl one portal. A URL landed before is requested again only when due.
 
@@ -98,6 +111,31 @@ class PortalCrawler:
         self.known = store.known
         self.selectors = default_selectors(portal)
         self.now = datetime.now(UTC)
+        client.on_robots = self._land_robots
+        self._preload_robots()
+
+    def _preload_robots(self) -> None:
+        """A robots.txt this portal landed within ROBOTS_MAX_AGE is read from the store, not fetched:
+        a re-run the same night then costs no robots request per host."""
+        for host in self.portal.hosts:
+            for scheme in ("http", "https"):
+                origin = f"{scheme}://{host}"
+                known = self.known.get(origin + "/robots.txt")
+                if known is not None and self.now - known.last_checked < ROBOTS_MAX_AGE:
+                    self.client.preload_robots(origin, self.store.read(known.sha256))
+
+    def _land_robots(self, result: FetchResult) -> None:
+        """Every robots.txt answer goes in the manifest: what the portal allowed, and when."""
+        common = dict(role="robots", referrer=None, link_text=None)
+        if result.ok:  # a 3xx lands as an empty body with its status: read as "no robots.txt"
+            self.store.land(result=result, **common)
+        else:
+            self.store.record_fetch(
+                **common, url=result.url, final_url=result.final_url, status=result.status, headers=result.headers,
+                fetched_at=result.fetched_at, sha256=None, size=None, content_type=result.content_type,
+                outcome="failed",
+                failure_reason=result.failure, failure_detail=result.failure_detail,
+            )
 
     def _due(self, url: str, referrer_changed: bool) -> bool:
         known = self.known.get(url)
@@ -152,7 +190,7 @@ class PortalCrawler:
             if body is None:
                 continue
             crawl.reports_landed += 1
-            if looks_like_html(body, content_type):
+            if looks_like_html(body, content_type) and may_link_attachments(body):
                 for link in discover(decode_html(body, content_type), final_url):
                     if link.kind == "attachment":
                         attachments.setdefault(link.url, (link.text or text, url))

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+import lxml.etree
+import lxml.html
 from bs4 import BeautifulSoup
 
 REPORT_WORDS = re.compile(r"年报|年度报告|年度工作报告|工作情况的?报告|工作报告")
@@ -30,6 +32,7 @@ CREATE_PAGE = re.compile(
 COUNT_PAGE = re.compile(r"\b(?:countPage|pageCount|totalPage|page_count|totalpage)\s*[=:]\s*['\"]?(\d+)")
 INDEX_N = re.compile(r"^(.*/)?(index|list|default)(?:_(\d+))?\.(s?html?)$", re.I)
 MAX_LIST_PAGES = 500
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 
 
@@ -41,7 +44,11 @@ class Link:
 
 
 def anchor_text(a) -> str:
-    text = a.get("title") or a.get_text(" ", strip=True)
+    """The title, else the text of an lxml (or BeautifulSoup) anchor, whitespace collapsed."""
+    text = a.get("title")
+    if not text:
+        parts = a.itertext() if hasattr(a, "itertext") else a.stripped_strings
+        text = " ".join(t.strip() for t in parts if t.strip())
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -57,12 +64,25 @@ def classify_anchor(text: str, href: str) -> str | None:
     return None
 
 
+def parse_html(html: str):
+    """An lxml tree of ``html`` (ten times faster than BeautifulSoup on a list page), or None if empty."""
+    html = XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
+    if not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
 def discover(html: str, page_url: str, selectors: dict[str, str] | None = None) -> list[Link]:
     """All report, list, pagination and attachment links on one page, in page order, deduplicated."""
-    soup = BeautifulSoup(html, "lxml")
+    root = parse_html(html)
     selectors = selectors or {}
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
+    if root is None:
+        return links
 
     def add(href: str | None, text: str, kind: str) -> None:
         if not href or href.strip().lower().startswith(SKIP_SCHEMES):
@@ -72,12 +92,16 @@ def discover(html: str, page_url: str, selectors: dict[str, str] | None = None) 
             seen.add((url, kind))
             links.append(Link(url, text, kind))
 
-    if "list_links" in selectors:
+    # configured CSS selectors keep soupsieve's semantics (they were written against it)
+    soup = BeautifulSoup(html, "lxml") if {"list_links", "next_page"} & selectors.keys() else None
+    if soup is not None and "list_links" in selectors:
         for a in soup.select(selectors["list_links"]):
             add(a.get("href"), anchor_text(a), "report")
-    for a in soup.find_all("a", href=True):
+    for a in root.iter("a"):
+        href = a.get("href")
+        if href is None:
+            continue
         text = anchor_text(a)
-        href = a["href"]
         if NEXT_WORDS.match(text) or LAST_WORDS.match(text):
             add(href, text, "page")
             continue
@@ -89,7 +113,7 @@ def discover(html: str, page_url: str, selectors: dict[str, str] | None = None) 
             add(href, text, "attachment")
         elif kind == "list" or (kind == "report" and "list_links" not in selectors):
             add(href, text, kind)
-    if "next_page" in selectors:
+    if soup is not None and "next_page" in selectors:
         for a in soup.select(selectors["next_page"]):
             add(a.get("href"), anchor_text(a), "page")
     for url in script_pages(html, page_url):
@@ -99,8 +123,8 @@ def discover(html: str, page_url: str, selectors: dict[str, str] | None = None) 
 
 def _in_body(a) -> bool:
     """Attachments count only inside the article, not in site-wide download widgets."""
-    for parent in a.parents:
-        ident = " ".join([parent.get("id") or "", *(parent.get("class") or [])]).lower()
+    for parent in a.iterancestors():
+        ident = " ".join([parent.get("id") or "", parent.get("class") or ""]).lower()
         if any(k in ident for k in ("trs_editor", "zoom", "content", "article", "activity", "ivs", "webeditor")):
             return True
         if any(k in ident for k in ("footer", "nav", "header")):

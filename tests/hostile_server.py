@@ -10,6 +10,8 @@ import zlib
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+ROBOTS_TXT = b"User-agent: *\nDisallow: /private/\n"
+
 GBK_PAGE = '<html><head><meta charset="gb2312"><title>年报</title></head><body>朱镕基 2009年度报告</body></html>'
 
 LIST_PAGE = """<html><head><meta charset="utf-8"></head><body>
@@ -74,7 +76,7 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path
         n = self.state.hit(path)
         if path == "/robots.txt":
-            return self.send_body(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+            return self.send_body(ROBOTS_TXT, content_type="text/plain")
         if path == "/hostile/index.html":
             return self.send_body(HOSTILE_INDEX.encode())
         if path == "/list.html":

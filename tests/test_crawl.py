@@ -6,11 +6,11 @@ import sys
 
 import duckdb
 
-from scrapers.crawl import crawl_portal
+from scrapers.crawl import crawl_portal, may_link_attachments
 from scrapers.discovery import discover, script_pages
 from scrapers.http import ClientConfig, PoliteClient
 from scrapers.portals import Portal
-from tests.hostile_server import hostile_server
+from tests.hostile_server import ROBOTS_TXT, hostile_server
 from xxgk import warehouse
 from xxgk.rawstore import RawStore, known_urls, load_pending_manifests, sha256_hex
 
@@ -49,8 +49,10 @@ def test_crawl_lands_each_report_once_and_records_every_failure(tmp_path):
         assert landed["/r/2023.html"] == landed["/r/2023-copy.html"]  # same bytes under two URLs
         for path in ("/r/2022.html", "/r/2018.html", "/files/2023.docx", "/files/2018.docx"):
             assert path in landed
-        # list pages 2 + distinct report bodies 3 + attachments 3
-        assert blobs == 2 + 3 + 3
+        # robots.txt + list pages 2 + distinct report bodies 3 + attachments 3
+        assert blobs == 1 + 2 + 3 + 3
+        robots = con.execute("select status, sha256 from raw.fetches where role = 'robots'").fetchall()
+        assert robots == [(200, sha256_hex(ROBOTS_TXT))]
         assert failed[base + "/r/missing.html"] == "not_found"
         assert failed[base + "/private/2020.html"] == "robots_disallowed"
         assert failed["http://offsite.example.invalid/2019.html"] == "offsite"
@@ -70,11 +72,32 @@ def test_second_run_lands_nothing_new_and_rereads_only_the_seed(tmp_path):
         after = con.execute("select count(*) from raw.blobs").fetchone()[0]
     assert after == before
     assert second.health == "ok"
-    # the seed list is unchanged, so known pages and reports come from the store, not the portal;
-    # URLs that failed last time (404, redirects) are tried again
-    assert set(state.hits) == {"/robots.txt", "/list.html", "/r/missing.html", "/redirect-offsite"}
+    # the seed list is unchanged, so known pages and reports come from the store, not the portal,
+    # and so does robots.txt (read an hour ago); URLs that failed last time (404, redirects) are tried again
+    assert set(state.hits) == {"/list.html", "/r/missing.html", "/redirect-offsite"}
     assert {d["sha256"] for d in second.documents} == {d["sha256"] for d in first.documents}
     assert not any(d["new"] for d in second.documents)
+
+
+def test_robots_txt_older_than_its_cache_age_is_fetched_again(tmp_path):
+    with hostile_server() as (base, state):
+        _first, con = crawl_and_load(portal_for(base), tmp_path, "run1")
+        con.execute("update raw.fetches set fetched_at = fetched_at - interval 21 hours where role = 'robots'")
+        con.close()
+        state.hits.clear()
+        _second, con = crawl_and_load(portal_for(base), tmp_path, "run2")
+        robots_fetches = con.execute("select count(*) from raw.fetches where role = 'robots'").fetchone()[0]
+    assert "/robots.txt" in state.hits
+    assert robots_fetches == 2
+    assert "/private/2020.html" not in state.hits
+
+
+def test_report_pages_without_an_attachment_extension_are_not_parsed_for_links():
+    assert may_link_attachments(b'<a href="/files/r.PDF">\xe9\x99\x84\xe4\xbb\xb6</a>')
+    assert may_link_attachments(b"<a href=a.docx?id=1>x</a>")
+    assert may_link_attachments("<a href='b.wps'>附件</a>".encode("gb18030"))
+    assert not may_link_attachments(b'<a href="/doc/index.html">document</a><p>.pdfx</p>')
+    assert may_link_attachments("<a href='b.pdf'>x</a>".encode("utf-16"))
 
 
 def test_a_killed_run_resumes_without_loss_or_duplicates(tmp_path):
@@ -169,3 +192,12 @@ def test_a_disclosure_hub_is_followed_one_hop_from_the_seed():
 def test_hanweb_page_count_pages_by_query_not_file_name():
     pages = script_pages("<script>var totalPage = 3;</script>", "http://x.gov.cn/col/col5/index.html?uid=1&pageNum=1")
     assert pages == [f"http://x.gov.cn/col/col5/index.html?uid=1&pageNum={n}" for n in (1, 2, 3)]
+
+
+def test_discovery_reads_xhtml_pages_and_ignores_comments_in_anchor_text():
+    html = """<?xml version="1.0" encoding="utf-8"?><html><body><div class="content">
+    <a href="r.html">2023年政府信息公开<!-- x -->工作年度报告</a><a href="f.pdf">附件</a></div>
+    <div class="footer"><a href="g.pdf">下载</a></div></body></html>"""
+    links = {(link.url.rsplit("/", 1)[-1], link.kind) for link in discover(html, "http://x.gov.cn/c/")}
+    assert links == {("r.html", "report"), ("f.pdf", "attachment")}
+    assert discover("", "http://x.gov.cn/") == []

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.hostile_server import hostile_server
+from tests.hostile_server import ROBOTS_TXT, hostile_server
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +49,9 @@ def test_hostile_portal(tmp_path):
         assert failures.get(path) == reason, (path, failures.get(path))
     assert failures["http://evil.example.invalid/r.html"] == "offsite"
     assert not any(h.startswith("/private/") for h in hits_after_first)  # never requested
-    assert len(list((tmp_path / "raw").glob("*/*"))) == len({d["sha256"] for d in first["documents"]})
+    robots_sha = hashlib.sha256(ROBOTS_TXT).hexdigest()
+    blobs = {p.name for p in (tmp_path / "raw").glob("*/*")}
+    assert blobs == {d["sha256"] for d in first["documents"]} | {robots_sha}  # each body once, robots.txt too
 
     # the second run lands nothing new and does not re-request what it already has
     assert not any(d["new"] for d in second["documents"])

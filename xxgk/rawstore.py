@@ -233,6 +233,9 @@ def known_urls(con: duckdb.DuckDBPyConnection, portal_ids: list[str], data_dir: 
     return known
 
 
+LOAD_BATCH_SHARDS = 500
+
+
 def load_pending_manifests(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int]:
     """Move every pending manifest shard into raw.fetches / raw.blobs / raw.portal_runs.
 
@@ -244,52 +247,61 @@ def load_pending_manifests(con: duckdb.DuckDBPyConnection, data_dir: Path) -> di
     totals = {"shards": 0, "fetches": 0, "portal_runs": 0, "torn_lines": 0}
     if not pending.exists():
         return totals
-    for shard in sorted(pending.glob("*.ndjson")):
+    shards = sorted(pending.glob("*.ndjson"))
+    # a batch of shards per transaction: a transaction per shard re-derived raw.blobs from all of
+    # raw.fetches each time, which made loading a night of 1,000 portals quadratic
+    for start in range(0, len(shards), LOAD_BATCH_SHARDS):
+        batch = shards[start:start + LOAD_BATCH_SHARDS]
         fetches, portal_runs = [], []
-        with open(shard, encoding="utf-8") as f:
-            lines = f.read().split("\n")
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                if number >= len(lines) - 1:
-                    totals["torn_lines"] += 1
-                    log.warning("%s: torn last line (killed crawl); its URL will be fetched again", shard.name)
-                    continue
-                raise
-            table = row.pop("table")
-            if table == "fetches":
-                row["headers"] = json.dumps(row["headers"], ensure_ascii=False)
-                fetches.append(row)
-            else:
-                portal_runs.append(row)
+        for shard in batch:
+            _read_shard(shard, fetches, portal_runs, totals)
         con.execute("begin transaction")
         try:
             warehouse.bulk_insert(con, "raw.fetches", FETCH_COLUMNS, fetches, or_ignore=True)
+            landed = sorted({r["sha256"] for r in fetches if r["outcome"] == "landed" and r["sha256"]})
             con.execute(
                 """
                 insert or ignore into raw.blobs
                 select sha256, any_value(bytes), min(fetched_at), 'raw/' || sha256[1:2] || '/' || sha256
                 from raw.fetches
-                where outcome = 'landed' and sha256 is not null
+                where outcome = 'landed' and sha256 in (select unnest(?::varchar[]))
                 group by sha256
-                """
+                """,
+                [landed],
             )
-            for row in portal_runs:
-                con.execute(
-                    f"insert or replace into raw.portal_runs ({', '.join(PORTAL_RUN_COLUMNS)}) "
-                    f"values ({', '.join('?' for _ in PORTAL_RUN_COLUMNS)})",
-                    [row[c] for c in PORTAL_RUN_COLUMNS],
-                )
+            # a retried crawl task can leave two shards for one portal and run: the later one wins
+            latest = {(r["run_id"], r["portal_id"]): r for r in portal_runs}
+            warehouse.bulk_insert(con, "raw.portal_runs", PORTAL_RUN_COLUMNS, latest.values(), or_replace=True)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
         loaded_dir.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(shard), loaded_dir / shard.name)
-        totals["shards"] += 1
+        for shard in batch:
+            shutil.move(str(shard), loaded_dir / shard.name)
+        totals["shards"] += len(batch)
         totals["fetches"] += len(fetches)
         totals["portal_runs"] += len(portal_runs)
     return totals
+
+
+def _read_shard(shard: Path, fetches: list[dict], portal_runs: list[dict], totals: dict[str, int]) -> None:
+    with open(shard, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            if number >= len(lines) - 1:
+                totals["torn_lines"] += 1
+                log.warning("%s: torn last line (killed crawl); its URL will be fetched again", shard.name)
+                continue
+            raise
+        table = row.pop("table")
+        if table == "fetches":
+            row["headers"] = json.dumps(row["headers"], ensure_ascii=False)
+            fetches.append(row)
+        else:
+            portal_runs.append(row)

@@ -490,6 +490,78 @@ def render_docx(report: SynthReport) -> bytes:
     return buffer.getvalue()
 
 
+# --- PDF --------------------------------------------------------------------------------------
+
+def render_pdf(report: SynthReport) -> bytes:
+    """A PDF as offices print them from Word: ruled tables with merged cells, in a CJK CID font.
+
+    Needs reportlab (a test and benchmark dependency); its built-in STSong-Light font is not
+    embedded, which is how many real reports ship, and pdfminer maps it back through the
+    Adobe-GB1 CMaps it carries.
+    """
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10, leading=14)
+    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=9)
+
+    def ruled(rows: list[list[str]], spans: list[tuple[tuple[int, int], tuple[int, int]]], widths=None) -> Table:
+        data = [[Paragraph(html.escape(text), cell) if text else "" for text in row] for row in rows]
+        table = Table(data, colWidths=widths, repeatRows=0)
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   *(("SPAN", a, b) for a, b in spans)]))
+        return table
+
+    story = [Paragraph(html.escape(report.title), body), Spacer(1, 6)]
+    story += [Paragraph(html.escape(line), body) for line in _preamble(report)]
+    story.append(Paragraph("二、主动公开政府信息情况", body))
+    t2_rows = [row + [""] * (4 - len(row)) for row in _table_rows_text(report)]
+    t2_spans = [((len(row) - 1, r), (3, r)) for r, row in enumerate(_table_rows_text(report)) if len(row) < 4]
+    story.append(ruled(t2_rows, t2_spans))
+    story.append(Paragraph("三、收到和处理政府信息公开申请情况", body))
+    t3 = [[""] * 10 for _ in range(3 + len(report.t3_rows))]
+    spans = [((0, 0), (2, 2)), ((3, 0), (9, 0)), ((3, 1), (3, 2)), ((4, 1), (8, 1)), ((9, 1), (9, 2))]
+    t3[0][0], t3[0][3], t3[1][3], t3[1][4], t3[1][9] = T3_HEADER_NOTE, "申请人情况", "自然人", "法人或其他组织", "总计"
+    for i, label in enumerate(COLUMN_LABELS[1:6]):
+        t3[2][4 + i] = label
+    for r, (parent, group, label, key) in enumerate(report.t3_rows, start=3):
+        if parent is None:
+            t3[r][0] = label
+            spans.append(((0, r), (2, r)))
+        else:
+            t3[r][0] = parent
+            if group is None:
+                t3[r][1] = label
+                spans.append(((1, r), (2, r)))
+            else:
+                t3[r][1], t3[r][2] = group, label
+        for c, column in enumerate(COLUMNS):
+            t3[r][3 + c] = _fmt(report.table3[key][column])
+    story.append(ruled(t3, spans, widths=[60, 80, 150] + [50] * 7))
+    story.append(Paragraph("四、政府信息公开行政复议、行政诉讼情况", body))
+    t4 = [[""] * 15 for _ in range(4)]
+    t4[0][0], t4[0][5], t4[1][5], t4[1][10] = "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"
+    t4_spans = [((0, 0), (4, 0)), ((5, 0), (14, 0)), ((5, 1), (9, 1)), ((10, 1), (14, 1))]
+    for i, label in enumerate(T4_PART_LABELS):
+        t4[1][i] = label
+        t4_spans.append(((i, 1), (i, 2)))
+    for i, label in enumerate(T4_PART_LABELS * 2):
+        t4[2][5 + i] = label
+    for i, value in enumerate(report.table4[g][p] for g in T4_GROUPS for p in T4_PARTS):
+        t4[3][i] = _fmt(value)
+    story.append(ruled(t4, t4_spans))
+    story += [Paragraph(html.escape(line), body) for line in _closing(report)]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=landscape(A4), title=report.title, leftMargin=30, rightMargin=30).build(story)
+    return buffer.getvalue()
+
+
 # --- answers ----------------------------------------------------------------------------------
 
 def expected_json(report: SynthReport) -> dict:
@@ -533,11 +605,16 @@ CORPUS_VARIANTS = (
     ("txt", frozenset({"vertical_labels", "wrapped_labels"})),
     ("txt", frozenset({"fullwidth_digits", "ascii_punct"})),
     ("txt", frozenset({"traditional", "pipes"})),
+    ("pdf", frozenset()),
+    ("docx", frozenset()),
 )
 
 
 def write_corpus(out_dir: Path, n: int = 45, *, seed: int = 0, formats=("html", "txt")) -> list[Path]:
-    """Write ``n`` reports (NNN.html / NNN.txt with NNN.expected.json), mixing eras, noise and blanks."""
+    """Write ``n`` reports (NNN.html / .txt / .pdf / .docx with NNN.expected.json), mixing eras, noise and blanks.
+
+    The default formats need no optional package; "pdf" needs reportlab (a dev dependency).
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     variants = [v for v in CORPUS_VARIANTS if v[0] in formats]
@@ -546,12 +623,16 @@ def write_corpus(out_dir: Path, n: int = 45, *, seed: int = 0, formats=("html", 
         fmt, noise = variants[i % len(variants)]
         # a blank cell survives only where cell boundaries do (HTML, pipes, one cell per line); in
         # space-separated PDF text it simply vanishes and no reader can place it
-        keeps_blanks = fmt == "html" or {"pipes", "cell_per_line"} & noise
+        keeps_blanks = fmt in ("html", "pdf", "docx") or {"pipes", "cell_per_line"} & noise
         report = make_report(seed * 100_003 + i, era="2021_format" if i % 3 else "2019_trial_format",
                              blank_rate=0.3 if i % 4 == 1 and keeps_blanks else 0.0)
         path = out_dir / f"{i:03d}.{fmt}"
         if fmt == "html":
             path.write_text(render_html(report, traditional="traditional" in noise), encoding="utf-8")
+        elif fmt == "pdf":
+            path.write_bytes(render_pdf(report))
+        elif fmt == "docx":
+            path.write_bytes(render_docx(report))
         else:
             path.write_text(render_text(report, noise=noise), encoding="utf-8")
         answer = expected_json(report)

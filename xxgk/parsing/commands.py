@@ -190,7 +190,7 @@ def gold_pairs(directory: Path) -> list[tuple[Path, Path]]:
     pairs = []
     for expected in sorted(directory.rglob("*.expected.json")):
         stem = expected.name[: -len(".expected.json")]
-        for suffix in (".txt", ".html", ".htm"):
+        for suffix in (".txt", ".html", ".htm", ".pdf", ".docx"):
             candidate = expected.with_name(stem + suffix)
             if candidate.is_file():
                 pairs.append((candidate, expected))
@@ -199,7 +199,7 @@ def gold_pairs(directory: Path) -> list[tuple[Path, Path]]:
 
 
 def evaluate(directory: str | Path) -> EvalResult:
-    """Score extraction against every ``*.expected.json`` beside a ``.txt``/``.html`` under ``directory``."""
+    """Score extraction against every ``*.expected.json`` beside a .txt/.html/.pdf/.docx under ``directory``."""
     result = EvalResult()
     for document_path, expected_path in gold_pairs(Path(directory)):
         gold = json.loads(expected_path.read_text(encoding="utf-8"))
@@ -224,7 +224,7 @@ def _eval_main(directory: str) -> int:
         return 2
     result = evaluate(path)
     if not result.files:
-        print(f"xxgk eval: no *.expected.json beside a .txt/.html under {directory}", file=sys.stderr)
+        print(f"xxgk eval: no *.expected.json beside a .txt/.html/.pdf/.docx under {directory}", file=sys.stderr)
         return 2
     print(f"{result.files} gold files under {directory}")
     print(f"{'field':<22}{'correct':>8}{'wrong':>7}{'missed':>8}{'extra':>7}{'precision':>11}{'recall':>8}")

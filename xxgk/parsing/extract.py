@@ -165,15 +165,25 @@ def _table_facts(source: sources.Source, folded: str, era: str | None, table_era
 
 
 def _pdf_grid_fallback(source, facts, era, issues):
-    """PDF tables found by pdfplumber stand in for a table the text layer garbled."""
-    have = {f["source"] for f in facts}
+    """PDF tables found by pdfplumber stand in for a table the text layer garbled.
+
+    The ruled table is the better witness when the text layer lost cells (labels wrapped in
+    narrow columns interleave with the numbers of their row): per table, whichever of the two
+    yields more cells wins, and the grid's facts carry table / row / column provenance.
+    """
     cells = [cell for grid in source.grids for row in grid for cell in row]
     for cell in cells:
         cell.text = fold(cell.text)
-    if "table3" not in have:
-        facts.extend(tables.parse_table3(cells, era, issues, None))
-    if "table4" not in have:
-        facts.extend(tables.parse_table4(cells, issues, None))
-    if "table2" not in have:
-        facts.extend(tables.parse_table2(cells, era, issues, None))
+    grid_issues: list[dict] = []
+    from_grid = {
+        "table3": tables.parse_table3(cells, era, grid_issues, None),
+        "table4": tables.parse_table4(cells, grid_issues, None),
+        "table2": tables.parse_table2(cells, era, grid_issues, None),
+    }
+    for table, grid_facts in from_grid.items():
+        from_text = [f for f in facts if f["source"] == table]
+        if len(grid_facts) > len(from_text):
+            facts = [f for f in facts if f["source"] != table] + grid_facts
+            issues[:] = [i for i in issues if not str(i.get("check_id", "")).startswith(table)]
+            issues.extend(i for i in grid_issues if str(i.get("check_id", "")).startswith(table))
     return facts

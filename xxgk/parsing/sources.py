@@ -414,6 +414,10 @@ def _pdf_errors() -> tuple[type[BaseException], ...]:
             IndexError, AssertionError, struct.error, zlib.error, RecursionError)
 
 
+# a table within this fraction of the page height from the foot (top) touches the page break
+PAGE_EDGE = 0.2
+
+
 def from_pdf(body: bytes) -> Source:
     import pdfplumber
 
@@ -427,17 +431,27 @@ def from_pdf(body: bytes) -> Source:
                 source.issues.append({"check_id": "pdf-pages", "severity": "warning",
                                       "message": f"only the first {MAX_PDF_PAGES} of {len(pages)} pages read",
                                       "detail": {"pages": len(pages)}})
+            ended_at_page_foot = False
             for page in pages[:MAX_PDF_PAGES]:
-                for table in page.extract_tables() or []:
-                    table_index = len(source.grids)
-                    grid = []
-                    for r, row in enumerate(table):
-                        cells = [Cell(to_simplified(_normalise_piece(value or "")).replace("\n", ""),
-                                      None, None, table_index, r, c) for c, value in enumerate(row)]
+                tables = page.find_tables()
+                for number, table in enumerate(tables):
+                    # a table the page break cut in two (as table 三 usually is) continues on the next
+                    # page with no header: its rows join the previous grid instead of starting a table
+                    continues = (number == 0 and ended_at_page_foot and source.grids
+                                 and table.bbox[1] < page.height * PAGE_EDGE)
+                    if not continues:
+                        source.grids.append([])
+                    grid = source.grids[-1]
+                    table_index = len(source.grids) - 1
+                    for row in table.extract():
+                        r = len(grid)
+                        # None is a position a merged cell covers, "" a cell left empty (a blank value)
+                        cells = [Cell(to_simplified(_normalise_piece(value)).replace("\n", ""),
+                                      None, None, table_index, r, c) for c, value in enumerate(row) if value is not None]
                         if cells:
                             cells[-1].row_end = True
                             grid.append(cells)
-                    source.grids.append(grid)
+                ended_at_page_foot = bool(tables) and tables[-1].bbox[3] > page.height * (1 - PAGE_EDGE)
                 page_text = strip_page_numbers([page.extract_text() or ""])[0]
                 builder.add(_normalise_piece(page_text))
                 builder.add("\n")
