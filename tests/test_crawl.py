@@ -2,11 +2,12 @@
 
 import json
 import subprocess
+from datetime import timedelta
 import sys
 
 import duckdb
 
-from scrapers.crawl import crawl_portal, may_link_attachments
+from scrapers.crawl import PortalCrawler, crawl_portal, may_link_attachments
 from scrapers.discovery import discover, script_pages
 from scrapers.http import ClientConfig, PoliteClient
 from scrapers.portals import Portal
@@ -201,3 +202,19 @@ def test_discovery_reads_xhtml_pages_and_ignores_comments_in_anchor_text():
     links = {(link.url.rsplit("/", 1)[-1], link.kind) for link in discover(html, "http://x.gov.cn/c/")}
     assert links == {("r.html", "report"), ("f.pdf", "attachment")}
     assert discover("", "http://x.gov.cn/") == []
+
+
+def test_revalidation_sends_the_stored_etag_and_records_a_304_as_not_modified(tmp_path):
+    with hostile_server() as (base, _state):
+        _first, con = crawl_and_load(portal_for(base), tmp_path, "run1")
+        known = known_urls(con, ["hostile"], tmp_path)["hostile"]
+        con.close()
+        assert known[base + "/r/2022.html"].etag == '"2022"'  # headers are stored as a JSON object
+        assert known[base + "/r/2022.html"].content_type is not None
+        with RawStore(tmp_path, "run2", "hostile", known) as store:
+            PortalCrawler(portal_for(base), client(), store, revalidate_after=timedelta(0)).run()
+        con = warehouse.connect(tmp_path)
+        load_pending_manifests(con, tmp_path)
+        outcome = con.execute("select outcome, status from raw.fetches where run_id = 'run2' and url = ?",
+                              [base + "/r/2022.html"]).fetchall()
+    assert outcome == [("not_modified", 304)]

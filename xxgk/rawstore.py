@@ -301,7 +301,6 @@ def _read_shard(shard: Path, fetches: list[dict], portal_runs: list[dict], total
             raise
         table = row.pop("table")
         if table == "fetches":
-            row["headers"] = json.dumps(row["headers"], ensure_ascii=False)
             fetches.append(row)
         else:
             portal_runs.append(row)
