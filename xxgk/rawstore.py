@@ -77,6 +77,7 @@ class RawStore:
         self.known = dict(known or {})
         self._first_by_sha = {k.sha256: (k.first_url, k.first_fetched_at) for k in self.known.values()}
         (self.data_dir / "raw").mkdir(parents=True, exist_ok=True)
+        self._raw_dir = str(self.data_dir / "raw")
         shard_dir = manifest_dir(self.data_dir)
         shard_dir.mkdir(parents=True, exist_ok=True)
         self.shard_path = shard_dir / f"{run_id}__{_safe(portal_id)}__{uuid.uuid4().hex[:6]}.ndjson"
@@ -99,7 +100,9 @@ class RawStore:
         return blob_path(self.data_dir, sha)
 
     def read(self, sha: str) -> bytes:
-        return self.blob_path(sha).read_bytes()
+        # string paths: a no-change night reads ~20 blobs per portal, and pathlib was a tenth of its CPU
+        with open(os.path.join(self._raw_dir, sha[:2], sha), "rb") as f:
+            return f.read()
 
     def put(self, body: bytes) -> tuple[str, bool]:
         """Store ``body`` by its sha256; return (sha256, whether it was new)."""
