@@ -34,6 +34,15 @@ def crawl_and_load(portal: Portal, data_dir, run_id: str):
     return crawl, con
 
 
+def crawl_again_after(edit_sql: str, base: str, state, data_dir):
+    """Crawl once, change the manifest with ``edit_sql``, forget the hits, crawl again; returns (crawl, con)."""
+    _first, con = crawl_and_load(portal_for(base), data_dir, "run1")
+    con.execute(edit_sql)
+    con.close()
+    state.hits.clear()
+    return crawl_and_load(portal_for(base), data_dir, "run2")
+
+
 def portal_for(base: str) -> Portal:
     return Portal(id="hostile", name="hostile", province_code="440000", level="city",
                   seed_urls=(base + "/list.html",))
@@ -82,11 +91,8 @@ def test_second_run_lands_nothing_new_and_rereads_only_the_seed(tmp_path):
 
 def test_robots_txt_older_than_its_cache_age_is_fetched_again(tmp_path):
     with hostile_server() as (base, state):
-        _first, con = crawl_and_load(portal_for(base), tmp_path, "run1")
-        con.execute("update raw.fetches set fetched_at = fetched_at - interval 21 hours where role = 'robots'")
-        con.close()
-        state.hits.clear()
-        _second, con = crawl_and_load(portal_for(base), tmp_path, "run2")
+        _second, con = crawl_again_after(
+            "update raw.fetches set fetched_at = fetched_at - interval 21 hours where role = 'robots'", base, state, tmp_path)
         robots_fetches = con.execute("select count(*) from raw.fetches where role = 'robots'").fetchone()[0]
     assert "/robots.txt" in state.hits
     assert robots_fetches == 2
@@ -103,12 +109,9 @@ def test_report_pages_without_an_attachment_extension_are_not_parsed_for_links()
 
 def test_a_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     with hostile_server() as (base, state):
-        _crawl, con = crawl_and_load(portal_for(base), tmp_path, "run1")
         # simulate a crash after the list pages: forget everything but them
-        con.execute("delete from raw.fetches where role not in ('seed', 'list')")
-        con.close()
-        state.hits.clear()
-        resumed, con = crawl_and_load(portal_for(base), tmp_path, "run2")
+        resumed, con = crawl_again_after("delete from raw.fetches where role not in ('seed', 'list')", base, state,
+                                         tmp_path)
         landed = con.execute(
             "select url, count(*) from raw.fetches where outcome = 'landed' and role in ('report', 'attachment') "
             "group by url having count(*) > 1"

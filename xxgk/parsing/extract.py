@@ -150,40 +150,49 @@ def _table_facts(source: sources.Source, folded: str, era: str | None, table_era
     def region_cells(region):
         return tables.text_cells(folded, region[0], region[1], grid_rows)
 
+    # each table's facts with the issues its parse raised, so a better reading can replace both
+    by_table: dict[str, tuple[list[dict], list[dict]]] = {}
     if regions.table2:
-        facts.extend(tables.parse_table2(region_cells(regions.table2), standard_era, issues, original))
+        by_table["table2"] = _parsed(tables.parse_table2, region_cells(regions.table2), standard_era, original)
     if regions.table3:
-        facts.extend(tables.parse_table3(region_cells(regions.table3), standard_era, issues, original))
+        by_table["table3"] = _parsed(tables.parse_table3, region_cells(regions.table3), standard_era, original)
     if regions.table4:
-        facts.extend(tables.parse_table4(region_cells(regions.table4), issues, original))
+        by_table["table4"] = _parsed(lambda cells, _era, found, orig: tables.parse_table4(cells, found, orig),
+                                     region_cells(regions.table4), standard_era, original)
     if source.source_format == "pdf" and source.grids:
-        facts = _pdf_grid_fallback(source, facts, standard_era, issues)
+        by_table = _pdf_grid_fallback(source, by_table, standard_era)
+    for table_facts, table_issues in by_table.values():
+        facts.extend(table_facts)
+        issues.extend(table_issues)
     if era == "2008_regulation" or not any(f["source"] in ("table2", "table3", "table4") for f in facts):
         annex = tables.parse_annex(region_cells((0, len(folded))), issues, original, prose.parse_quantity)
         facts.extend(annex)
     return facts
 
 
-def _pdf_grid_fallback(source, facts, era, issues):
+def _parsed(parse, cells, era, original) -> tuple[list[dict], list[dict]]:
+    found: list[dict] = []
+    return parse(cells, era, found, original), found
+
+
+def _pdf_grid_fallback(source, by_table: dict, era) -> dict:
     """PDF tables found by pdfplumber stand in for a table the text layer garbled.
 
     The ruled table is the better witness when the text layer lost cells (labels wrapped in
     narrow columns interleave with the numbers of their row): per table, whichever of the two
-    yields more cells wins, and the grid's facts carry table / row / column provenance.
+    yields more cells wins, with the issues its own parse raised, and the grid's facts carry
+    table / row / column provenance.
     """
     cells = [cell for grid in source.grids for row in grid for cell in row]
     for cell in cells:
         cell.text = fold(cell.text)
-    grid_issues: list[dict] = []
     from_grid = {
-        "table3": tables.parse_table3(cells, era, grid_issues, None),
-        "table4": tables.parse_table4(cells, grid_issues, None),
-        "table2": tables.parse_table2(cells, era, grid_issues, None),
+        "table2": _parsed(tables.parse_table2, cells, era, None),
+        "table3": _parsed(tables.parse_table3, cells, era, None),
+        "table4": _parsed(lambda c, _era, found, orig: tables.parse_table4(c, found, orig), cells, era, None),
     }
-    for table, grid_facts in from_grid.items():
-        from_text = [f for f in facts if f["source"] == table]
-        if len(grid_facts) > len(from_text):
-            facts = [f for f in facts if f["source"] != table] + grid_facts
-            issues[:] = [i for i in issues if not str(i.get("check_id", "")).startswith(table)]
-            issues.extend(i for i in grid_issues if str(i.get("check_id", "")).startswith(table))
-    return facts
+    chosen = dict(by_table)
+    for table, (grid_facts, grid_issues) in from_grid.items():
+        if len(grid_facts) > len(by_table.get(table, ([], []))[0]):
+            chosen[table] = (grid_facts, grid_issues)
+    return chosen
