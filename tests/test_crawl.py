@@ -7,7 +7,7 @@ import sys
 
 import duckdb
 
-from scrapers.crawl import PortalCrawler, crawl_portal, may_link_attachments
+from scrapers.crawl import LinkCache, PortalCrawler, crawl_portal, may_link_attachments
 from scrapers.discovery import discover, script_pages
 from scrapers.http import ClientConfig, PoliteClient
 from scrapers.portals import Portal
@@ -221,3 +221,16 @@ def test_revalidation_sends_the_stored_etag_and_records_a_304_as_not_modified(tm
         outcome = con.execute("select outcome, status from raw.fetches where run_id = 'run2' and url = ?",
                               [base + "/r/2022.html"]).fetchall()
     assert outcome == [("not_modified", 304)]
+
+
+def test_link_cache_returns_what_discovery_finds_and_rebuilds_a_damaged_entry(tmp_path):
+    page = '<a href="r/2023.html">某县2023年政府信息公开工作年度报告</a><a href="index_1.html">下一页</a>'.encode()
+    cache = LinkCache(tmp_path)
+    first = cache.of(page, "text/html", "http://x.gov.cn/nb/", {})
+    assert first == discover(page.decode(), "http://x.gov.cn/nb/")
+    assert cache.of(page, "text/html", "http://x.gov.cn/nb/", {}) == first
+    # the page URL is part of the key: the same bytes elsewhere resolve to other links
+    assert cache.of(page, "text/html", "http://y.gov.cn/nb/", {})[0].url == "http://y.gov.cn/nb/r/2023.html"
+    for entry in (tmp_path / "cache" / "links").glob("*/*.json"):
+        entry.write_text("{not json")
+    assert cache.of(page, "text/html", "http://x.gov.cn/nb/", {}) == first
