@@ -13,6 +13,7 @@ carries a reason from :data:`FAILURE_REASONS`.
 from __future__ import annotations
 
 import email.utils
+import functools
 import ipaddress
 import os
 import logging
@@ -185,7 +186,7 @@ class PoliteClient:
         self.session.headers.update({"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"})
         # requests re-reads the proxy environment on every request (a sixth of a request's CPU);
         # read it once, and keep requests' per-URL NO_PROXY handling only where proxies are set
-        if not urllib.request.getproxies():
+        if not _proxies_configured():
             self.session.trust_env = False
             self.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         self._gates: dict[str, _HostGate] = {}
@@ -430,6 +431,12 @@ class PoliteClient:
             else:
                 result.body = body
             return result
+
+
+@functools.cache
+def _proxies_configured() -> bool:
+    """Whether the environment names a proxy; read once per process (each portal has a client)."""
+    return bool(urllib.request.getproxies())
 
 
 def _robots_parser(body: bytes) -> RobotFileParser:
