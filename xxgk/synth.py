@@ -276,17 +276,24 @@ def table2_html(report: SynthReport) -> str:
 
 
 def table3_html(report: SynthReport) -> str:
+    return table3_layout_html(report.t3_rows, lambda key: [_td(_fmt(report.table3[key][c])) for c in COLUMNS],
+                              'border="1" class="MsoNormalTable"')
+
+
+def table3_layout_html(rows_spec, value_cells, table_attrs: str = 'border="1"') -> str:
+    """Table 三 as the official template lays it out (merged header and label cells), with the
+    value ``<td>``s of each row key given by ``value_cells(key)``."""
     rows = [
         f'<tr>{_td(T3_HEADER_NOTE, rowspan=3, colspan=3)}{_td("申请人情况", colspan=7)}</tr>',
         f'<tr>{_td("自然人", rowspan=2)}{_td("法人或其他组织", colspan=5)}{_td("总计", rowspan=2)}</tr>',
         "<tr>" + "".join(_td(t) for t in COLUMN_LABELS[1:6]) + "</tr>",
     ]
     spans: dict = {}
-    for parent, group, _label, _key in report.t3_rows:
+    for parent, group, _label, _key in rows_spec:
         spans[parent] = spans.get(parent, 0) + 1
         spans[(parent, group)] = spans.get((parent, group), 0) + 1
     seen = set()
-    for parent, group, label, key in report.t3_rows:
+    for parent, group, label, key in rows_spec:
         cells = []
         if parent is None:
             cells.append(_td(label, colspan=3))
@@ -301,9 +308,9 @@ def table3_html(report: SynthReport) -> str:
                     seen.add((parent, group))
                     cells.append(_td(group, rowspan=spans[(parent, group)]))
                 cells.append(_td(label))
-        cells += [_td(_fmt(report.table3[key][c])) for c in COLUMNS]
+        cells += value_cells(key)
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return '<table border="1" class="MsoNormalTable">' + "".join(rows) + "</table>"
+    return f"<table {table_attrs}>" + "".join(rows) + "</table>"
 
 
 def table4_html(report: SynthReport) -> str:

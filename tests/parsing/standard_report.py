@@ -9,6 +9,7 @@ import html
 from xxgk.synth import COLUMNS as COLUMNS  # re-exported for the parser tests
 from xxgk.synth import T3_ROWS_2019 as T3_ROWS_2019
 from xxgk.synth import T3_ROWS_2021 as T3_ROWS_2021
+from xxgk.synth import table3_layout_html
 
 
 def table3_values(blank_rows: tuple[str, ...] = (), rows=T3_ROWS_2021) -> dict[str, list[int | None]]:
@@ -39,33 +40,7 @@ def _td(text, rowspan=1, colspan=1) -> str:
 
 
 def table3_html(values: dict[str, list[int | None]], rows_spec=T3_ROWS_2021) -> str:
-    rows = [('<tr><td colspan="3" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>'
-             '<td colspan="7">申请人情况</td></tr>'),
-            '<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>',
-            "<tr>" + "".join(_td(t) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")) + "</tr>"]
-    spans = {}
-    for parent, group, _, _ in rows_spec:
-        spans[parent] = spans.get(parent, 0) + 1
-        spans[(parent, group)] = spans.get((parent, group), 0) + 1
-    seen = set()
-    for parent, group, label, key in rows_spec:
-        cells = []
-        if parent is None:
-            cells.append(_td(label, colspan=3))
-        else:
-            if parent not in seen:
-                seen.add(parent)
-                cells.append(_td(parent, rowspan=spans[parent]))
-            if group is None:
-                cells.append(_td(label, colspan=2))
-            else:
-                if (parent, group) not in seen:
-                    seen.add((parent, group))
-                    cells.append(_td(group, rowspan=spans[(parent, group)]))
-                cells.append(_td(label))
-        cells.extend("<td></td>" if v is None else _td(v) for v in values[key])
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return "<table border='1'>" + "".join(rows) + "</table>"
+    return table3_layout_html(rows_spec, lambda key: ["<td></td>" if v is None else _td(v) for v in values[key]])
 
 
 def table4_html(values: list[int | None]) -> str:
