@@ -164,9 +164,7 @@ def render_coverage_markdown(rows: list[dict]) -> str:
         "| province | code | portals | provincial government | other portals | verified | ok |",
         "|---|---|---|---|---|---|---|",
     ]
-    by_province: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_province[r["province_code"]].append(r)
+    by_province = _grouped(rows, "province_code")
     for code in sorted(by_province):
         group = by_province[code]
         gov = [r["id"] for r in group if r["level"] == "province"]
@@ -182,9 +180,7 @@ def render_coverage_markdown(rows: list[dict]) -> str:
         "| family | portals | ok | recognised by | pagination |",
         "|---|---|---|---|---|",
     ]
-    by_family: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_family[r["family"]].append(r)
+    by_family = _grouped(rows, "family")
     for name in sorted(by_family):
         meta = family_for(name).FAMILY
         group = by_family[name]
@@ -307,3 +303,10 @@ def portals_main(data_dir: Path | None, write_docs: bool, registry_path: Path = 
     if write_docs:
         print(f"wrote {write_coverage_page(docs_path, rows)}")
     return 0
+
+
+def _grouped(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[r[key]].append(r)
+    return groups
