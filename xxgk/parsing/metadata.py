@@ -379,8 +379,6 @@ def _place_string(chain: list[gz.Division], township: str | None) -> str | None:
             parts.append(deepest.prefecture)
         elif deepest.province in gz.MUNICIPALITIES:
             parts.append(deepest.province)
-    elif deepest.level == "city":
-        pass
     parts.append(deepest.name)
     if township:
         parts.append(township)
