@@ -171,12 +171,7 @@ class PortalCrawler:
         if result.ok:  # a 3xx lands as an empty body with its status: read as "no robots.txt"
             self.store.land(result=result, **common)
         else:
-            self.store.record_fetch(
-                **common, url=result.url, final_url=result.final_url, status=result.status, headers=result.headers,
-                fetched_at=result.fetched_at, sha256=None, size=None, content_type=result.content_type,
-                outcome="failed",
-                failure_reason=result.failure, failure_detail=result.failure_detail,
-            )
+            self.store.record_failure(result, **common)
 
     def _due(self, url: str, referrer_changed: bool) -> bool:
         known = self.known.get(url)
@@ -291,11 +286,7 @@ class PortalCrawler:
             self.crawl.documents.append({"url": url, "sha256": sha, "content_type": result.content_type,
                                          "new": is_new})
         else:
-            self.store.record_fetch(
-                **common, url=url, final_url=result.final_url, status=result.status, headers=result.headers,
-                fetched_at=result.fetched_at, sha256=None, size=None, content_type=result.content_type,
-                outcome="failed", failure_reason=result.failure, failure_detail=result.failure_detail,
-            )
+            self.store.record_failure(result, **common)
             self.crawl.failures.append({"url": url, "reason": result.failure, "detail": result.failure_detail})
             log.info("%s: %s failed: %s (%s)", self.portal.id, url, result.failure, result.failure_detail)
             return result, None

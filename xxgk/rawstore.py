@@ -140,6 +140,15 @@ class RawStore:
         })
         return fetch_id
 
+    def record_failure(self, result, *, role: str, referrer: str | None, link_text: str | None) -> str:
+        """The manifest row of a response that did not land, with its reason from the taxonomy."""
+        return self.record_fetch(
+            url=result.url, final_url=result.final_url, status=result.status, headers=result.headers,
+            fetched_at=result.fetched_at, sha256=None, size=None, content_type=result.content_type, role=role,
+            referrer=referrer, link_text=link_text, outcome="failed", failure_reason=result.failure,
+            failure_detail=result.failure_detail,
+        )
+
     def land(self, *, result, role: str, referrer: str | None, link_text: str | None) -> tuple[str, bool]:
         """Store a good response's body, its manifest row and its WARC record; return (sha256, is new)."""
         sha, is_new = self.put(result.body)
