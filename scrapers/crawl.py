@@ -15,6 +15,7 @@ import os
 import re
 import uuid
 from collections import deque
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,11 +24,11 @@ from urllib.parse import urlsplit
 from scrapers import discovery
 from scrapers.discovery import Link, discover
 from scrapers.families import default_selectors
-from scrapers.http import FetchResult, PoliteClient
+from scrapers.http import FetchResult, PoliteClient, drive
 from scrapers.portals import Portal
 from xxgk import encoding
 from xxgk.encoding import decode_html
-from xxgk.rawstore import RawStore, sha256_hex
+from xxgk.rawstore import RawStore, safe_name
 
 log = logging.getLogger(__name__)
 
@@ -96,37 +97,96 @@ def may_link_attachments(body: bytes) -> bool:
     return ATTACHMENT_HINT.search(body) is not None
 
 
+@dataclass
+class Page:
+    """A response the crawl has (fetched now, or landed before and not due): its body is read
+    from the store only when something needs it, which on a no-change night is almost never."""
+
+    url: str  # the final URL, after redirects
+    sha256: str
+    content_type: str | None
+    changed: bool
+    store: RawStore
+    _body: bytes | None = None
+
+    @property
+    def body(self) -> bytes:
+        if self._body is None:
+            self._body = self.store.read(self.sha256)
+        return self._body
+
+    def is_html(self) -> bool:
+        return self.content_type in HTML_TYPES or looks_like_html(self.body, self.content_type)
+
+
 class LinkCache:
-    """The links of a list page, kept by the page's sha256 under DIR/cache/links/.
+    """The links found on each page of one portal, kept in DIR/cache/links/<portal>.json.
 
     Links are a pure function of the page's bytes, its URL, the selectors and the discovery
-    code, and all four are in the key; a no-change night re-reads the same list pages from the
-    store and would otherwise parse each again (a fifth of that night's CPU). Deleting the
-    folder loses nothing.
+    code, and all four are in each entry's key, so a page that did not change is not read nor
+    parsed again (parsing was a fifth of a no-change night's CPU, reading the bodies a third).
+    One file per portal: a no-change night opens it once. Deleting the folder loses nothing.
     """
 
     CODE = hashlib.sha256(Path(discovery.__file__).read_bytes() + Path(encoding.__file__).read_bytes()).hexdigest()[:16]
 
-    def __init__(self, data_dir):
-        self.directory = Path(data_dir) / "cache" / "links"
+    def __init__(self, data_dir, portal_id: str):
+        self.path = Path(data_dir) / "cache" / "links" / f"{safe_name(portal_id)}.json"
+        self._entries = self._load()
+        self._used: dict[str, list] = {}
+        self._missed = False
 
-    def of(self, body: bytes, content_type: str | None, url: str, selectors: dict[str, str]) -> list[Link]:
-        key = hashlib.sha256(json.dumps([self.CODE, sha256_hex(body), content_type, url, selectors],
-                                        sort_keys=True).encode()).hexdigest()
-        path = self.directory / key[:2] / f"{key}.json"
+    def _load(self) -> dict[str, list]:
         try:
-            return [Link(*fields) for fields in json.loads(path.read_bytes())]
+            entries = json.loads(self.path.read_bytes())
         except FileNotFoundError:
-            pass
-        except (ValueError, TypeError) as exc:  # a damaged entry is rebuilt, never trusted
-            log.warning("link cache entry %s unreadable (%s): parsing the page again", path.name, exc)
-        links = discover(decode_html(body, content_type), url, selectors)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{key}.{uuid.uuid4().hex}.tmp")
-        tmp.write_text(json.dumps([[link.url, link.text, link.kind] for link in links], ensure_ascii=False),
-                       encoding="utf-8")
-        os.replace(tmp, path)
+            return {}
+        except ValueError as exc:  # a damaged cache is rebuilt, never trusted
+            log.warning("link cache %s unreadable (%s): parsing its pages again", self.path, exc)
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
+    def _key(self, page: Page, purpose: str, selectors: dict[str, str]) -> str:
+        return hashlib.sha256(json.dumps([self.CODE, purpose, page.sha256, page.content_type, page.url, selectors],
+                                         sort_keys=True).encode()).hexdigest()[:32]
+
+    def _cached(self, key: str, find: Callable[[], list[Link]]) -> list[Link]:
+        entry = self._entries.get(key)
+        if isinstance(entry, list):
+            try:
+                links = [Link(*fields) for fields in entry]
+            except TypeError as exc:
+                log.warning("link cache entry in %s unreadable (%s): parsing the page again", self.path, exc)
+            else:
+                self._used[key] = entry
+                return links
+        links = find()
+        self._used[key] = [[link.url, link.text, link.kind] for link in links]
+        self._missed = True
         return links
+
+    def links(self, page: Page, selectors: dict[str, str]) -> list[Link]:
+        """Every link of a list page."""
+        return self._cached(self._key(page, "list", selectors),
+                            lambda: discover(decode_html(page.body, page.content_type), page.url, selectors))
+
+    def attachments(self, page: Page) -> list[Link]:
+        """The attachment links of a report page (most have none, and their bytes say so)."""
+        def find() -> list[Link]:
+            if not page.is_html() or not may_link_attachments(page.body):
+                return []
+            return [link for link in discover(decode_html(page.body, page.content_type), page.url)
+                    if link.kind == "attachment"]
+        return self._cached(self._key(page, "attachments", {}), find)
+
+    def save(self) -> None:
+        """Keep the entries this crawl used; written only when a page was parsed anew."""
+        if not self._missed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
+        tmp.write_text(json.dumps(self._used, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.path)
 
 
 class PortalCrawler:
@@ -151,7 +211,7 @@ class PortalCrawler:
         self.known = store.known
         self.selectors = default_selectors(portal)
         self.now = datetime.now(UTC)
-        self.links = LinkCache(store.data_dir)
+        self.links = LinkCache(store.data_dir, portal.id)
         client.on_robots = self._land_robots
         self._preload_robots()
 
@@ -177,21 +237,27 @@ class PortalCrawler:
         known = self.known.get(url)
         return known is None or referrer_changed or self.now - known.last_checked > self.revalidate_after
 
-    def _get(self, url, role, referrer, text, referrer_changed) -> tuple[bytes | None, str | None, str, bool]:
-        """(body, content type, final URL, changed) of ``url``, from the network when due, else from the store."""
+    def _get(self, url, role, referrer, text, referrer_changed) -> Generator[float, None, Page | None]:
+        """The Page of ``url``, from the network when due, else from the store; None when it failed."""
         if not self._due(url, referrer_changed):
             known = self.known[url]
             self.crawl.known_skipped += 1
             self.crawl.documents.append({"url": url, "sha256": known.sha256, "content_type": known.content_type,
                                          "new": False})
-            return self.store.read(known.sha256), known.content_type, url, False
-        result, sha = self._fetch_and_land(url, role, referrer, text)
+            return Page(url, known.sha256, known.content_type, changed=False, store=self.store)
+        result, sha = yield from self._fetch_and_land(url, role, referrer, text)
         if sha is None:
-            return None, None, url, False
+            return None
         known = self.known.get(url)
-        return result.body, result.content_type, result.final_url or url, known is None or known.sha256 != sha
+        return Page(result.final_url or url, sha, result.content_type, changed=known is None or known.sha256 != sha,
+                    store=self.store, _body=None if result.not_modified else result.body)
 
     def run(self) -> PortalCrawl:
+        """Crawl in this thread, sleeping through each wait for the host's turn."""
+        return drive(self.steps())
+
+    def steps(self) -> Generator[float, None, PortalCrawl]:
+        """The crawl as a generator of waits for a host's turn (see scrapers.schedule); returns the PortalCrawl."""
         portal, crawl = self.portal, self.crawl
         lists: deque[tuple[str, str, str | None, str | None, bool]] = deque(
             (url, "seed", None, None, True) for url in portal.seed_urls
@@ -204,37 +270,36 @@ class PortalCrawler:
             if url in self.attempted:
                 continue
             self.attempted.add(url)
-            body, content_type, final_url, changed = self._get(url, role, referrer, text, referrer_changed)
-            if body is None:
+            page = yield from self._get(url, role, referrer, text, referrer_changed)
+            if page is None:
                 if role == "seed":
                     seed_failures.append(crawl.failures[-1]["reason"])
                 continue
             crawl.pages_fetched += 1
-            if not looks_like_html(body, content_type):
+            if not page.is_html():
                 continue
-            for link in self.links.of(body, content_type, final_url, self.selectors):
+            for link in self.links.links(page, self.selectors):
                 if link.kind in ("list", "page") or (link.kind == "hub" and role == "seed"):
-                    lists.append((link.url, "list", final_url, link.text, changed))
+                    lists.append((link.url, "list", page.url, link.text, page.changed))
                 elif link.kind == "report":
-                    reports.setdefault(link.url, (link.text, final_url))
+                    reports.setdefault(link.url, (link.text, page.url))
                 elif link.kind == "attachment":
-                    attachments.setdefault(link.url, (link.text, final_url))
+                    attachments.setdefault(link.url, (link.text, page.url))
         crawl.reports_found = len(reports)
         for url, (text, referrer) in reports.items():
             self.attempted.add(url)
-            body, content_type, final_url, _changed = self._get(url, "report", referrer, text, False)
-            if body is None:
+            page = yield from self._get(url, "report", referrer, text, False)
+            if page is None:
                 continue
             crawl.reports_landed += 1
-            if looks_like_html(body, content_type) and may_link_attachments(body):
-                for link in discover(decode_html(body, content_type), final_url):
-                    if link.kind == "attachment":
-                        attachments.setdefault(link.url, (link.text or text, url))
+            for link in self.links.attachments(page):
+                attachments.setdefault(link.url, (link.text or text, url))
         for url, (text, referrer) in attachments.items():
             self.attempted.add(url)
-            body, _type, _final, _changed = self._get(url, "attachment", referrer, text, False)
-            if body is not None:
+            page = yield from self._get(url, "attachment", referrer, text, False)
+            if page is not None:
                 crawl.attachments_landed += 1
+        self.links.save()
         self._set_health(seed_failures)
         crawl.finished_at = datetime.now(UTC)
         return crawl
@@ -254,7 +319,7 @@ class PortalCrawler:
             crawl.health = "empty"
             crawl.health_reason = f"{crawl.pages_fetched} list pages fetched, no report links found"
 
-    def _fetch_and_land(self, url, role, referrer, link_text) -> tuple[FetchResult, str | None]:
+    def _fetch_and_land(self, url, role, referrer, link_text) -> Generator[float, None, tuple[FetchResult, str | None]]:
         """Request ``url`` (conditionally when it landed before) and land or record the outcome."""
         host = urlsplit(url).netloc.lower()
         etag, last_modified, previous_sha = self.store.validators(url)
@@ -262,7 +327,8 @@ class PortalCrawler:
             # refused before any request: links off the portal's own hosts are recorded, never followed
             result = FetchResult(url=url, failure="offsite", failure_detail=f"{host} is not a host of {self.portal.id}")
         else:
-            result = self.client.fetch(url, allowed_hosts=self.portal.hosts, etag=etag, last_modified=last_modified)
+            result = yield from self.client.fetch_steps(url, allowed_hosts=self.portal.hosts, etag=etag,
+                                                        last_modified=last_modified)
         common = dict(role=role, referrer=referrer, link_text=link_text)
         if result.not_modified and not previous_sha:
             result.failure, result.failure_detail = "http_error", "304 Not Modified to an unconditional request"
@@ -279,7 +345,6 @@ class PortalCrawler:
                                         *first)
             self.crawl.documents.append({"url": url, "sha256": previous_sha, "content_type": result.content_type,
                                          "new": False})
-            result.body = self.store.read(previous_sha)
             return result, previous_sha
         if result.ok:
             sha, is_new = self.store.land(result=result, **common)
@@ -294,8 +359,13 @@ class PortalCrawler:
 
 
 def crawl_portal(portal: Portal, client: PoliteClient, store: RawStore) -> PortalCrawl:
+    """Crawl one portal into ``store`` in this thread; see :func:`crawl_portal_steps`."""
+    return drive(crawl_portal_steps(portal, client, store))
+
+
+def crawl_portal_steps(portal: Portal, client: PoliteClient, store: RawStore) -> Generator[float, None, PortalCrawl]:
     """Crawl one portal into ``store`` (its run id and known URLs) and record the portal's health."""
-    crawl = PortalCrawler(portal, client, store).run()
+    crawl = yield from PortalCrawler(portal, client, store).steps()
     store.record_portal_run(crawl.summary(), crawl.started_at, crawl.finished_at)
     return crawl
 

@@ -22,9 +22,10 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 import urllib.request
@@ -35,6 +36,8 @@ import urllib3
 from xxgk import __version__
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 USER_AGENT = (
     f"xxgk/{__version__} (research crawler of government information-disclosure annual reports; "
@@ -130,25 +133,74 @@ class _HostGate:
     """One request at a time per host, their starts at least ``delay`` seconds apart.
 
     Start-to-start spacing is the politeness rate itself (1/delay per host), as Scrapy's
-    DOWNLOAD_DELAY measures it; the lock keeps requests to a host from overlapping.
+    DOWNLOAD_DELAY measures it. The gate never sleeps: :meth:`reserve` says how long to wait,
+    so a crawl waiting for its host's turn need not hold a thread (see scrapers.schedule).
     """
 
+    # how soon to ask again while another request to the host is in flight
+    BUSY_RECHECK = 0.01
+
     def __init__(self, delay: float):
-        self.lock = threading.Lock()
+        self._lock = threading.Lock()
         self.delay = delay
         self.extra_delay = 0.0
         self.next_allowed = 0.0
+        self.busy = False
 
-    def __enter__(self):
-        self.lock.acquire()
-        wait = self.next_allowed - time.monotonic()
-        if wait > 0:
+    def reserve(self) -> float:
+        """0.0 when the caller may send its request now (it must :meth:`release` after), else the seconds to wait."""
+        with self._lock:
+            now = time.monotonic()
+            wait = self.next_allowed - now
+            if self.busy:
+                return max(wait, self.BUSY_RECHECK)
+            if wait > 0:
+                return wait
+            self.busy = True
+            self.next_allowed = now + self.delay + self.extra_delay
+            return 0.0
+
+    def release(self) -> None:
+        with self._lock:
+            self.busy = False
+
+    def hold_off(self, seconds: float) -> None:
+        """No request to this host for ``seconds`` (a retry's backoff holds back every request to it)."""
+        with self._lock:
+            self.next_allowed = max(self.next_allowed, time.monotonic() + seconds)
+
+
+class HostGates:
+    """The gate of every host, shared by all clients of one process so that two portals on one
+    host are polite to it together."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._gates: dict[str, _HostGate] = {}
+
+    def get(self, netloc: str, delay: float) -> _HostGate:
+        with self._lock:
+            gate = self._gates.get(netloc)
+            if gate is None:
+                gate = self._gates[netloc] = _HostGate(delay)
+            return gate
+
+
+# A fetch is written as a generator of waits: it yields the seconds to wait before its host's
+# next turn and returns its FetchResult. ``drive`` sleeps through the waits in the calling thread;
+# scrapers.schedule parks the waiting generator in a heap instead.
+Steps = Generator[float, None, "FetchResult"]
+
+
+def drive(steps: Generator[float, None, T]) -> T:
+    """Run a generator of waits to its end in this thread, sleeping through each wait."""
+    try:
+        wait = next(steps)
+        while True:
             time.sleep(wait)
-        self.next_allowed = time.monotonic() + self.delay + self.extra_delay
-        return self
-
-    def __exit__(self, *exc):
-        self.lock.release()
+            wait = next(steps)
+    except StopIteration as stop:
+        return stop.value
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -180,7 +232,8 @@ def is_js_challenge(status: int | None, headers: dict[str, str], body: bytes, ur
 class PoliteClient:
     """Fetch URLs for one crawl. Thread-safe; many hosts in parallel, one request per host."""
 
-    def __init__(self, config: ClientConfig | None = None, allowed_networks: list[str] | None = None):
+    def __init__(self, config: ClientConfig | None = None, allowed_networks: list[str] | None = None,
+                 gates: HostGates | None = None):
         self.config = config or ClientConfig()
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"})
@@ -189,7 +242,7 @@ class PoliteClient:
         if not _proxies_configured():
             self.session.trust_env = False
             self.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-        self._gates: dict[str, _HostGate] = {}
+        self._gates = gates or HostGates()
         self._robots: dict[str, RobotFileParser | bool] = {}
         self._lock = threading.Lock()
         self.allowed_networks = [ipaddress.ip_network(n) for n in (allowed_networks or [])]
@@ -205,10 +258,7 @@ class PoliteClient:
     # --- guards -----------------------------------------------------------------------------
 
     def _gate(self, netloc: str) -> _HostGate:
-        with self._lock:
-            if netloc not in self._gates:
-                self._gates[netloc] = _HostGate(self.config.per_host_delay)
-            return self._gates[netloc]
+        return self._gates.get(netloc, self.config.per_host_delay)
 
     def trust_hosts(self, hosts) -> None:
         """Hosts a person named explicitly (``xxgk crawl URL``) may resolve to private addresses."""
@@ -229,7 +279,7 @@ class PoliteClient:
             if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
                 raise FetchFailure("private_address", f"{host} resolves to {address}")
 
-    def robots_allows(self, url: str) -> bool:
+    def _robots_allows(self, url: str) -> Generator[float, None, bool]:
         """RFC 9309: a 4xx robots.txt allows everything; 5xx or unreachable disallows for now."""
         if not self.config.obey_robots:
             return True
@@ -238,7 +288,7 @@ class PoliteClient:
         with self._lock:
             cached = self._robots.get(origin)
         if cached is None:
-            cached = self._load_robots(origin)
+            cached = yield from self._load_robots(origin)
             with self._lock:
                 self._robots[origin] = cached
         if isinstance(cached, bool):
@@ -250,8 +300,8 @@ class PoliteClient:
         with self._lock:
             self._robots[origin] = _robots_parser(body)
 
-    def _load_robots(self, origin: str) -> RobotFileParser | bool:
-        result = self._fetch_once(origin + "/robots.txt", max_bytes=512 * 1024, etag=None, last_modified=None)
+    def _load_robots(self, origin: str) -> Generator[float, None, RobotFileParser | bool]:
+        result = yield from self._fetch_once(origin + "/robots.txt", max_bytes=512 * 1024, etag=None, last_modified=None)
         result.final_url = result.final_url or result.url
         if self.on_robots is not None:
             self.on_robots(result)
@@ -277,13 +327,24 @@ class PoliteClient:
         last_modified: str | None = None,
     ) -> FetchResult:
         """Fetch ``url`` with retries, following redirects only within ``allowed_hosts``."""
+        return drive(self.fetch_steps(url, allowed_hosts=allowed_hosts, etag=etag, last_modified=last_modified))
+
+    def fetch_steps(
+        self,
+        url: str,
+        *,
+        allowed_hosts: frozenset[str] | set[str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Steps:
+        """:meth:`fetch` as a generator of waits (see :func:`drive`)."""
         start = time.monotonic()
         result = FetchResult(url=url)
         attempt = 0
         while True:
             attempt += 1
             try:
-                result = self._fetch_following(url, allowed_hosts, etag, last_modified)
+                result = yield from self._fetch_following(url, allowed_hosts, etag, last_modified)
                 result.attempts = attempt
                 result.elapsed = time.monotonic() - start
                 self._adapt_delay(url, result.time_to_headers)
@@ -326,15 +387,14 @@ class PoliteClient:
         if failure.reason in ("rate_limited", "timeout") or failure.status == 503:
             gate.extra_delay = min(self.config.backoff_max, max(gate.extra_delay, delay))
         log.info("retrying %s in %.1fs after %s (attempt %d)", url, delay, failure.reason, attempt)
-        with gate.lock:
-            gate.next_allowed = max(gate.next_allowed, time.monotonic() + delay)
+        gate.hold_off(delay)
 
-    def _fetch_following(self, url, allowed_hosts, etag, last_modified) -> FetchResult:
+    def _fetch_following(self, url, allowed_hosts, etag, last_modified) -> Steps:
         seen = {url}
         current = url
         for _ in range(self.config.max_redirects + 1):
-            self._check_url(current, allowed_hosts)
-            result = self._fetch_once(current, max_bytes=self.config.max_bytes, etag=etag, last_modified=last_modified)
+            yield from self._check_url(current, allowed_hosts)
+            result = yield from self._fetch_once(current, max_bytes=self.config.max_bytes, etag=etag, last_modified=last_modified)
             if result.failure:
                 exc = FetchFailure(result.failure, result.failure_detail or "", result.status)
                 exc.retry_after = parse_retry_after(result.headers.get("retry-after"))
@@ -354,7 +414,7 @@ class PoliteClient:
             return result
         raise FetchFailure("too_many_redirects", f"more than {self.config.max_redirects} from {url}")
 
-    def _check_url(self, url: str, allowed_hosts) -> None:
+    def _check_url(self, url: str, allowed_hosts) -> Generator[float, None, None]:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise FetchFailure("unsupported_scheme", url)
@@ -362,20 +422,24 @@ class PoliteClient:
         if allowed_hosts is not None and netloc not in allowed_hosts:
             raise FetchFailure("offsite", f"{netloc} is not one of {sorted(allowed_hosts)}")
         self.check_address(parts.hostname or "")
-        if not self.robots_allows(url):
+        if not (yield from self._robots_allows(url)):
             raise FetchFailure("robots_disallowed", url)
 
-    def _fetch_once(self, url: str, *, max_bytes: int, etag, last_modified) -> FetchResult:
+    def _fetch_once(self, url: str, *, max_bytes: int, etag, last_modified) -> Steps:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        netloc = urlsplit(url).netloc.lower()
-        with self._gate(netloc):
+        gate = self._gate(urlsplit(url).netloc.lower())
+        while (wait := gate.reserve()) > 0:
+            yield wait
+        try:
             with self._lock:
                 self.requests_made.append(url)
             return self._request(url, headers, max_bytes)
+        finally:
+            gate.release()
 
     def _request(self, url: str, headers: dict, max_bytes: int) -> FetchResult:
         cfg = self.config

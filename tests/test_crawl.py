@@ -7,7 +7,7 @@ import sys
 
 import duckdb
 
-from scrapers.crawl import LinkCache, PortalCrawler, crawl_portal, may_link_attachments
+from scrapers.crawl import LinkCache, Page, PortalCrawler, crawl_portal, may_link_attachments
 from scrapers.discovery import discover, script_pages
 from scrapers.http import ClientConfig, PoliteClient
 from scrapers.portals import Portal
@@ -223,14 +223,31 @@ def test_revalidation_sends_the_stored_etag_and_records_a_304_as_not_modified(tm
     assert outcome == [("not_modified", 304)]
 
 
-def test_link_cache_returns_what_discovery_finds_and_rebuilds_a_damaged_entry(tmp_path):
-    page = '<a href="r/2023.html">某县2023年政府信息公开工作年度报告</a><a href="index_1.html">下一页</a>'.encode()
-    cache = LinkCache(tmp_path)
-    first = cache.of(page, "text/html", "http://x.gov.cn/nb/", {})
-    assert first == discover(page.decode(), "http://x.gov.cn/nb/")
-    assert cache.of(page, "text/html", "http://x.gov.cn/nb/", {}) == first
+class StoreThatMustNotBeRead:
+    def read(self, sha):
+        raise AssertionError(f"body {sha} read although its links are cached")
+
+
+def test_link_cache_answers_from_the_page_hash_without_reading_the_body_and_rebuilds_a_damaged_file(tmp_path):
+    body = '<a href="r/2023.html">某县2023年政府信息公开工作年度报告</a><a href="index_1.html">下一页</a>'.encode()
+    sha = sha256_hex(body)
+    first = LinkCache(tmp_path, "p1").links(Page("http://x.gov.cn/nb/", sha, "text/html", True, None, body), {})
+    assert first == discover(body.decode(), "http://x.gov.cn/nb/")
+    report = '<div class="TRS_Editor"><a href="/f/2023.pdf">附件</a><a href="/x.html">x</a></div>'.encode()
+    cache = LinkCache(tmp_path, "p1")
+    cache.links(Page("http://x.gov.cn/nb/", sha, "text/html", True, None, body), {})
+    attachments = cache.attachments(Page("http://x.gov.cn/r/1.html", sha256_hex(report), "text/html", True, None, report))
+    assert [link.url for link in attachments] == ["http://x.gov.cn/f/2023.pdf"]
+    cache.save()
+
+    cached = LinkCache(tmp_path, "p1")
+    unread = StoreThatMustNotBeRead()
+    assert cached.links(Page("http://x.gov.cn/nb/", sha, "text/html", False, unread), {}) == first
+    assert cached.attachments(Page("http://x.gov.cn/r/1.html", sha256_hex(report), "text/html", False, unread)) \
+        == attachments
     # the page URL is part of the key: the same bytes elsewhere resolve to other links
-    assert cache.of(page, "text/html", "http://y.gov.cn/nb/", {})[0].url == "http://y.gov.cn/nb/r/2023.html"
-    for entry in (tmp_path / "cache" / "links").glob("*/*.json"):
-        entry.write_text("{not json")
-    assert cache.of(page, "text/html", "http://x.gov.cn/nb/", {}) == first
+    elsewhere = cached.links(Page("http://y.gov.cn/nb/", sha, "text/html", True, None, body), {})
+    assert elsewhere[0].url == "http://y.gov.cn/nb/r/2023.html"
+
+    (tmp_path / "cache" / "links" / "p1.json").write_text("{not json")
+    assert LinkCache(tmp_path, "p1").links(Page("http://x.gov.cn/nb/", sha, "text/html", True, None, body), {}) == first

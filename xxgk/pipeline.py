@@ -11,14 +11,16 @@ import logging
 import os
 import sys
 import uuid
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from scrapers.crawl import PortalCrawl, crawl_portal
-from scrapers.http import ClientConfig, PoliteClient
+from scrapers.crawl import crawl_portal_steps
+from scrapers.http import ClientConfig, HostGates, PoliteClient
+from scrapers.schedule import shared_scheduler
 from scrapers.portals import Portal
 from xxgk import warehouse
 from xxgk.rawstore import RawStore, known_urls, load_pending_manifests
@@ -42,7 +44,7 @@ class CrawlSettings:
     backoff_base: float = 1.0
     max_bytes: int = ClientConfig.max_bytes
 
-    def client(self) -> PoliteClient:
+    def client(self, gates: HostGates | None = None) -> PoliteClient:
         config = ClientConfig(
             max_bytes=self.max_bytes,
             per_host_delay=self.per_host_delay,
@@ -50,7 +52,7 @@ class CrawlSettings:
             max_retries=self.max_retries,
             backoff_base=self.backoff_base,
         )
-        return PoliteClient(config, allowed_networks=self.allowed_networks)
+        return PoliteClient(config, allowed_networks=self.allowed_networks, gates=gates)
 
 
 def record_portals(con: duckdb.DuckDBPyConnection, portals: list[Portal]) -> None:
@@ -82,24 +84,35 @@ def prepare_run(data_dir: Path, run_id: str, portals: list[Portal]) -> dict[str,
         con.close()
 
 
-# A crawl runs one thread per portal, a thousand at once, nearly all asleep on their host's delay.
-# With CPython's 5 ms switch interval each thread waiting for the GIL wakes 200 times a second to
-# force a switch; at 1,000 hosts the process spent most of its CPU in futex calls (a fraction of the
-# politeness bound reached). Threads doing I/O release the GIL anyway, so a longer interval costs
-# them nothing and gave 3x the throughput (benchmarks/run.py).
+# Crawl workers are many threads, mostly waiting on sockets. With CPython's 5 ms switch interval
+# each thread waiting for the GIL wakes 200 times a second to force a switch; with a thread per
+# portal the process spent most of its CPU in futex calls. Threads doing I/O release the GIL
+# anyway, so a longer interval costs them nothing and gave 3x the throughput (benchmarks/run.py).
 CRAWL_SWITCH_INTERVAL = 0.05
 
 
 def crawl_one(portal: Portal, settings: CrawlSettings, data_dir: Path, run_id: str, known: dict,
               trusted_hosts: list[str] | None = None) -> dict:
-    """Crawl one portal with its own client and store; picklable arguments, so it runs on any worker."""
+    """Crawl one portal with its own client and store; picklable arguments, so it runs on any worker.
+
+    The crawl runs on the process's shared scheduler: the calling thread (a Prefect task's) only
+    waits for it, and the per-host gates are shared with every other crawl in the process.
+    """
     if sys.getswitchinterval() < CRAWL_SWITCH_INTERVAL:
         sys.setswitchinterval(CRAWL_SWITCH_INTERVAL)
-    client = settings.client()
+    scheduler = shared_scheduler()
+    return scheduler.run(crawl_one_steps(portal, settings, data_dir, run_id, known, trusted_hosts, scheduler.gates))
+
+
+def crawl_one_steps(portal: Portal, settings: CrawlSettings, data_dir: Path, run_id: str, known: dict,
+                    trusted_hosts: list[str] | None, gates: HostGates) -> Generator[float, None, dict]:
+    # the client and store are made in the first step, on a scheduler worker: a thousand task
+    # threads starting at once then only wait, instead of all contending for the GIL
+    client = settings.client(gates)
     client.trust_hosts(trusted_hosts or [])
     try:
         with RawStore(data_dir, run_id, portal.id, known) as store:
-            crawl: PortalCrawl = crawl_portal(portal, client, store)
+            crawl = yield from crawl_portal_steps(portal, client, store)
     finally:
         client.close()
     return {**crawl.summary(), "failure_list": crawl.failures, "documents": crawl.documents}
