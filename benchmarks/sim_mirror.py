@@ -20,7 +20,7 @@ def host_address(index: int) -> str:
     return f"127.0.{1 + index // 250}.{1 + index % 250}"
 
 
-def page(path: str, reports_per_page: int) -> bytes | None:
+def page(host: str, path: str, reports_per_page: int) -> bytes | None:
     if path == "/robots.txt":
         return b"User-agent: *\nDisallow: /admin/\n"
     if path in ("/nb/index.html", "/nb/index_1.html"):
@@ -30,7 +30,10 @@ def page(path: str, reports_per_page: int) -> bytes | None:
         pager = '<a href="index_1.html">下一页</a>' if offset == 0 else ""
         return f"<html><head><meta charset='utf-8'></head><body><ul>{items}</ul>{pager}</body></html>".encode()
     if path.startswith("/nb/r") and path.endswith(".html"):
-        return b"<html><head><meta charset='utf-8'></head><body><div class='TRS_Editor'>" + REPORT_BODY + b"</div></body></html>"
+        # each report its own bytes, as real ones are: each is a new blob and a full WARC record
+        title = f"<h1>{host}{path}</h1>".encode()
+        return b"<html><head><meta charset='utf-8'></head><body><div class='TRS_Editor'>" + title + REPORT_BODY \
+            + b"</div></body></html>"
     return None
 
 
@@ -42,7 +45,7 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, rep
             lines = head.decode("latin-1").split("\r\n")
             path = lines[0].split(" ")[1]
             headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
-            body = page(path, reports_per_page)
+            body = page(headers.get("host", ""), path, reports_per_page)
             low, high = latency_ms
             await asyncio.sleep((low + zlib.crc32(path.encode()) % max(1, high - low)) / 1000)
             if body is None:

@@ -138,17 +138,21 @@ class LinkCache:
 
     def _load(self) -> dict[str, list]:
         try:
-            entries = json.loads(self.path.read_bytes())
+            cache = json.loads(self.path.read_bytes())
         except FileNotFoundError:
             return {}
         except ValueError as exc:  # a damaged cache is rebuilt, never trusted
             log.warning("link cache %s unreadable (%s): parsing its pages again", self.path, exc)
             return {}
-        return entries if isinstance(entries, dict) else {}
+        # links found by other discovery code are not these links
+        if not isinstance(cache, dict) or cache.get("code") != self.CODE or not isinstance(cache.get("entries"), dict):
+            return {}
+        return cache["entries"]
 
-    def _key(self, page: Page, purpose: str, selectors: dict[str, str]) -> str:
-        return hashlib.sha256(json.dumps([self.CODE, purpose, page.sha256, page.content_type, page.url, selectors],
-                                         sort_keys=True).encode()).hexdigest()[:32]
+    @staticmethod
+    def _key(page: Page, purpose: str, selectors: dict[str, str]) -> str:
+        return "\x1f".join([purpose, page.sha256, page.content_type or "", page.url,
+                            json.dumps(selectors, sort_keys=True) if selectors else ""])
 
     def _cached(self, key: str, find: Callable[[], list[Link]]) -> list[Link]:
         entry = self._entries.get(key)
@@ -185,7 +189,7 @@ class LinkCache:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
-        tmp.write_text(json.dumps(self._used, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps({"code": self.CODE, "entries": self._used}, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.path)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import socket
 import threading
 import time
@@ -94,6 +95,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_body(b"PK\x03\x04 fake docx " + path.encode(), content_type="application/octet-stream")
         if path == "/ok.html":
             return self.send_body("<html><body>你好</body></html>".encode())
+        if path == "/session":  # a CMS session cookie, which later pages of a list may need
+            return self.send_body(b"<html>ok</html>", headers={"Set-Cookie": "JSESSIONID=s1; Path=/"})
+        if path == "/whoami":
+            echo = {k: self.headers.get(k) for k in ("User-Agent", "Accept-Encoding", "Cookie")}
+            return self.send_body(json.dumps(echo).encode(), content_type="application/json")
         if path == "/gbk.html":
             return self.send_body(GBK_PAGE.encode("gb18030"), content_type="text/html")
         if path == "/slow-drip":

@@ -9,7 +9,7 @@ import duckdb
 
 from scrapers.crawl import LinkCache, Page, PortalCrawler, crawl_portal, may_link_attachments
 from scrapers.discovery import discover, script_pages
-from scrapers.http import ClientConfig, PoliteClient
+from scrapers.http import ClientConfig, FetchResult, PoliteClient
 from scrapers.portals import Portal
 from tests.hostile_server import ROBOTS_TXT, hostile_server
 from xxgk import warehouse
@@ -175,7 +175,8 @@ def test_every_response_is_archived_in_warc_with_revisits_for_duplicates(tmp_pat
         _crawl, con = crawl_and_load(portal_for(base), tmp_path, "run1")
         landed = con.execute("select count(*) from raw.fetches where outcome = 'landed'").fetchone()[0]
     records = []
-    with open(tmp_path / "warc" / "xxgk-run1-hostile.warc.gz", "rb") as f:
+    [warc] = (tmp_path / "warc").glob("xxgk-run1-*.warc.gz")
+    with open(warc, "rb") as f:
         for record in ArchiveIterator(f):
             records.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
                             record.rec_headers.get_header("X-Xxgk-Sha256"), record.content_stream().read()))
@@ -185,6 +186,33 @@ def test_every_response_is_archived_in_warc_with_revisits_for_duplicates(tmp_pat
     assert [r[1] for r in revisits] == [base + "/r/2023-copy.html"]  # same bytes as /r/2023.html
     for _type, _uri, sha, payload in responses:
         assert sha256_hex(payload) == sha
+
+
+def test_the_stores_of_one_run_share_a_shard_and_a_warc_that_rotates_past_its_size(tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    def page(n: int) -> FetchResult:
+        return FetchResult(url=f"http://x.gov.cn/r/{n}.html", final_url=f"http://x.gov.cn/r/{n}.html", status=200,
+                           headers={"content-type": "text/html"}, body=f"<p>{n}</p>".encode())
+
+    first, second = RawStore(tmp_path, "run1", "p-a"), RawStore(tmp_path, "run1", "p-b")
+    assert first.shard_path == second.shard_path and first.warc is second.warc
+    first.warc.max_bytes = 1  # every record past the first starts a new file
+    first.land(result=page(1), role="report", referrer=None, link_text=None)
+    first.close()
+    second.land(result=page(2), role="report", referrer=None, link_text=None)  # still open for the other store
+    second.land(result=page(3), role="report", referrer=None, link_text=None)
+    second.close()
+    lines = [json.loads(line) for line in first.shard_path.read_text().splitlines()]
+    assert [(row["portal_id"], row["url"][-7:]) for row in lines] == [
+        ("p-a", "/1.html"), ("p-b", "/2.html"), ("p-b", "/3.html")]
+    uris = []
+    for path in first.warc.paths:
+        with open(path, "rb") as f:
+            uris += [r.rec_headers.get_header("WARC-Target-URI")[-7:] for r in ArchiveIterator(f)]
+    assert len(first.warc.paths) == 3 and uris == ["/1.html", "/2.html", "/3.html"]
+    with RawStore(tmp_path, "run1", "p-c") as later:  # the files closed with their last store
+        assert later.shard_path != first.shard_path
 
 
 def test_a_disclosure_hub_is_followed_one_hop_from_the_seed():

@@ -1,5 +1,7 @@
 """The polite client against a local server that misbehaves like real portals."""
 
+import json
+
 import pytest
 
 from scrapers.http import ClientConfig, PoliteClient, is_js_challenge
@@ -134,3 +136,14 @@ def test_slow_drip_is_cut_off_by_the_minimum_rate_before_the_deadline(server):
     result = make_client(deadline=30.0, min_rate_grace=0.5, min_rate=100.0).fetch(base + "/slow-drip")
     assert result.failure == "deadline_exceeded" and "slow drip" in result.failure_detail
     assert result.elapsed < 3
+
+
+def test_requests_identify_the_crawler_and_keep_the_portals_session_cookie(server):
+    base, _state = server
+    client = make_client()
+    assert client.fetch(base + "/whoami").ok
+    client.fetch(base + "/session")
+    echo = json.loads(client.fetch(base + "/whoami").body)
+    assert echo["User-Agent"].startswith("xxgk/") and "research crawler" in echo["User-Agent"]
+    assert "gzip" in echo["Accept-Encoding"]
+    assert echo["Cookie"] == "JSESSIONID=s1"

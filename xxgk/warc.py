@@ -33,12 +33,19 @@ def warc_date(when: datetime) -> str:
 
 
 class WarcArchive:
-    """One gzip WARC per crawl run under ``DIR/warc/``; thread-safe."""
+    """Gzip WARC files ``DIR/warc/xxgk-<name>-<n>.warc.gz`` of one crawl run; thread-safe.
 
-    def __init__(self, warc_dir: Path, run_id: str):
-        warc_dir.mkdir(parents=True, exist_ok=True)
-        self.path = warc_dir / f"xxgk-{run_id}.warc.gz"
-        self._file = open(self.path, "ab")
+    The file is created with its first record, and a new one is started past ``max_bytes``
+    (1 GB, the size WARC tools and Heritrix expect).
+    """
+
+    def __init__(self, warc_dir: Path, name: str, max_bytes: int = 1_000_000_000):
+        self.warc_dir = warc_dir
+        self.name = name
+        self.max_bytes = max_bytes
+        self.paths: list[Path] = []
+        self._file = None
+        self._size = 0
         # records are built uncompressed and gzipped here, one member each (the standard .warc.gz
         # layout): warcio compresses at level 9, which cost a crawl of 1,000 hosts more CPU than
         # fetching did; level 1 is several times faster for a slightly larger file
@@ -51,12 +58,26 @@ class WarcArchive:
         compressor = zlib.compressobj(1, zlib.DEFLATED, zlib.MAX_WBITS + 16)
         member = compressor.compress(buffer.getvalue()) + compressor.flush()
         with self._lock:
+            if self._file is None or self._size >= self.max_bytes:
+                self._next_file()
             self._file.write(member)
             self._file.flush()
+            self._size += len(member)
+
+    def _next_file(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        path = self.warc_dir / f"xxgk-{self.name}-{len(self.paths):05d}.warc.gz"
+        self._file = open(path, "ab")
+        self._size = self._file.tell()
+        self.paths.append(path)
 
     def close(self) -> None:
         with self._lock:
-            self._file.close()
+            if self._file is not None:
+                self._file.close()
+                self._file = None
 
     def _http_headers(self, status: int, headers: dict[str, str], body_length: int) -> StatusAndHeaders:
         pairs = [(k, v) for k, v in headers.items() if k.lower() not in HOP_BY_HOP]

@@ -1,0 +1,115 @@
+"""The crawl scheduler: waits cost no thread, and a host sees one polite request at a time."""
+
+import threading
+import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from scrapers.portals import Portal
+from scrapers.schedule import CrawlScheduler
+from xxgk import pipeline
+
+
+def sleeper(name: str, waits: list[float], log: list):
+    for wait in waits:
+        yield wait
+        log.append((name, threading.get_ident()))
+    return name.upper()
+
+
+def test_waiting_crawls_hold_no_worker():
+    scheduler = CrawlScheduler(max_workers=1)
+    log: list = []
+    started = time.monotonic()
+    futures = [scheduler.submit(sleeper(f"c{i}", [0.1, 0.1, 0.1], log)) for i in range(40)]
+    assert [f.result(timeout=30) for f in futures] == [f"C{i}" for i in range(40)]
+    elapsed = time.monotonic() - started
+    # 40 crawls each waiting 0.3 s on one worker: they wait side by side, not one after another (12 s)
+    assert elapsed < 4.0, elapsed
+    assert len({thread for _name, thread in log}) == 1
+    assert len(log) == 120
+
+
+def test_the_crawl_due_first_runs_first_and_errors_reach_the_caller():
+    scheduler = CrawlScheduler(max_workers=2)
+    log: list = []
+    late = scheduler.submit(sleeper("late", [0.4], log))
+    early = scheduler.submit(sleeper("early", [0.1], log))
+    assert (early.result(timeout=10), late.result(timeout=10)) == ("EARLY", "LATE")
+    assert [name for name, _thread in log] == ["early", "late"]
+
+    def broken():
+        yield 0.01
+        raise ValueError("a bug in a crawl")
+
+    with pytest.raises(ValueError, match="a bug in a crawl"):
+        scheduler.run(broken())
+
+
+REPORTS = {"a": ["/r/a1.html", "/r/a2.html", "/r/a3.html"], "b": ["/r/b1.html", "/r/b2.html"]}
+
+
+class TimedHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    spans: list
+    lock: threading.Lock
+
+    def log_message(self, *args):
+        return
+
+    def do_GET(self):
+        started = time.monotonic()
+        time.sleep(0.03)  # a little latency, so overlapping requests would show
+        if self.path == "/robots.txt":
+            body, ctype = b"User-agent: *\nDisallow: /admin/\n", "text/plain"
+        elif self.path in ("/a/index.html", "/b/index.html"):
+            links = "".join(f'<a href="{r}">某县{2000 + i}年政府信息公开工作年度报告</a>'
+                            for i, r in enumerate(REPORTS[self.path[1]]))
+            body, ctype = f"<html><body>{links}</body></html>".encode(), "text/html; charset=utf-8"
+        else:
+            body, ctype = f"<html><body><p>{self.path}</p></body></html>".encode(), "text/html; charset=utf-8"
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+        with self.lock:
+            self.spans.append((started, time.monotonic(), self.path))
+
+
+@contextmanager
+def timed_server():
+    handler = type("Handler", (TimedHandler,), {"spans": [], "lock": threading.Lock()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler.spans
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_two_portals_on_one_host_get_one_request_at_a_time_delay_apart(tmp_path):
+    delay = 0.15
+    settings = pipeline.CrawlSettings(per_host_delay=delay, allowed_networks=["127.0.0.0/8"])
+    with timed_server() as (base, spans):
+        portals = [Portal(id=f"p-{name}", name=name, province_code="440000", level="county",
+                          seed_urls=(f"{base}/{name}/index.html",)) for name in ("a", "b")]
+        known = pipeline.prepare_run(tmp_path, "run1", portals)
+        results: dict = {}
+        threads = [threading.Thread(target=lambda p=p: results.update(
+            {p.id: pipeline.crawl_one(p, settings, tmp_path, "run1", known[p.id])})) for p in portals]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert results["p-a"]["reports_landed"] == 3 and results["p-b"]["reports_landed"] == 2
+    spans.sort()
+    assert {path for _s, _e, path in spans} >= {"/a/index.html", "/b/index.html", *REPORTS["a"], *REPORTS["b"]}
+    for (start, end, path), (next_start, _next_end, next_path) in zip(spans, spans[1:]):
+        assert next_start >= end - 0.005, f"{next_path} overlapped {path}"
+        assert next_start - start >= delay - 0.02, f"{next_path} came {next_start - start:.3f} s after {path}"
