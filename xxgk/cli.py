@@ -103,6 +103,8 @@ def cmd_publish(args) -> int:
 def cmd_run(args) -> int:
     data_dir = _data_dir(args)
     configure_prefect(data_dir)
+    if args.dask:
+        os.environ["XXGK_DASK_ADDRESS"] = args.dask  # the flow reads it where it picks the crawl's task runner
     from flows.nightly import nightly
 
     return _run_and_report(nightly, portals=args.portal or None, registry=args.registry, data_dir=str(data_dir),
@@ -212,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--registry", help="registry CSV (default scrapers/portals.csv)")
     p.add_argument("--delay", type=float, default=1.0)
     p.add_argument("--allow-network", action="append", default=[], metavar="CIDR")
+    p.add_argument("--dask", metavar="ADDRESS", help="crawl on this Dask scheduler (tcp://host:8786), "
+                   "one crawl task per portal spread over its workers")
     p.set_defaults(func=cmd_run)
 
     p = with_data_dir(sub.add_parser("portals", help="registered portals with health and last run"))
