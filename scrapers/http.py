@@ -140,15 +140,17 @@ class _HostGate:
     # how soon to ask again while another request to the host is in flight
     BUSY_RECHECK = 0.01
 
-    def __init__(self, delay: float):
+    def __init__(self):
         self._lock = threading.Lock()
-        self.delay = delay
         self.extra_delay = 0.0
         self.next_allowed = 0.0
         self.busy = False
 
-    def reserve(self) -> float:
-        """0.0 when the caller may send its request now (it must :meth:`release` after), else the seconds to wait."""
+    def reserve(self, delay: float) -> float:
+        """0.0 when the caller may send its request now (it must :meth:`release` after), else the seconds to wait.
+
+        ``delay`` is the caller's own: the next request to the host, whoever sends it, waits that long.
+        """
         with self._lock:
             now = time.monotonic()
             wait = self.next_allowed - now
@@ -157,7 +159,7 @@ class _HostGate:
             if wait > 0:
                 return wait
             self.busy = True
-            self.next_allowed = now + self.delay + self.extra_delay
+            self.next_allowed = now + delay + self.extra_delay
             return 0.0
 
     def release(self) -> None:
@@ -178,11 +180,11 @@ class HostGates:
         self._lock = threading.Lock()
         self._gates: dict[str, _HostGate] = {}
 
-    def get(self, netloc: str, delay: float) -> _HostGate:
+    def get(self, netloc: str) -> _HostGate:
         with self._lock:
             gate = self._gates.get(netloc)
             if gate is None:
-                gate = self._gates[netloc] = _HostGate(delay)
+                gate = self._gates[netloc] = _HostGate()
             return gate
 
 
@@ -258,7 +260,7 @@ class PoliteClient:
     # --- guards -----------------------------------------------------------------------------
 
     def _gate(self, netloc: str) -> _HostGate:
-        return self._gates.get(netloc, self.config.per_host_delay)
+        return self._gates.get(netloc)
 
     def trust_hosts(self, hosts) -> None:
         """Hosts a person named explicitly (``xxgk crawl URL``) may resolve to private addresses."""
@@ -432,7 +434,7 @@ class PoliteClient:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         gate = self._gate(urlsplit(url).netloc.lower())
-        while (wait := gate.reserve()) > 0:
+        while (wait := gate.reserve(self.config.per_host_delay)) > 0:
             yield wait
         try:
             with self._lock:

@@ -2,6 +2,9 @@
 
 from datetime import UTC, datetime
 
+import duckdb
+import pytest
+
 from xxgk import warehouse
 from xxgk.rawstore import RawStore, load_pending_manifests, manifest_dir
 
@@ -35,3 +38,29 @@ def test_torn_last_line_is_skipped_and_counted(tmp_path):
     con = warehouse.connect(tmp_path)
     totals = load_pending_manifests(con, tmp_path)
     assert totals == {"shards": 1, "fetches": 2, "portal_runs": 0, "torn_lines": 1}
+
+
+def test_the_later_summary_of_a_retried_portal_crawl_wins(tmp_path):
+    def summary(store, health, finished):
+        store.record_portal_run({"health": health, "health_reason": None, "pages_fetched": 1, "reports_found": 1,
+                                 "reports_landed": 1 if health == "ok" else 0, "failures": 0},
+                                datetime(2026, 1, 1, 2, 0, tzinfo=UTC), datetime(2026, 1, 1, 2, finished, tzinfo=UTC))
+
+    with RawStore(tmp_path, "run1", "p1", archive=False) as retry:
+        summary(retry, "ok", 30)  # the retry finished last, but its line comes first in the shard
+    with RawStore(tmp_path, "run1", "p1", archive=False) as first_attempt:
+        summary(first_attempt, "failing", 10)
+    con = warehouse.connect(tmp_path)
+    assert load_pending_manifests(con, tmp_path)["portal_runs"] == 2
+    assert con.execute("select health from raw.portal_runs where portal_id = 'p1'").fetchall() == [("ok",)]
+
+
+def test_a_damaged_line_inside_a_shard_stops_the_load_and_loses_nothing(tmp_path):
+    shard = land_two(tmp_path)
+    lines = shard.read_text(encoding="utf-8").splitlines(keepends=True)
+    shard.write_text(lines[0] + "{not json\n" + lines[1], encoding="utf-8")
+    con = warehouse.connect(tmp_path)
+    with pytest.raises(duckdb.Error):
+        load_pending_manifests(con, tmp_path)
+    assert con.execute("select count(*) from raw.fetches").fetchone()[0] == 0
+    assert shard.exists()  # still pending, for a person to repair

@@ -113,3 +113,18 @@ def test_two_portals_on_one_host_get_one_request_at_a_time_delay_apart(tmp_path)
     for (start, end, path), (next_start, _next_end, next_path) in zip(spans, spans[1:]):
         assert next_start >= end - 0.005, f"{next_path} overlapped {path}"
         assert next_start - start >= delay - 0.02, f"{next_path} came {next_start - start:.3f} s after {path}"
+
+
+def test_a_shared_gate_spaces_requests_by_the_delay_of_the_client_that_sent_the_last_one():
+    from scrapers.http import ClientConfig, HostGates, PoliteClient
+
+    gates = HostGates()
+    slow, fast = (PoliteClient(ClientConfig(per_host_delay=d), gates=gates) for d in (30.0, 0.0))
+    gate = fast._gate("portal.gov.cn")
+    assert gate is slow._gate("portal.gov.cn")
+    assert gate.reserve(fast.config.per_host_delay) == 0.0
+    assert gate.reserve(0.0) > 0  # one request at a time, whatever the delay
+    gate.release()
+    assert gate.reserve(slow.config.per_host_delay) == 0.0
+    gate.release()
+    assert gate.reserve(fast.config.per_host_delay) > 29  # the slow client's 30 s holds for everyone

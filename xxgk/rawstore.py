@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
@@ -27,7 +28,6 @@ from pathlib import Path
 
 import duckdb
 
-from xxgk import warehouse
 from xxgk.warc import WarcArchive
 
 log = logging.getLogger(__name__)
@@ -305,7 +305,8 @@ def load_pending_manifests(con: duckdb.DuckDBPyConnection, data_dir: Path) -> di
     """Move every pending manifest shard into raw.fetches / raw.blobs / raw.portal_runs.
 
     Idempotent (fetch ids are keys); a torn last line from a killed crawl is skipped with a
-    warning, because the body it described, if any, is re-fetched by the next run.
+    warning, because the body it described, if any, is re-fetched by the next run. DuckDB reads
+    the shards itself: parsing and re-serialising each line in Python was most of a night's load.
     """
     pending = manifest_dir(data_dir)
     loaded_dir = manifest_dir(data_dir, "loaded")
@@ -313,59 +314,80 @@ def load_pending_manifests(con: duckdb.DuckDBPyConnection, data_dir: Path) -> di
     if not pending.exists():
         return totals
     shards = sorted(pending.glob("*.ndjson"))
+    columns = _manifest_columns(con)
     # a batch of shards per transaction: a transaction per shard re-derived raw.blobs from all of
     # raw.fetches each time, which made loading a night of 1,000 portals quadratic
     for start in range(0, len(shards), LOAD_BATCH_SHARDS):
         batch = shards[start:start + LOAD_BATCH_SHARDS]
-        fetches, portal_runs = [], []
-        for shard in batch:
-            _read_shard(shard, fetches, portal_runs, totals)
-        con.execute("begin transaction")
-        try:
-            warehouse.bulk_insert(con, "raw.fetches", FETCH_COLUMNS, fetches, or_ignore=True)
-            landed = sorted({r["sha256"] for r in fetches if r["outcome"] == "landed" and r["sha256"]})
-            con.execute(
-                """
-                insert or ignore into raw.blobs
-                select sha256, any_value(bytes), min(fetched_at), 'raw/' || sha256[1:2] || '/' || sha256
-                from raw.fetches
-                where outcome = 'landed' and sha256 in (select unnest(?::varchar[]))
-                group by sha256
-                """,
-                [landed],
-            )
-            # a retried crawl task can leave two shards for one portal and run: the later one wins
-            latest = {(r["run_id"], r["portal_id"]): r for r in portal_runs}
-            warehouse.bulk_insert(con, "raw.portal_runs", PORTAL_RUN_COLUMNS, latest.values(), or_replace=True)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+        with tempfile.TemporaryDirectory(prefix="xxgk-manifest-") as scratch:
+            files = [str(_whole_lines(shard, Path(scratch), totals)) for shard in batch]
+            counts = _load_batch(con, files, columns)
         loaded_dir.mkdir(parents=True, exist_ok=True)
         for shard in batch:
             shutil.move(str(shard), loaded_dir / shard.name)
         totals["shards"] += len(batch)
-        totals["fetches"] += len(fetches)
-        totals["portal_runs"] += len(portal_runs)
+        totals["fetches"] += counts.get("fetches", 0)
+        totals["portal_runs"] += counts.get("portal_runs", 0)
     return totals
 
 
-def _read_shard(shard: Path, fetches: list[dict], portal_runs: list[dict], totals: dict[str, int]) -> None:
-    with open(shard, encoding="utf-8") as f:
-        lines = f.read().split("\n")
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            if number >= len(lines) - 1:
-                totals["torn_lines"] += 1
-                log.warning("%s: torn last line (killed crawl); its URL will be fetched again", shard.name)
-                continue
-            raise
-        table = row.pop("table")
-        if table == "fetches":
-            fetches.append(row)
-        else:
-            portal_runs.append(row)
+def _manifest_columns(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Column → type of every manifest line: raw.fetches' and raw.portal_runs' columns, and "table"."""
+    types = dict(con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'raw' and table_name in ('fetches', 'portal_runs')").fetchall())
+    return {"table": "VARCHAR", **{c: types[c] for c in dict.fromkeys(FETCH_COLUMNS + PORTAL_RUN_COLUMNS)}}
+
+
+def _whole_lines(shard: Path, scratch: Path, totals: dict[str, int]) -> Path:
+    """``shard``, or a copy without its torn last line when a killed crawl left one."""
+    with open(shard, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        if f.tell() == 0:
+            return shard
+        f.seek(-1, os.SEEK_END)
+        if f.read(1) == b"\n":  # every line is written with its newline: a whole last line ends with one
+            return shard
+        f.seek(0)
+        data = f.read()
+    totals["torn_lines"] += 1
+    log.warning("%s: torn last line (killed crawl); its URL will be fetched again", shard.name)
+    whole = scratch / shard.name
+    whole.write_bytes(data[:data.rfind(b"\n") + 1])
+    return whole
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, files: list[str], columns: dict[str, str]) -> dict[str, int]:
+    spec = ", ".join(f"'{c}': '{t}'" for c, t in columns.items())
+    fetch_columns, run_columns = ", ".join(FETCH_COLUMNS), ", ".join(PORTAL_RUN_COLUMNS)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"""
+            create or replace temp table manifest_batch as
+            select * from read_json(?, format = 'newline_delimited', columns = {{{spec}}})
+        """, [files])
+        counts = dict(con.execute('select "table", count(*) from manifest_batch group by 1').fetchall())
+        con.execute(f"""
+            insert or ignore into raw.fetches ({fetch_columns})
+            select {fetch_columns} from manifest_batch where "table" = 'fetches'
+        """)
+        con.execute("""
+            insert or ignore into raw.blobs
+            select sha256, any_value(bytes), min(fetched_at), 'raw/' || sha256[1:2] || '/' || sha256
+            from raw.fetches
+            where outcome = 'landed' and sha256 in (
+                select sha256 from manifest_batch where "table" = 'fetches' and outcome = 'landed')
+            group by sha256
+        """)
+        # a retried crawl task can leave two summaries of one portal and run: the later one wins
+        con.execute(f"""
+            insert or replace into raw.portal_runs ({run_columns})
+            select {run_columns} from manifest_batch where "table" = 'portal_runs'
+            qualify row_number() over (partition by run_id, portal_id order by finished_at desc nulls last) = 1
+        """)
+        con.execute("drop table manifest_batch")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return counts
