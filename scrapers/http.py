@@ -166,6 +166,15 @@ class _HostGate:
         with self._lock:
             self.busy = False
 
+    def slow_down(self, seconds: float) -> None:
+        """Every later request to this host waits at least ``seconds`` more (an overloaded host)."""
+        with self._lock:
+            self.extra_delay = max(self.extra_delay, seconds)
+
+    def recover(self) -> None:
+        with self._lock:
+            self.extra_delay /= 2
+
     def hold_off(self, seconds: float) -> None:
         """No request to this host for ``seconds`` (a retry's backoff holds back every request to it)."""
         with self._lock:
@@ -240,10 +249,11 @@ class PoliteClient:
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"})
         # requests re-reads the proxy environment on every request (a sixth of a request's CPU);
-        # read it once, and keep requests' per-URL NO_PROXY handling only where proxies are set
+        # read it once, and keep requests' per-URL NO_PROXY handling only where proxies are set.
+        # Session.send (see _request) does not read the CA bundle variables, so they are read here.
         if not _proxies_configured():
             self.session.trust_env = False
-            self.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        self.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         self._gates = gates or HostGates()
         self._robots: dict[str, RobotFileParser | bool] = {}
         self._lock = threading.Lock()
@@ -370,9 +380,9 @@ class PoliteClient:
         """
         gate = self._gate(urlsplit(url).netloc.lower())
         if latency > self.config.slow_response:
-            gate.extra_delay = min(self.config.backoff_max, max(gate.extra_delay, latency))
+            gate.slow_down(min(self.config.backoff_max, latency))
         else:
-            gate.extra_delay /= 2
+            gate.recover()
 
     def _backoff(self, url: str, attempt: int, failure: FetchFailure) -> None:
         """Wait before a retry: exponential with jitter, at least Retry-After.
@@ -387,7 +397,7 @@ class PoliteClient:
             delay = min(self.config.backoff_max, max(delay, failure.retry_after))
         gate = self._gate(urlsplit(url).netloc.lower())
         if failure.reason in ("rate_limited", "timeout") or failure.status == 503:
-            gate.extra_delay = min(self.config.backoff_max, max(gate.extra_delay, delay))
+            gate.slow_down(delay)
         log.info("retrying %s in %.1fs after %s (attempt %d)", url, delay, failure.reason, attempt)
         gate.hold_off(delay)
 

@@ -20,7 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Generator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from typing import TypeVar
 
 from scrapers.http import HostGates
@@ -40,33 +40,50 @@ class CrawlScheduler:
         self.max_workers = max_workers
         self.gates = HostGates()
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="xxgk-crawl")
-        self._due: list[tuple[float, int, Generator, Future]] = []
-        self._order = itertools.count()  # ties in due time keep submission order; generators never compare
+        self._due: list[tuple[float, int, _Crawl]] = []
+        self._order = itertools.count()  # ties in due time keep submission order; crawls never compare
         self._changed = threading.Condition()
         self._timer = threading.Thread(target=self._release_due, name="xxgk-crawl-timer", daemon=True)
         self._timer.start()
 
     def run(self, steps: Generator[float, None, T]) -> T:
-        """Run ``steps`` to its end on the scheduler's workers; returns its value (or raises its exception)."""
-        return self.submit(steps).result()
+        """Run ``steps`` to its end on the scheduler's workers; returns its value (or raises its exception).
+
+        A caller that stops waiting (Ctrl-C, a cancelled task) stops the crawl too: its next step
+        closes the generator, whose ``finally`` blocks close its client and store.
+        """
+        future = self.submit(steps)
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()
+            raise
 
     def submit(self, steps: Generator[float, None, T]) -> Future:
-        future: Future = Future()
-        self._pool.submit(self._advance, steps, future)
-        return future
+        """Start ``steps``; cancelling the returned future stops it at its next step."""
+        crawl = _Crawl(steps)
+        self._pool.submit(self._advance, crawl)
+        return crawl.future
 
-    def _advance(self, steps: Generator, future: Future) -> None:
-        """Run ``steps`` up to its next wait, then park it until then."""
+    def _advance(self, crawl: _Crawl) -> None:
+        """Run the crawl up to its next wait, then park it until then."""
+        if crawl.future.cancelled():
+            crawl.steps.close()
+            return
         try:
-            wait = next(steps)
+            wait = next(crawl.steps)
         except StopIteration as stop:
-            future.set_result(stop.value)
+            crawl.settle(result=stop.value)
             return
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller, who re-raises it
-            future.set_exception(exc)
+            crawl.settle(exception=exc)
+            return
+        if not isinstance(wait, (int, float)):
+            crawl.steps.close()
+            crawl.settle(exception=TypeError(f"a crawl step yielded {wait!r}, not the seconds to wait"))
             return
         with self._changed:
-            heapq.heappush(self._due, (time.monotonic() + wait, next(self._order), steps, future))
+            heapq.heappush(self._due, (time.monotonic() + wait, next(self._order), crawl))
             self._changed.notify()
 
     def _release_due(self) -> None:
@@ -77,10 +94,41 @@ class CrawlScheduler:
                 ready = []
                 now = time.monotonic()
                 while self._due and self._due[0][0] <= now:
-                    _due, _order, steps, future = heapq.heappop(self._due)
-                    ready.append((steps, future))
-            for steps, future in ready:
-                self._pool.submit(self._advance, steps, future)
+                    ready.append(heapq.heappop(self._due)[2])
+            for position, crawl in enumerate(ready):
+                try:
+                    self._pool.submit(self._advance, crawl)
+                except RuntimeError as exc:  # the pool is shut down (interpreter exit): nothing can run again
+                    log.error("crawl scheduler stopped: %s", exc)
+                    self._fail_all(ready[position:], exc)
+                    return
+
+    def _fail_all(self, ready: list[_Crawl], exc: BaseException) -> None:
+        with self._changed:
+            ready += [entry[2] for entry in self._due]
+            self._due.clear()
+        for crawl in ready:
+            crawl.steps.close()
+            crawl.settle(exception=exc)
+
+
+class _Crawl:
+    """A crawl's generator and the future its caller waits on."""
+
+    __slots__ = ("steps", "future")
+
+    def __init__(self, steps: Generator):
+        self.steps = steps
+        self.future: Future = Future()
+
+    def settle(self, result=None, exception: BaseException | None = None) -> None:
+        try:
+            if exception is not None:
+                self.future.set_exception(exception)
+            else:
+                self.future.set_result(result)
+        except InvalidStateError:  # cancelled while its last step ran: nobody waits for the outcome
+            log.info("a cancelled crawl finished its last step (%s)", exception or "done")
 
 
 _shared: CrawlScheduler | None = None

@@ -147,3 +147,14 @@ def test_requests_identify_the_crawler_and_keep_the_portals_session_cookie(serve
     assert echo["User-Agent"].startswith("xxgk/") and "research crawler" in echo["User-Agent"]
     assert "gzip" in echo["Accept-Encoding"]
     assert echo["Cookie"] == "JSESSIONID=s1"
+
+
+def test_a_ca_bundle_named_in_the_environment_is_used_with_or_without_a_proxy(monkeypatch):
+    from scrapers import http
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/corp-ca.pem")
+    for proxied in (False, True):
+        monkeypatch.setattr(http, "_proxies_configured", lambda proxied=proxied: proxied)
+        client = PoliteClient(ClientConfig())
+        assert client.session.verify == "/etc/ssl/corp-ca.pem"
+        assert client.session.trust_env is proxied  # requests resolves proxies per URL only when one is set

@@ -64,3 +64,17 @@ def test_a_damaged_line_inside_a_shard_stops_the_load_and_loses_nothing(tmp_path
         load_pending_manifests(con, tmp_path)
     assert con.execute("select count(*) from raw.fetches").fetchone()[0] == 0
     assert shard.exists()  # still pending, for a person to repair
+
+
+def test_a_shard_still_being_written_is_left_for_the_next_load(tmp_path):
+    crawling = RawStore(tmp_path, "run1", "p1", archive=False)
+    crawling.record_fetch(url="http://x.gov.cn/1", final_url=None, status=404, headers={}, fetched_at=datetime.now(UTC),
+                          sha256=None, size=None, content_type=None, role="report", outcome="failed")
+    con = warehouse.connect(tmp_path)
+    assert load_pending_manifests(con, tmp_path)["fetches"] == 0  # e.g. an ad-hoc crawl's load during the night
+    with RawStore(tmp_path, "run1", "p2", archive=False) as later:  # a portal that starts after that load
+        later.record_fetch(url="http://y.gov.cn/1", final_url=None, status=404, headers={},
+                           fetched_at=datetime.now(UTC), sha256=None, size=None, content_type=None, role="report",
+                           outcome="failed")
+    crawling.close()
+    assert load_pending_manifests(con, tmp_path)["fetches"] == 2

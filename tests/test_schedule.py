@@ -128,3 +128,31 @@ def test_a_shared_gate_spaces_requests_by_the_delay_of_the_client_that_sent_the_
     assert gate.reserve(slow.config.per_host_delay) == 0.0
     gate.release()
     assert gate.reserve(fast.config.per_host_delay) > 29  # the slow client's 30 s holds for everyone
+
+
+def test_a_cancelled_crawl_is_closed_at_its_next_step_and_a_bad_step_reaches_the_caller():
+    scheduler = CrawlScheduler(max_workers=2)
+    closed = threading.Event()
+
+    def endless():
+        try:
+            while True:
+                yield 0.02
+        finally:
+            closed.set()  # where a crawl closes its client and store
+
+    future = scheduler.submit(endless())
+    time.sleep(0.1)
+    assert future.cancel()
+    assert closed.wait(5)
+
+    def confused():
+        try:
+            yield None
+        finally:
+            closed.set()
+
+    closed.clear()
+    with pytest.raises(TypeError, match="not the seconds to wait"):
+        scheduler.run(confused())
+    assert closed.is_set()

@@ -13,6 +13,7 @@ partial blob under a valid name, and the same bytes are never stored twice.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -89,6 +90,9 @@ class RunFiles:
         writer = f"{safe_name(socket.gethostname())}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.shard_path = shard_dir / f"{run_id}__{writer}.ndjson"
         self._shard = open(self.shard_path, "a", encoding="utf-8")
+        # held until the last store closes (or the process dies): the loader leaves a locked shard
+        # alone, so a load that runs during a crawl (an ad-hoc `xxgk crawl`) cannot take lines from it
+        fcntl.flock(self._shard.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._lock = threading.Lock()
         self.warc = WarcArchive(Path(data_dir) / "warc", f"{run_id}-{writer}")
         self.users = 0
@@ -313,7 +317,7 @@ def load_pending_manifests(con: duckdb.DuckDBPyConnection, data_dir: Path) -> di
     totals = {"shards": 0, "fetches": 0, "portal_runs": 0, "torn_lines": 0}
     if not pending.exists():
         return totals
-    shards = sorted(pending.glob("*.ndjson"))
+    shards = [shard for shard in sorted(pending.glob("*.ndjson")) if not _being_written(shard)]
     columns = _manifest_columns(con)
     # a batch of shards per transaction: a transaction per shard re-derived raw.blobs from all of
     # raw.fetches each time, which made loading a night of 1,000 portals quadratic
@@ -329,6 +333,18 @@ def load_pending_manifests(con: duckdb.DuckDBPyConnection, data_dir: Path) -> di
         totals["fetches"] += counts.get("fetches", 0)
         totals["portal_runs"] += counts.get("portal_runs", 0)
     return totals
+
+
+def _being_written(shard: Path) -> bool:
+    """Whether a crawl still holds ``shard`` open (see RunFiles); its lines are loaded once it closes."""
+    with open(shard, "rb") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("%s is still being written by a running crawl: left for the next load", shard.name)
+            return True
+        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+        return False
 
 
 def _manifest_columns(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
