@@ -15,12 +15,13 @@ from __future__ import annotations
 import email.utils
 import functools
 import ipaddress
-import os
 import logging
+import os
 import random
 import socket
 import threading
 import time
+import urllib.request
 import zlib
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -28,7 +29,6 @@ from datetime import UTC, datetime
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
-import urllib.request
 
 import requests
 import urllib3

@@ -37,7 +37,6 @@ DEFAULT_WORKERS = 256
 
 class CrawlScheduler:
     def __init__(self, max_workers: int = DEFAULT_WORKERS):
-        self.max_workers = max_workers
         self.gates = HostGates()
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="xxgk-crawl")
         self._due: list[tuple[float, int, _Crawl]] = []

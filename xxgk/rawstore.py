@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from xxgk import warehouse
 from xxgk.warc import WarcArchive
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,8 @@ class RunFiles:
         with cls._registry_lock:
             files = cls._open.get((str(data_dir), run_id))
             if files is None:
-                files = cls._open[(str(data_dir), run_id)] = RunFiles(data_dir, run_id)
+                files = RunFiles(data_dir, run_id)
+                cls._open[files.key] = files
             files.users += 1
             return files
 
@@ -349,9 +351,7 @@ def _being_written(shard: Path) -> bool:
 
 def _manifest_columns(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Column → type of every manifest line: raw.fetches' and raw.portal_runs' columns, and "table"."""
-    types = dict(con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = 'raw' and table_name in ('fetches', 'portal_runs')").fetchall())
+    types = {**warehouse.column_types(con, "raw.fetches"), **warehouse.column_types(con, "raw.portal_runs")}
     return {"table": "VARCHAR", **{c: types[c] for c in dict.fromkeys(FETCH_COLUMNS + PORTAL_RUN_COLUMNS)}}
 
 

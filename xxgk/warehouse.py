@@ -162,6 +162,15 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(PARSED_DDL)
 
 
+def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Column name → DuckDB type of ``schema.table``."""
+    schema, name = table.split(".")
+    return dict(con.execute(
+        "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchall())
+
+
 def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: Iterable[dict],
                 or_ignore: bool = False, or_replace: bool = False) -> int:
     """Insert many rows at read_json speed (executemany manages ~2k rows/s; this ~1M).
@@ -169,13 +178,7 @@ def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
     ``or_ignore`` skips rows whose primary key is already present (idempotent reloads);
     ``or_replace`` overwrites them.
     """
-    schema, name = table.split(".")
-    types = dict(
-        con.execute(
-            "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchall()
-    )
+    types = column_types(con, table)
     fd, path = tempfile.mkstemp(suffix=".ndjson", prefix="xxgk-load-")
     count = 0
     try:
