@@ -34,15 +34,30 @@ $(BENCH_VENV)/.installed-stamp: pyproject.toml
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# antiword / catdoc (with xls2csv) read .doc, .wps and .xls attachments. Best effort: without
-# them those attachments are recorded as unsupported with the reason, and their tests skip.
+# System tools, best effort (each test that needs one skips with the reason when it is absent):
+# - antiword / catdoc (with xls2csv) read .doc, .wps and .xls attachments; without them those
+#   attachments are recorded as unsupported with the reason;
+# - w3m, lynx, pandoc, wkhtmltopdf, chromium (+ chromium-driver), poppler-utils (pdftotext) and a CJK
+#   font render the synthetic reports the way mirror sites and users do, for the shape-invariance
+#   tests (tests/parsing/test_shape_invariance.py); without the font the PDFs carry no Chinese text.
+# Quick when every binary is present; otherwise, as root, apt-get installs them all at once (a
+# package that cannot be had is then tried alone, so one missing package does not block the rest).
+SYSTEM_PACKAGES := antiword catdoc w3m lynx pandoc wkhtmltopdf chromium chromium-driver poppler-utils fonts-wqy-microhei
+SYSTEM_BINARIES := antiword catdoc w3m lynx pandoc wkhtmltopdf chromium pdftotext
+
 system-deps:
-	@if command -v antiword >/dev/null && command -v catdoc >/dev/null; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  (apt-get install -y -q antiword catdoc >/dev/null 2>&1 || \
-	   (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q antiword catdoc >/dev/null 2>&1)) || \
-	  echo "note: antiword/catdoc could not be installed; .doc/.wps/.xls attachments will be unsupported"; \
-	else echo "note: install antiword and catdoc for .doc/.wps/.xls attachments"; fi
+	@missing=""; for b in $(SYSTEM_BINARIES); do command -v $$b >/dev/null 2>&1 || missing="$$missing $$b"; done; \
+	if ! command -v fc-list >/dev/null 2>&1 || [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then missing="$$missing CJK-font"; fi; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "note: missing$$missing; install (apt-get) $(SYSTEM_PACKAGES) for .doc/.wps/.xls attachments and the shape-invariance tests"; \
+	  exit 0; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt_install() { apt-get install -y -q --no-install-recommends "$$@" >/dev/null 2>&1; }; \
+	apt_install $(SYSTEM_PACKAGES) || { apt-get update -q >/dev/null 2>&1; apt_install $(SYSTEM_PACKAGES); } || \
+	  for p in $(SYSTEM_PACKAGES); do apt_install $$p || echo "note: apt-get could not install $$p"; done; \
+	still=""; for b in $(SYSTEM_BINARIES); do command -v $$b >/dev/null 2>&1 || still="$$still $$b"; done; \
+	if [ -n "$$still" ]; then echo "note: still missing$$still: the tests that need them skip (without antiword/catdoc, .doc/.wps/.xls attachments are unsupported)"; fi
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) data dbt_project/target dbt_project/logs

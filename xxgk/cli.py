@@ -66,10 +66,14 @@ def cmd_crawl(args) -> int:
 def cmd_extract(args) -> int:
     from xxgk.parsing.commands import extract_main
 
-    return extract_main(args.files)
+    return extract_main(args.files, args.sources)
 
 
 def cmd_eval(args) -> int:
+    if args.wild:
+        from xxgk.parsing.wild import wild_main
+
+        return wild_main(args.directory, as_json=args.json)
     from xxgk.parsing.commands import eval_main
 
     return eval_main(args.directory)
@@ -193,10 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="extract metadata and numbers from .txt/.html report files (JSON lines)")
     p.add_argument("files", nargs="+")
+    p.add_argument("--sources", metavar="SOURCES.csv",
+                   help="CSV with header path,url,link_text: where each file came from and the link that named it")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("eval", help="score extraction against *.expected.json files in a folder")
     p.add_argument("directory")
+    p.add_argument("--wild", action="store_true",
+                   help="unlabelled reports: resolved-field shares, tables found and balanced, unmapped labels")
+    p.add_argument("--json", action="store_true", help="with --wild: one JSON object instead of the summary")
     p.set_defaults(func=cmd_eval)
 
     p = with_data_dir(sub.add_parser("parse", help="re-parse every landed report into parsed.*"))

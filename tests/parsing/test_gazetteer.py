@@ -25,3 +25,5 @@ def test_chains_and_places_in_text():
     found = [d.name for d in gz.find_places("在上塘中心城区,依据《宁夏回族自治区实施办法》,同心县政府公众网")]
     assert found == ["宁夏回族自治区", "同心县"]
     assert gz.find_short_county("“中国永嘉”县政府门户网站").name == "永嘉县"
+    # 共和 of 中华人民共和国 is a word, not 共和县
+    assert gz.find_short_county("根据《中华人民共和国政府信息公开条例》,中华人民共和国") is None

@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from xxgk.parsing import gazetteer as gz
 from xxgk.parsing import metadata, prose, sources, tables
 from xxgk.parsing.audits import run_audits
 from xxgk.parsing.normalize import fold, to_simplified
@@ -14,8 +15,8 @@ PARSER_VERSION = "0.3.0"
 
 DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "province",
                    "province_code", "level", "admin_tier", "scope", "report_year", "era", "publication_date",
-                   "is_suspect_mirror", "text_chars")
-_SOURCE_LINE = re.compile(rb"^# source:\s*(\S+)")
+                   "is_suspect_mirror", "text_chars", "field_sources")
+_SOURCE_LINE = re.compile(rb"^# source:\s*(https?://\S+)", re.IGNORECASE)
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Extraction:
     text: str = ""
     facts: list[dict] = field(default_factory=list)
     issues: list[dict] = field(default_factory=list)
+    url: str | None = None  # where the body came from: given, or its `# source:` line
 
     def to_extract_json(self, path: str) -> dict:
         """The line ``xxgk extract`` prints for this document (gold schema, data dictionary section 12)."""
@@ -44,18 +46,11 @@ def _empty_document(source_format: str, status: str, reason: str | None) -> dict
 
 
 def _province_from_hints(hints: dict) -> str | None:
-    from xxgk.parsing import gazetteer as gz
-
     province = hints.get("portal_province")
     if province:
         division = gz.lookup(province)
         return division.province if division else province
-    code = str(hints.get("portal_province_code") or "").strip()
-    if code:
-        for name, province_code in gz.gazetteer().province_codes.items():
-            if province_code == code or province_code[:2] == code[:2]:
-                return name
-    return None
+    return gz.province_by_code(hints.get("portal_province_code"))
 
 
 def extract_document(body: bytes, *, content_type: str | None = None, url: str | None = None,
@@ -68,14 +63,16 @@ def extract_document(body: bytes, *, content_type: str | None = None, url: str |
         if m:
             url = m.group(1).decode("utf-8", "replace")
     if not body:
-        return Extraction(_empty_document("text", "failed", "empty body"))
+        return Extraction(_empty_document("text", "failed", "empty body"), url=url)
     source = sources.load(body, content_type, url)
     if source.status == "parsed" and not source.text.strip():
         source.status, source.status_reason = "unsupported", "no text extracted (image-only or empty page)"
     if source.status != "parsed":
         document = _empty_document(source.source_format, source.status, source.status_reason)
-        return Extraction(document, source.text, [], list(source.issues))
-    return _extract(source, url, hints)
+        return Extraction(document, source.text, [], list(source.issues), url=url)
+    extraction = _extract(source, url, hints)
+    extraction.url = url
+    return extraction
 
 
 def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction:
@@ -84,7 +81,7 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
     compact = re.sub(r"\s+", "", folded)
     issues = list(source.issues)
 
-    title = metadata.title_of(text, source.html_title, source.meta, hints.get("link_text"), url)
+    title, title_source = metadata.title_of(text, source.html_title, source.meta, hints.get("link_text"), url)
     doc_type = metadata.doc_type_of(folded, fold(title) if title else None)
     report_year = metadata.report_year_of(folded, title, doc_type)
     table_era = tables.era_from_tables(compact)
@@ -101,26 +98,46 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
         facts.extend(derived)
         issues.extend(audit_issues)
 
-    issuer, _how = metadata.resolve_issuer(folded, fold(title) if title else None, doc_type)
+    link_text = hints.get("link_text")
+    portal_name = hints.get("portal_name")
+    evidence = metadata.site_evidence(url=url, portal_name=portal_name, portal_province=_province_from_hints(hints),
+                                      link_text=link_text, title=title, fold_text=folded, year=report_year)
+    sources: dict[str, str] = {}
+    issuer, how = metadata.resolve_issuer(folded, fold(title) if title else None, doc_type, report_year)
+    if issuer is not None:
+        sources["issuer"] = title_source if how == "title" else "text"
     if issuer is None and doc_type == "annual_report":
-        issuer = metadata.infer_from_self_reference(folded)
+        issuer = metadata.infer_from_self_reference(folded, evidence, report_year)
+        sources["issuer"] = "text"
     if issuer is None and doc_type == "annual_report":
         # the disclosure catalogue's 发布机构 field, when it names a place-qualified organ
         issuer = metadata.publisher_field(folded, source.meta)
-    portal_name = hints.get("portal_name")
-    if issuer and portal_name and doc_type != "news":
-        # "区统计局" on a county portal: the page header (portal) names the area the text leaves out
-        issuer = metadata.with_portal_place(issuer, fold(to_simplified(str(portal_name))))
-    places = metadata.place_fields(issuer, folded, doc_type)
+        sources["issuer"] = "text"
+    if issuer and doc_type != "news" and metadata.needs_site_place(issuer, report_year):
+        # "区统计局" on a county's site: the host or portal names the area the text leaves out
+        site, site_source = metadata.site_division(evidence, report_year)
+        if site is not None:
+            prefixed = metadata.with_site_place(issuer, site)
+            if prefixed != issuer:
+                issuer = prefixed
+                sources["issuer"] = f"{sources.get('issuer', 'text')}+{site_source}"
+    if issuer is None:
+        sources.pop("issuer", None)
+    places = metadata.place_fields(issuer, folded, doc_type, year=report_year, evidence=evidence, issues=issues)
+    sources.update(places.pop("sources"))
     if places["province"] is None:
         hinted = _province_from_hints(hints)
         if hinted:
             places["province"] = hinted
-            from xxgk.parsing.gazetteer import province_code
-
-            places["province_code"] = province_code(hinted)
+            places["province_code"] = gz.province_code(hinted)
+            sources["province"] = "portal"
     if doc_type == "news" and issuer is None:
         places = {k: None for k in places}
+        sources = {}
+    if title:
+        sources["title"] = title_source
+    if report_year is not None:
+        sources["report_year"] = "title" if metadata.title_year(title) == report_year else "text"
     document = {
         "status": "parsed",
         "status_reason": None,
@@ -134,6 +151,7 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
         "publication_date": metadata.publication_date_of(folded, source.meta),
         "is_suspect_mirror": metadata.is_suspect_mirror(url, folded),
         "text_chars": len(text),
+        "field_sources": sources,
     }
     return Extraction({k: document.get(k) for k in DOCUMENT_FIELDS}, text, facts, issues)
 

