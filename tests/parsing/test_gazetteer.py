@@ -27,3 +27,62 @@ def test_chains_and_places_in_text():
     assert gz.find_short_county("“中国永嘉”县政府门户网站").name == "永嘉县"
     # 共和 of 中华人民共和国 is a word, not 共和县
     assert gz.find_short_county("根据《中华人民共和国政府信息公开条例》,中华人民共和国") is None
+
+
+def _doc(text: str, url: str | None = None, **hints):
+    from xxgk.parsing.extract import extract_document
+
+    return extract_document(text.encode("utf-8"), content_type="text/plain", url=url, hints=hints)
+
+
+def test_codes_follow_gb_t_2260():
+    assert gz.lookup("闽侯县").code == "350121" and gz.lookup("闽侯县").prefecture == "福州市"
+    assert gz.province_code("新疆维吾尔自治区") == "650000"
+    # 九江县 (360421) became 柴桑区 (360404) in 2017
+    assert gz.lookup("九江县", year=2016).code == "360421" and gz.lookup("九江县").last_year == 2016
+    assert gz.lookup("柴桑区", year=2020).code == "360404"
+    # 同心县 moved from 银南地区 to 吴忠市 in 1998: the prefecture of the year
+    assert gz.lookup("同心县", year=1995).prefecture == "银南地区"
+    assert gz.lookup("同心县", year=2020).prefecture == "吴忠市"
+
+
+def test_a_name_shared_by_several_divisions_is_never_guessed():
+    assert gz.lookup("朝阳区") is None  # 北京 and 长春
+    assert gz.lookup("朝阳区", province="吉林省").prefecture == "长春市"
+    report = "朝阳区人民政府2022年政府信息公开工作年度报告\n一、总体情况\n本报告由朝阳区人民政府办公室编制。\n"
+    alone = _doc(report)
+    assert alone.document["issuer"] == "朝阳区人民政府" and alone.document["level"] == "county"
+    assert alone.document["place"] is None and alone.document["province"] is None
+    issue = next(i for i in alone.issues if i["check_id"] == "place-ambiguous")
+    assert len(issue["detail"]["candidates"]) == 2
+    placed = _doc(report + "2022年,在长春市委、市政府的领导下,全区政务公开工作稳步推进。\n")
+    assert placed.document["place"] == "长春市朝阳区" and placed.document["province"] == "吉林省"
+    assert placed.document["field_sources"]["place"] == "text"
+
+
+def test_the_name_of_the_report_year():
+    # 九江县 became 柴桑区 in 2017: a 2016 report names the county as it was
+    text = "九江县2016年政府信息公开工作年度报告\n一、概述\n本报告依据《条例》,综合全县政府信息公开情况编制而成。\n"
+    ex = _doc(text, "https://www.chaisang.gov.cn/zwgk/201703/t20170328_1.html")
+    assert ex.document["issuer"] == "九江县人民政府" and ex.document["place"] == "九江市九江县"
+
+
+def test_host_spelled_in_pinyin_places_a_township():
+    assert [d.name for d in gz.host_evidence("http://www.minhou.gov.cn/a", year=2020)[0]] == ["闽侯县"]
+    assert [d.name for d in gz.host_evidence("http://gl.fuzhou.gov.cn/a", year=2020)[-1]] == ["鼓楼区"]
+    assert gz.host_evidence("http://www.minhou.example.com/a") == []  # not a government host
+    text = "白沙镇2021年政府信息公开工作年度报告\n一、总体情况\n2021年,白沙镇人民政府深入贯彻落实《条例》。\n"
+    ex = _doc(text, "http://www.minhou.gov.cn/xxgk/a.html")
+    assert ex.document["issuer"] == "白沙镇人民政府" and ex.document["level"] == "township"
+    assert ex.document["place"] == "福州市闽侯县白沙镇" and ex.document["province"] == "福建省"
+    assert ex.document["field_sources"]["place"] == "url"
+    assert _doc(text).document["province"] is None  # no site, no county in the text: not guessed
+
+
+def test_area_of_an_organ_is_never_printed_twice():
+    from xxgk.parsing.metadata import prefixed_organ
+
+    assert prefixed_organ("平武县", "县统计局") == "平武县统计局"
+    assert prefixed_organ("渭滨区", "区统计局") == "渭滨区统计局"
+    assert prefixed_organ("平武县", "区统计局") is None  # the organ says 区, the site is a 县
+    assert prefixed_organ("绵阳市", "市发展改革委") == "绵阳市发展改革委"

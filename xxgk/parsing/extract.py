@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from xxgk.parsing import gazetteer as gz
 from xxgk.parsing import metadata, prose, sources, tables
 from xxgk.parsing.audits import run_audits
-from xxgk.parsing.normalize import fold, to_simplified
+from xxgk.parsing.normalize import fold
 
 PARSER_VERSION = "0.3.0"
 
@@ -116,7 +116,9 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
     if issuer and doc_type != "news" and metadata.needs_site_place(issuer, report_year):
         # "区统计局" on a county's site: the host or portal names the area the text leaves out
         site, site_source = metadata.site_division(evidence, report_year)
-        if site is not None:
+        if site is None:
+            metadata.record_ambiguous_site(evidence, issuer, issues)
+        else:
             prefixed = metadata.with_site_place(issuer, site)
             if prefixed != issuer:
                 issuer = prefixed
@@ -165,18 +167,18 @@ def _table_facts(source: sources.Source, folded: str, era: str | None, table_era
 
     grid_rows = tables.grid_rows_by_line(source.grids) if source.source_format in ("html", "docx") else None
 
-    def region_cells(region):
-        return tables.text_cells(folded, region[0], region[1], grid_rows)
+    def region_cells(region, columns=None, total_last=False):
+        return tables.text_cells(folded, region[0], region[1], grid_rows, columns, total_last)
 
     # each table's facts with the issues its parse raised, so a better reading can replace both
     by_table: dict[str, tuple[list[dict], list[dict]]] = {}
     if regions.table2:
         by_table["table2"] = _parsed(tables.parse_table2, region_cells(regions.table2), standard_era, original)
     if regions.table3:
-        by_table["table3"] = _parsed(tables.parse_table3, region_cells(regions.table3), standard_era, original)
+        by_table["table3"] = _parsed(tables.parse_table3, region_cells(regions.table3, 7, True), standard_era, original)
     if regions.table4:
         by_table["table4"] = _parsed(lambda cells, _era, found, orig: tables.parse_table4(cells, found, orig),
-                                     region_cells(regions.table4), standard_era, original)
+                                     region_cells(regions.table4, 15), standard_era, original)
     if source.source_format == "pdf" and source.grids:
         by_table = _pdf_grid_fallback(source, by_table, standard_era)
     for table_facts, table_issues in by_table.values():

@@ -179,10 +179,15 @@ def _title_name(title: str | None) -> str | None:
     return name
 
 
+_PORTAL_NAME = re.compile(r"\s*(?:门户网站|门户网|网站|门户|政府网|网)")
+
+
 def _longest_variant(name: str, fold_text: str, year: int | None = None) -> str:
     """The fullest printed form ending with ``name`` whose extra prefix is a chain of divisions."""
     best = name
     for m in re.finditer(r"([\u4e00-\u9fff]{2,12})" + re.escape(name), fold_text):
+        if _PORTAL_NAME.match(fold_text, m.end()):
+            continue  # "…_镇江市句容市人民政府门户网站": the portal's name, not the issuer's
         prefix = m.group(1)
         for start in range(len(prefix)):
             candidate_prefix = prefix[start:]
@@ -361,6 +366,20 @@ def site_division(evidence: list[gz.Evidence], year: int | None = None) -> tuple
         if division is not None:
             return division, witness.source
     return None, None
+
+
+def record_ambiguous_site(evidence: list[gz.Evidence], issuer: str, issues: list) -> None:
+    """The site could stand for several divisions (weibin.gov.cn: 渭滨区 or 卫滨区) and nothing
+    else said which: the issuer keeps the name it was printed with, and the candidates are kept."""
+    for witness in evidence:
+        if witness.source in ("url", "portal") and len(witness.innermost) > 1:
+            issues.append({"check_id": "place-ambiguous", "severity": "warning",
+                           "message": f"the {witness.source} names {len(witness.innermost)} divisions and nothing "
+                                      f"else picks one: {issuer} left without its area",
+                           "detail": {"issuer": issuer, "witness": witness.source,
+                                      "candidates": [f"{d.province}{d.prefecture}{d.name} ({d.code})"
+                                                     for d in witness.innermost]}})
+            return
 
 
 def _text_county(fold_text: str, evidence: list[gz.Evidence], year: int | None) -> gz.Division | None:

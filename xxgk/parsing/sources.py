@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from xxgk.encoding import detect_encoding
 from xxgk.parsing.normalize import (
+    MARKDOWN_EMPHASIS,
     PAGE_FOOTER,
     PINYIN_GLOSS,
     clean_layout,
@@ -185,6 +186,7 @@ def from_text(body: bytes, content_type: str | None) -> Source:
     if "\f" in raw:  # PDF text with its pages: their numbers are not content
         raw = "\n".join(strip_page_numbers(raw.split("\f")))
     raw = PAGE_FOOTER.sub("", _normalise_piece(raw))
+    raw = MARKDOWN_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), raw)
     builder = _TextBuilder()
     builder.add(raw)
     return _finish(builder, source)
@@ -433,6 +435,8 @@ def from_pdf(body: bytes) -> Source:
                                       "detail": {"pages": len(pages)}})
             ended_at_page_foot = False
             for page in pages[:MAX_PDF_PAGES]:
+                # faux bold draws each glyph twice, a hair apart (wkhtmltopdf's <strong>): 海海南南
+                page = page.dedupe_chars()
                 tables = page.find_tables()
                 for number, table in enumerate(tables):
                     # a table the page break cut in two (as table 三 usually is) continues on the next

@@ -9,6 +9,7 @@ then anchor on the verbatim row labels and read the fixed number of value cells 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from xxgk.parsing import labels
@@ -100,58 +101,236 @@ def find_regions(fold_text: str) -> Regions:
     return Regions(table2, table3, table4)
 
 
-def text_cells(text: str, start: int, end: int, grid_rows: dict[int, list[Cell]] | None = None) -> list[Cell]:
+# text renderers draw grids with box-drawing characters (w3m): verticals and junctions separate cells
+_BOX_VERTICAL = "│┃║┆┇┊┋╎╏"
+_BOX_JUNCTION = "├┤┼┬┴┌┐└┘╞╡╪╟╢╫╠╣╬╤╧╥╨╦╩╔╗╚╝╒╕╘╛╓╖╙╜┝┥┿┠┨╂┣┫╋"
+_BOX_HORIZONTAL = "─━═┄┅┈┉╌╍"
+_TO_PIPES = str.maketrans({ch: "|" for ch in _BOX_VERTICAL + _BOX_JUNCTION})
+_RULE_SEGMENT = re.compile(rf"^[\s{_BOX_HORIZONTAL}\-=+]*[{_BOX_HORIZONTAL}][\s{_BOX_HORIZONTAL}\-=+]*$")
+_RULE_LINE = re.compile(rf"^[\s|+{_BOX_HORIZONTAL}\-=:]*$")
+_ASCII_RULE = re.compile(r"^\s*[-=+:|]{3,}[\s\-=+:|]*$")
+_EMPHASIS = re.compile(r"\*\*|__")
+
+
+def _clean_line(raw_line: str) -> str:
+    """Same length as the line, so offsets stay true: box verticals become pipes, **bold** marks spaces."""
+    return _EMPHASIS.sub(lambda m: " " * len(m.group(0)), raw_line.translate(_TO_PIPES))
+
+
+def _has_rule_segment(line: str) -> bool:
+    return any(_RULE_SEGMENT.match(segment) for segment in line.split("|") if segment.strip())
+
+
+def _pipe_cells(line: str, line_start: int) -> list[Cell]:
+    pieces = line.split("|")
+    if not pieces[-1].strip():
+        pieces.pop()  # "规章 |": the pipe terminates the cell
+    line_cells = []
+    a = 0
+    for segment in pieces:
+        stripped = segment.strip()
+        if stripped and _RULE_SEGMENT.match(segment):
+            pass  # a stretch of ruling inside a row line (a merged cell's border): no cell
+        elif stripped:
+            offset = line_start + a + (len(segment) - len(segment.lstrip()))
+            line_cells.append(Cell(stripped, offset, offset + len(stripped)))
+        else:
+            blank_at = line_start + a + (1 if segment.startswith(" ") else 0)
+            line_cells.append(Cell("", blank_at, blank_at))
+        a += len(segment) + 1
+    return line_cells
+
+
+def _join_band(band: list[list[Cell]]) -> list[Cell]:
+    """One row from the lines of a ruled grid row: texts joined per column. Lines that do not
+    have the same columns, or two lines with a number in one column, are left as they are."""
+    if len(band) == 1 or len({len(cells) for cells in band}) != 1:
+        return [cell for cells in band for cell in cells]
+    joined = []
+    for column in zip(*band):
+        filled = [c for c in column if c.text]
+        if sum(1 for c in filled if parse_cell(c.text)[0] != "text") > 1 or \
+                (any(parse_cell(c.text)[0] != "text" for c in filled) and len(filled) > 1):
+            return [cell for cells in band for cell in cells]
+        if not filled:
+            joined.append(column[0])
+        elif len(filled) == 1:
+            joined.append(filled[0])
+        else:
+            joined.append(Cell("".join(c.text for c in filled), filled[0].start, filled[-1].end))
+    return joined
+
+
+def _is_rule(line: str) -> bool:
+    """A line that only draws the grid (├───┼───┤, +----+, ---- ----)."""
+    return bool(line.strip()) and (bool(_RULE_LINE.match(line)) and any(ch in line for ch in _BOX_HORIZONTAL)
+                                   or bool(_ASCII_RULE.match(line)))
+
+
+def _blank_line_unit(lines: list[str]) -> int:
+    """Blank lines a one-cell-per-line paste puts between two cells.
+
+    Some pastes separate cells by one empty line and show a blank cell as one more; others run
+    cells together and show a blank cell as one empty line. The commonest gap is the separator."""
+    gaps: dict[int, int] = {}
+    run = 0
+    seen_filled = False
+    for line in lines:
+        if line.strip():
+            if seen_filled:
+                gaps[run] = gaps.get(run, 0) + 1
+            run, seen_filled = 0, True
+        else:
+            run += 1
+    if not gaps:
+        return 0
+    return max(gaps, key=lambda gap: (gaps[gap], -gap))
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _trailing_values(line: str) -> tuple[int, list[tuple[int, int]]]:
+    """(index of the first trailing value token, spans of the trailing value tokens)."""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+    split = len(tokens)
+    while split > 0 and parse_cell(line[tokens[split - 1][0]:tokens[split - 1][1]])[0] == "value":
+        split -= 1
+    return split, tokens[split:]
+
+
+class SpacedColumns:
+    """Columns of a table laid out with spaces (lynx, pandoc, pasted text), where an empty cell
+    is only a wider gap. The rows that print every cell give each column's offset, in display
+    width, from the row's first and from its last number; a row with gaps is read against
+    those offsets, anchored at each possible column of its first number and of its last. Its
+    cells are known when exactly one placement fits and its numbers add up to the 总计 cell
+    (when the table has one); otherwise the row stays as printed, too short, and is reported."""
+
+    TOLERANCE = 1
+
+    def __init__(self, lines: list[str], columns: int, total_last: bool):
+        self.columns = columns
+        self.total_last = total_last
+        from_first, from_last = [], []
+        for line in lines:
+            _split, values = _trailing_values(line)
+            if len(values) != columns:
+                continue
+            starts = [_display_width(line[:a]) for a, _b in values]
+            from_first.append([x - starts[0] for x in starts])
+            from_last.append([x - starts[-1] for x in starts])
+        self.offsets = None
+        if len(from_first) >= 2:
+            first = [sorted(col)[len(col) // 2] for col in zip(*from_first)]
+            last = [sorted(col)[len(col) // 2] for col in zip(*from_last)]
+            self.offsets = (first, last)
+
+    def place(self, line: str, values: list[tuple[int, int]]) -> list[int | None] | None:
+        """The column of each number of a row with gaps, or None when it is not certain."""
+        if self.offsets is None or not values or len(values) >= self.columns:
+            return None
+        starts = [_display_width(line[:a]) for a, _b in values]
+        placements = set()
+        for template, anchor in ((self.offsets[0], starts[0]), (self.offsets[1], starts[-1])):
+            for column in range(self.columns):
+                origin = anchor - template[column]
+                assigned = []
+                for x in starts:
+                    fits = [j for j, offset in enumerate(template) if abs(origin + offset - x) <= self.TOLERANCE]
+                    if len(fits) != 1:
+                        break
+                    assigned.append(fits[0])
+                else:
+                    if assigned == sorted(set(assigned)):
+                        placements.add(tuple(assigned))
+        placements = {p for p in placements if self._adds_up(line, values, p)}
+        return list(placements.pop()) if len(placements) == 1 else None
+
+    def _adds_up(self, line: str, values: list[tuple[int, int]], placement: tuple[int, ...]) -> bool:
+        if not self.total_last or placement[-1] != self.columns - 1:
+            return True
+        numbers = [parse_cell(line[a:b])[1] for a, b in values]
+        return abs(numbers[-1] - sum(numbers[:-1])) < 1e-6
+
+
+def text_cells(text: str, start: int, end: int, grid_rows: dict[int, list[Cell]] | None = None,
+               columns: int | None = None, total_last: bool = False) -> list[Cell]:
     """Cells of a text region: pipe segments, or a label followed by whitespace-separated numbers.
 
     Lines that render a grid row (HTML, DOCX) take that row's cells as they are, with their
-    table position, instead of being split again."""
+    table position, instead of being split again. Box-drawing grids count as pipes, and lines
+    that only draw rules are no cells at all."""
     cells: list[Cell] = []
     position = start
     lines = text[start:end].split("\n")
-    # one cell per line (pasted tables): an empty line between a row's values is a blank cell;
-    # the empty line after a row is harmless, because the next label restarts the value run
+    # one cell per line (pasted tables): an empty line beyond the paste's own separator is a blank
+    # cell; the empty lines after a row are harmless, because the next label restarts the value run
     filled = [line.strip() for line in lines if line.strip()]
     one_per_line = len(filled) >= 8 and sum(
         1 for line in filled if _TOKEN.fullmatch(line) and parse_cell(line)[0] == "value") >= 0.5 * len(filled)
-    for line in lines:
-        line_start = position
-        position += len(line) + 1
+    separator = _blank_line_unit(lines) if one_per_line else 0
+    blank_run = 0
+    ruled = any(_is_rule(line.translate(_TO_PIPES)) for line in lines)
+    spaced = SpacedColumns(lines, columns, total_last) if columns and not one_per_line else None
+    entries = []
+    for raw_line in lines:
+        entries.append((position, raw_line))
+        position += len(raw_line) + 1
+    i = 0
+    while i < len(entries):
+        line_start, raw_line = entries[i]
+        i += 1
         if grid_rows and line_start in grid_rows:
             row = grid_rows[line_start]
             for cell in row:
                 cell.text = text[cell.start:cell.end]  # the folded form, for matching
             cells.extend(row)
             continue
-        if not line.strip():
-            if one_per_line and cells:
+        if not raw_line.strip():
+            blank_run += 1
+            if one_per_line and cells and blank_run > separator:
                 cells.append(Cell("", line_start, line_start, row_end=True))
             continue
+        blank_run = 0
+        line = _clean_line(raw_line)
+        if _is_rule(line):
+            if cells:
+                cells[-1].row_end = True
+            continue
         if "|" in line:
-            pieces = line.split("|")
-            if not pieces[-1]:
-                pieces.pop()  # "规章 |": the pipe terminates the cell
-            line_cells = []
-            a = 0
-            for segment in pieces:
-                stripped = segment.strip()
-                if stripped:
-                    offset = line_start + a + (len(segment) - len(segment.lstrip()))
-                    line_cells.append(Cell(stripped, offset, offset + len(stripped)))
-                else:
-                    blank_at = line_start + a + (1 if segment.startswith(" ") else 0)
-                    line_cells.append(Cell("", blank_at, blank_at))
-                a += len(segment) + 1
+            line_cells = _pipe_cells(line, line_start)
+            if ruled and not _has_rule_segment(line):
+                # a grid drawn with rules: the lines between two rules are one row whose labels
+                # wrapped inside their cells; join them column by column
+                band = [line_cells]
+                while i < len(entries) and entries[i][1].strip():
+                    next_line = _clean_line(entries[i][1])
+                    if _is_rule(next_line) or "|" not in next_line or _has_rule_segment(next_line):
+                        break
+                    band.append(_pipe_cells(next_line, entries[i][0]))
+                    i += 1
+                line_cells = _join_band(band)
         else:
             tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
-            split = len(tokens)
-            while split > 0 and parse_cell(line[tokens[split - 1][0]:tokens[split - 1][1]])[0] == "value":
-                split -= 1
+            split, values = _trailing_values(line)
             line_cells = []
             if split:
                 a, b = tokens[0][0], tokens[split - 1][1]
                 line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
-            for a, b in tokens[split:]:
-                line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
+            placement = spaced.place(line, values) if spaced is not None and split else None
+            if placement is not None:
+                by_column = dict(zip(placement, values))
+                for column in range(columns):
+                    if column in by_column:
+                        a, b = by_column[column]
+                        line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
+                    else:
+                        line_cells.append(Cell("", None, None))  # a gap where the cell is empty
+            else:
+                for a, b in values:
+                    line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
         if line_cells:
             line_cells[-1].row_end = True
             cells.extend(line_cells)
@@ -179,37 +358,109 @@ def _kind(cell: Cell) -> tuple[str, float | None]:
     return parse_cell(cell.text)
 
 
-def _value_runs(cells: list[Cell], size: int):
-    """Yield (label cells before the run, the run) for every run of ``size`` value/blank/dash cells.
+def _runs(cells: list[Cell]):
+    """Yield (label cells before it, run) for every maximal run of value/blank/dash cells.
 
-    Padding blanks after a header's text on the same row, and the cells left on a row after a
-    complete run, are not the start of a new run."""
+    A run ends at the next text cell. Padding blanks after a header's text on the same row are
+    not a run."""
     pending: list[Cell] = []
     run: list[Cell] = []
     line_had_text = False
-    skip_rest_of_row = False
     for cell in cells:
-        if skip_rest_of_row:
-            if cell.row_end:
-                skip_rest_of_row = False
-            continue
         kind, _ = _kind(cell)
         if kind in VALUE_KINDS:
             run.append(cell)
-            if len(run) == size:
-                yield pending, run
-                pending, run = [], []
-                skip_rest_of_row = not cell.row_end
         else:
             if run:
-                run = []
+                yield pending, run
+                pending, run = [], []
             pending.append(cell)
             pending = pending[-4:]
             line_had_text = True
         if cell.row_end:
             if line_had_text and run and all(_kind(c)[0] != "value" for c in run):
-                run = []
+                # empty cells after a label on its own row: a blank row, or a header's padding;
+                # either way they do not run on into the next row
+                yield pending, run
+                pending, run = [], []
             line_had_text = False
+    if run:
+        yield pending, run
+
+
+def _numbers(run: list[Cell]) -> list[float | None]:
+    return [_kind(c)[1] for c in run]
+
+
+def _empty_only_windows(run: list[Cell], size: int) -> list[int]:
+    """Offsets of the ``size``-cell windows of ``run`` that leave out only empty cells."""
+    return [o for o in range(len(run) - size + 1)
+            if all(_kind(c)[0] != "value" for c in run[:o] + run[o + size:])]
+
+
+def aligned_rows(cells: list[Cell], size: int, balanced, issues: list, table: str, original: str | None):
+    """Yield (label cells, ``size`` cells) for each row of a table whose rows have ``size`` values.
+
+    A run longer than one row holds cells that are not the row's: an empty cell a merged label
+    left behind (``四、结转下年度继续办理 | | 0 | 0 …``), the empty line a paste puts between rows.
+    The row is the window that leaves out only empty cells. Where several do, the table decides:
+    the window whose numbers satisfy the table's identity (``balanced``), then the layout the
+    table's unambiguous rows show (cells right after the label, the separator after them, or the
+    reverse). Runs of whole rows (no labels between) are rows in turn. Anything else is not
+    guessed: a quality issue with the raw text, and no numbers."""
+    runs = list(_runs(cells))
+    layout: dict[int, int] = {}
+    for _pending, run in runs:
+        if len(run) > size and any(_kind(c)[0] == "value" for c in run):
+            windows = _empty_only_windows(run, size)
+            if len(windows) == 1:
+                layout[windows[0]] = layout.get(windows[0], 0) + 1
+    usual_offset = max(layout, key=layout.get) if layout else None
+    for pending, run in runs:
+        if len(run) == size:
+            yield pending, run
+            continue
+        if not any(_kind(c)[0] == "value" for c in run):
+            if len(run) >= size:
+                yield pending, run[:size]  # a row of empty cells: blank, and says so
+            continue
+        if len(run) < size:
+            _unaligned(issues, table, pending, run, original, f"{len(run)} cells where a row has {size}")
+            continue
+        windows = _empty_only_windows(run, size)
+        if len(windows) > 1:
+            holding = [o for o in windows if balanced(_numbers(run[o:o + size]))]
+            windows = holding or windows
+        if len(windows) > 1 and usual_offset in windows:
+            windows = [usual_offset]
+        if len({tuple(_numbers(run[o:o + size])) for o in windows}) > 1:
+            _unaligned(issues, table, pending, run, original, "several alignments of the cells are possible")
+            continue
+        if windows:
+            yield pending, run[windows[0]:windows[0] + size]
+            continue
+        if len(run) % size == 0:
+            for k in range(0, len(run), size):
+                yield (pending if k == 0 else []), run[k:k + size]
+            continue
+        _unaligned(issues, table, pending, run, original, f"{len(run)} cells with numbers where a row has {size}")
+
+
+def _unaligned(issues: list, table: str, pending: list[Cell], run: list[Cell], original: str | None, why: str) -> None:
+    label = _printed(pending[-1], original) if pending else None
+    issues.append({"check_id": "unaligned-row", "severity": "warning",
+                   "message": f"{table} row {label!r}: {why}; its numbers are not recorded",
+                   "detail": {"table": table, "label": label,
+                              "raw": [_printed(c, original) for c in run]}})
+
+
+def _t3_balanced(values: list[float | None]) -> bool:
+    return None not in values and abs(values[6] - sum(values[:6])) < 1e-6
+
+
+def _t4_balanced(values: list[float | None]) -> bool:
+    groups = [values[k:k + 5] for k in range(0, 15, 5)]
+    return all(None not in g and abs(g[4] - sum(g[:4])) < 1e-6 for g in groups)
 
 
 def _cell_fact(kpi: str, cell: Cell, *, source: str, unit: str, issues: list, row_key=None, col_key=None,
@@ -233,7 +484,7 @@ def parse_table3(cells: list[Cell], era: str, issues: list, original: str | None
     order = labels.table3_row_order(era)
     columns = labels.table3_columns()
     rows: list[tuple[str | None, list[Cell], list[Cell]]] = []
-    for pending, run in _value_runs(cells, 7):
+    for pending, run in aligned_rows(cells, 7, _t3_balanced, issues, "table 三", original):
         candidates = []
         for k in range(1, min(3, len(pending)) + 1):
             candidates.append("".join(c.text for c in pending[-k:]))
@@ -289,7 +540,7 @@ def parse_table3(cells: list[Cell], era: str, issues: list, original: str | None
 
 def parse_table4(cells: list[Cell], issues: list, original: str | None) -> list[dict]:
     """Table 四: the single data row of 15 cells (复议 5, direct suits 5, suits after 复议 5)."""
-    for _pending, run in _value_runs(cells, 15):
+    for _pending, run in aligned_rows(cells, 15, _t4_balanced, issues, "table 四", original):
         if all(_kind(c)[0] != "value" for c in run):
             continue
         facts = []

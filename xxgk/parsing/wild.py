@@ -10,7 +10,9 @@ failure to turn into a hand-checked fixture.
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,10 +144,11 @@ def _pct(value: float | None) -> str:
 
 
 def report_lines(figures: WildFigures, directory: str) -> list[str]:
+    not_reports = sum(figures.not_reports.values())
     lines = [f"{figures.files} documents under {directory} ({figures.with_url} with a source URL)",
              f"reports: {figures.reports} ({figures.reports_with_url} with URL); not reports: "
              + (", ".join(f"{k} {v}" for k, v in sorted(figures.not_reports.items())) or "none")
-             + f" ({_pct((figures.files - figures.reports - len(figures.failed)) / figures.files if figures.files else None).strip()})",
+             + f" ({_pct(not_reports / figures.files if figures.files else None).strip()})",
              f"failed to parse: {len(figures.failed)}",
              "",
              f"{'field resolved':<16}{'with URL':>10}{'without':>10}{'target':>9}"]
@@ -174,13 +177,23 @@ def report_lines(figures: WildFigures, directory: str) -> list[str]:
 
 
 def wild_main(directory: str, *, as_json: bool = False) -> int:
+    try:
+        return _wild_main(directory, as_json)
+    except BrokenPipeError:
+        # `xxgk eval --wild DIR | head`: the reader has seen enough (as in commands.eval_main)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _wild_main(directory: str, as_json: bool) -> int:
     path = Path(directory)
     if not path.is_dir():
-        print(f"xxgk eval --wild: not a directory: {directory}")
+        print(f"xxgk eval --wild: not a directory: {directory}", file=sys.stderr)
         return 2
     figures = evaluate_wild(path)
     if not figures.files:
-        print(f"xxgk eval --wild: no report documents ({', '.join(DOCUMENT_SUFFIXES)}) under {directory}")
+        print(f"xxgk eval --wild: no report documents ({', '.join(DOCUMENT_SUFFIXES)}) under {directory}",
+              file=sys.stderr)
         return 2
     if as_json:
         print(json.dumps(figures.as_dict(), ensure_ascii=False))
