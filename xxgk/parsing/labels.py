@@ -65,11 +65,20 @@ def kpi_unit(kpi: str) -> str:
     return row["unit"] if row else "count"
 
 
+_GROUP_HEADS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
+
+
 def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int = 5) -> tuple[str | None, int]:
     """Best row for a label split over several cells or lines; returns (value, score)."""
-    best: tuple[str | None, int, int] = (None, 0, 0)
+    best: tuple[str | None, int, int, int] = (None, 0, 0, 0)  # value, score, rank, key length
+    expanded = []
     for candidate in candidates:
         label = label_key(candidate)
+        expanded.append(label)
+        # a sub-row label printed after its group's name ("（六）其他处理1.申请人…"): the row is
+        # named by what follows the group
+        expanded += [label[len(head):] for head in _GROUP_HEADS if label.startswith(head) and len(label) > len(head) + 1]
+    for label in expanded:
         if not label:
             continue
         exact = keys.get(label)
@@ -78,10 +87,15 @@ def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int 
         for key, value in keys.items():
             if not key:
                 continue
+            rank = None
             if label == key:
                 score = 100
             elif label.startswith(key) and len(key) >= 2:
+                # a label with trailing words (notes, units) still names its row; but a short key at
+                # the head of a long label ("其他" of "其他法律行政法规…", cut by a wrap) ranks below a
+                # longer key the label begins
                 score = 90
+                rank = 90 if 2 * len(key) >= len(label) else 75
             elif key.startswith(label) and len(label) >= min_prefix:
                 score = 80
             elif len(key) >= 4 and key in label:
@@ -90,6 +104,7 @@ def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int 
                 score = 60
             else:
                 continue
-            if (score, len(key)) > (best[1], best[2]):
-                best = (value, score, len(key))
+            rank = score if rank is None else rank
+            if (rank, len(key)) > (best[2], best[3]):
+                best = (value, score, rank, len(key))
     return best[0], best[1]

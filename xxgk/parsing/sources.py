@@ -36,6 +36,9 @@ class Cell:
     row: int | None = None
     col: int | None = None
     row_end: bool = False
+    # the line went on past this cell with a separator and nothing after it ("… | 0 | "): an
+    # empty last cell, or only the row's closing pipe
+    trailing_gap: bool = False
 
 
 @dataclass

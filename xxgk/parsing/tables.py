@@ -110,6 +110,7 @@ _RULE_SEGMENT = re.compile(rf"^[\s{_BOX_HORIZONTAL}\-=+]*[{_BOX_HORIZONTAL}][\s{
 _RULE_LINE = re.compile(rf"^[\s|+{_BOX_HORIZONTAL}\-=:]*$")
 _ASCII_RULE = re.compile(r"^\s*[-=+:|]{3,}[\s\-=+:|]*$")
 _EMPHASIS = re.compile(r"\*\*|__")
+_TAB_CELLS = re.compile(r"\S\t+\S|\t\t")
 
 
 def _clean_line(raw_line: str) -> str:
@@ -123,8 +124,10 @@ def _has_rule_segment(line: str) -> bool:
 
 def _pipe_cells(line: str, line_start: int) -> list[Cell]:
     pieces = line.split("|")
+    trailing_gap = False
     if not pieces[-1].strip():
         pieces.pop()  # "规章 |": the pipe terminates the cell
+        trailing_gap = len(pieces) >= 3 and not line.lstrip().startswith("|")
     line_cells = []
     a = 0
     for segment in pieces:
@@ -138,6 +141,8 @@ def _pipe_cells(line: str, line_start: int) -> list[Cell]:
             blank_at = line_start + a + (1 if segment.startswith(" ") else 0)
             line_cells.append(Cell("", blank_at, blank_at))
         a += len(segment) + 1
+    if trailing_gap and line_cells:
+        line_cells[-1].trailing_gap = True
     return line_cells
 
 
@@ -295,6 +300,8 @@ def text_cells(text: str, start: int, end: int, grid_rows: dict[int, list[Cell]]
             continue
         blank_run = 0
         line = _clean_line(raw_line)
+        if "\t" in line and "|" not in line and _TAB_CELLS.search(line):
+            line = line.replace("\t", "|")  # tab-separated cells: consecutive tabs hold an empty cell
         if _is_rule(line):
             if cells:
                 cells[-1].row_end = True
@@ -392,6 +399,15 @@ def _numbers(run: list[Cell]) -> list[float | None]:
     return [_kind(c)[1] for c in run]
 
 
+def _with_trailing_gap(run: list[Cell], size: int) -> list[Cell]:
+    """A row line that ends with a separator ("… | 3 | ") may end with an empty cell: the run
+    gets it when it is short of a row, so the alignment below can weigh it like any empty cell."""
+    if run and run[-1].trailing_gap and len(run) % size:
+        gap = run[-1].end if run[-1].end is not None else None
+        return [*run, Cell("", gap, gap)]
+    return run
+
+
 def _empty_only_windows(run: list[Cell], size: int) -> list[int]:
     """Offsets of the ``size``-cell windows of ``run`` that leave out only empty cells."""
     return [o for o in range(len(run) - size + 1)
@@ -408,7 +424,7 @@ def aligned_rows(cells: list[Cell], size: int, balanced, issues: list, table: st
     table's unambiguous rows show (cells right after the label, the separator after them, or the
     reverse). Runs of whole rows (no labels between) are rows in turn. Anything else is not
     guessed: a quality issue with the raw text, and no numbers."""
-    runs = list(_runs(cells))
+    runs = [(pending, _with_trailing_gap(run, size)) for pending, run in _runs(cells)]
     layout: dict[int, int] = {}
     for _pending, run in runs:
         if len(run) > size and any(_kind(c)[0] == "value" for c in run):
@@ -478,13 +494,54 @@ def _cell_fact(kpi: str, cell: Cell, *, source: str, unit: str, issues: list, ro
                      col_key=col_key, row_label=row_label, col_label=col_label)
 
 
+_T3_HEADER_WORDS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+
+
+def column_order(cells: list[Cell], issues: list) -> list[int]:
+    """Where each template column of table 三 is printed: ``order[k]`` is the printed position of
+    the k-th template column. A header line naming all seven columns in another order (总计
+    first) reorders them; split headers (法人或其他组织 over five sub-columns on the next line)
+    keep the template order, the only order they can be read in."""
+    template = list(range(7))
+    line: list[str] = []
+    for cell in cells:
+        if _kind(cell)[0] == "value":
+            break  # the first data row: the header is above it
+        line.append(cell.text)
+        if not cell.row_end:
+            continue
+        joined = " ".join(line).replace("法人或其他组织", " ")
+        line = []
+        positions = []
+        for word in _T3_HEADER_WORDS:
+            found = [m.start() for m in re.finditer(re.escape(word), joined)]
+            if len(found) != 1:
+                break
+            positions.append(found[0])
+        else:
+            printed = sorted(range(7), key=lambda k: positions[k])
+            order = [printed.index(k) for k in range(7)]
+            if order != template:
+                issues.append({"check_id": "T3-column-order", "severity": "info",
+                               "message": "table 三 columns printed in another order; read by their header",
+                               "detail": {"printed": [_T3_HEADER_WORDS[k] for k in printed]}})
+            return order
+    return template
+
+
 def parse_table3(cells: list[Cell], era: str, issues: list, original: str | None) -> list[dict]:
     """Table 三: 7 cells per row, rows identified by label, by order when the labels are unreadable."""
     keys = labels.table3_rows(era)
     order = labels.table3_row_order(era)
     columns = labels.table3_columns()
     rows: list[tuple[str | None, list[Cell], list[Cell]]] = []
-    for pending, run in aligned_rows(cells, 7, _t3_balanced, issues, "table 三", original):
+    printed_at = column_order(cells, issues)
+
+    def balanced(values):
+        return _t3_balanced([values[i] for i in printed_at])
+
+    for pending, printed_run in aligned_rows(cells, 7, balanced, issues, "table 三", original):
+        run = [printed_run[i] for i in printed_at]
         candidates = []
         for k in range(1, min(3, len(pending)) + 1):
             candidates.append("".join(c.text for c in pending[-k:]))

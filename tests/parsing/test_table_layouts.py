@@ -1,0 +1,141 @@
+"""Table 三 and 四 of one report flattened into text in the layouts real pages use: every layout
+must give the same cells as the generator's answer, or say it cannot (an issue, no number)."""
+
+from __future__ import annotations
+
+import pytest
+
+from xxgk import synth
+from xxgk.parsing.extract import extract_document
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _values(report, key):
+    return [synth._fmt(report.table3[key][c]) for c in synth.COLUMNS]
+
+
+def _t4(report):
+    return [synth._fmt(report.table4[g][p]) for g in synth.T4_GROUPS for p in synth.T4_PARTS]
+
+
+def _grid_rows(report, merged: str):
+    """Table 三 as an HTML grid flattened into pipes: three label columns (parent, group, row);
+    a merged cell's other positions are empty (``merged='empty'``) or repeat its text."""
+    rows = [["申请人情况", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+            ["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]]
+    for parent, group, label, key in report.t3_rows:
+        if parent is None:  # 一、本年新收… spans the three label columns
+            cells = [label, label, label] if merged == "repeat" else [label, "", ""]
+        elif group is None:  # （一）予以公开 spans the group and row columns
+            cells = [parent, label, label] if merged == "repeat" else [parent, label, ""]
+        else:
+            cells = [parent, group, label]
+        rows.append(cells + _values(report, key))
+    return rows
+
+
+def _text(report, table3_lines: list[str], table4_line: str) -> str:
+    head = [report.title, "一、总体情况", f"{report.report_year}年，{report.issuer}认真贯彻落实《条例》。",
+            "三、收到和处理政府信息公开申请情况", synth.T3_HEADER_NOTE]
+    tail = ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "未经复议直接起诉 复议后起诉",
+            " ".join(synth.T4_PART_LABELS * 3), table4_line, "五、存在的主要问题及改进情况", "无。"]
+    return "\n".join(head + table3_lines + tail) + "\n"
+
+
+def layout_pipes_merged_empty(report):
+    return _text(report, [" | ".join(r) for r in _grid_rows(report, "empty")], " | ".join(_t4(report)))
+
+
+def layout_pipes_merged_repeated(report):
+    return _text(report, ["|" + "|".join(r) + "|" for r in _grid_rows(report, "repeat")], "|".join(_t4(report)))
+
+
+def layout_tabs_fullwidth(report):
+    lines = ["\t".join(r[:3]).strip("\t") + "\t" + "\t".join(r[3:]) for r in _grid_rows(report, "empty")]
+    return _text(report, lines, "\t".join(_t4(report))).translate(FULLWIDTH)
+
+
+def layout_cell_per_line_blank_separated(report):
+    """Each cell on its own line followed by an empty line; an empty cell is one empty line more."""
+    lines = []
+    for _parent, _group, label, key in report.t3_rows:
+        for cell in (label, *_values(report, key)):
+            lines += [cell, ""] if cell else [""]
+    t4 = []
+    for cell in _t4(report):
+        t4 += [cell, ""] if cell else [""]
+    return _text(report, ["自然人", "", "商业企业", "", "总计", ""] + lines, "\n".join(t4))
+
+
+def layout_columns_reordered(report):
+    """The 总计 column printed first, the applicant columns after it, in one header line."""
+    order = [6, 0, 1, 2, 3, 4, 5]
+    header = " ".join(synth.COLUMN_LABELS[i] for i in order)
+    lines = [header]
+    for _parent, _group, label, key in report.t3_rows:
+        values = _values(report, key)
+        lines.append(" | ".join([label] + [values[i] for i in order]))
+    return _text(report, lines, " | ".join(_t4(report)))
+
+
+def layout_wrapped_labels_in_pipes(report):
+    """Long labels broken over two lines, the values on the first."""
+    lines = []
+    for _parent, _group, label, key in report.t3_rows:
+        if len(label) > 12:
+            lines.append(" | ".join([label[:10], *_values(report, key)]))
+            lines.append(label[10:])
+        else:
+            lines.append(" | ".join([label, *_values(report, key)]))
+    return _text(report, lines, " | ".join(_t4(report)))
+
+
+def layout_wrapped_labels_rows_missing(report):
+    """Wrapped labels, and a row the page lost (so the template's row order cannot stand in for
+    the labels): the other rows must still be the right rows."""
+    text = layout_wrapped_labels_in_pipes(report)
+    lost = next(line for line in text.split("\n") if line.startswith("（七）总计"))
+    return text.replace(lost + "\n", "")
+
+
+LAYOUTS = {name[len("layout_"):]: fn for name, fn in globals().items() if name.startswith("layout_")}
+REPORTS = {"2021": dict(seed=11, era="2021_format"), "2021-blanks": dict(seed=12, era="2021_format", blank_rate=0.25),
+           "2019": dict(seed=13, era="2019_trial_format"),
+           "2019-blanks": dict(seed=14, era="2019_trial_format", blank_rate=0.25)}
+
+
+@pytest.mark.parametrize("report_name", REPORTS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_layout_gives_the_generators_cells(layout, report_name):
+    report = synth.make_report(**REPORTS[report_name])
+    text = LAYOUTS[layout](report)
+    ex = extract_document(text.encode("utf-8"), content_type="text/plain", url="http://www.example.gov.cn/a.html")
+    summary = ex.to_extract_json("layout")
+    expected = synth.expected_json(report)
+    got3 = summary.get("table3", {})
+    if layout == "wrapped_labels_rows_missing":
+        expected["table3"].pop("results_total")
+    wrong = {f"{row}.{col}": (value, got3.get(row, {}).get(col, "<missing>"))
+             for row, cols in expected["table3"].items() for col, value in cols.items()
+             if got3.get(row, {}).get(col, "<missing>") != value}
+    assert set(got3) <= set(expected["table3"])
+    assert wrong == {}, text
+    got4 = summary.get("table4", {})
+    assert {g: got4.get(g) for g in got4} == {g: expected["table4"][g] for g in got4}
+    assert len(got4) == 3
+    assert summary["report_year"] == report.report_year
+
+
+def test_a_row_that_cannot_be_placed_is_an_issue_not_numbers():
+    report = synth.make_report(11, era="2021_format")
+    text = layout_pipes_merged_empty(report)
+    values = _values(report, "result_granted")
+    printed = " | ".join(["三、本年度办理结果", "（一）予以公开", "", *values])
+    assert printed in text
+    # one number too many after the label: which seven are the row's is not knowable
+    text = text.replace(printed, " | ".join(["三、本年度办理结果", "（一）予以公开", "", *values, "3"]))
+    ex = extract_document(text.encode("utf-8"), content_type="text/plain")
+    assert not [f for f in ex.facts if f["row_key"] == "result_granted"]
+    issue = next(i for i in ex.issues if i["check_id"] == "unaligned-row")
+    assert issue["detail"]["raw"][-1] == "3" and "（一）予以公开" in issue["detail"]["label"]
