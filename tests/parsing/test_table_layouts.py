@@ -139,3 +139,39 @@ def test_a_row_that_cannot_be_placed_is_an_issue_not_numbers():
     assert not [f for f in ex.facts if f["row_key"] == "result_granted"]
     issue = next(i for i in ex.issues if i["check_id"] == "unaligned-row")
     assert issue["detail"]["raw"][-1] == "3" and "（一）予以公开" in issue["detail"]["label"]
+
+
+def _table2_report(blocks: list[str]) -> bytes:
+    text = "\n".join(["某某县人民政府2019年政府信息公开工作年度报告", "一、总体情况", "2019年，某某县人民政府认真贯彻落实《条例》。",
+                      "二、主动公开政府信息情况", *blocks, "三、收到和处理政府信息公开申请情况", "本年无申请。",
+                      "五、存在的主要问题及改进情况", "无。"]) + "\n"
+    return text.encode("utf-8")
+
+
+def _t2(ex):
+    return {f["kpi"]: f["value"] for f in ex.facts if f["source"] == "table2"}
+
+
+def test_table2_columns_are_read_by_their_header():
+    # a 2019 block printed without its 本年新制作数量 column: the numbers go under the columns printed
+    body = _table2_report(["第二十条第（一）项", "信息内容 | 本年新公开数量 | 对外公开总数量", "规章 | 2 | 17",
+                           "规范性文件 | 5 | 40"])
+    t2 = _t2(extract_document(body, content_type="text/plain"))
+    assert t2 == {"regulations_new_published": 2, "regulations_published_total": 17,
+                  "normative_docs_new_published": 5, "normative_docs_published_total": 40}
+
+
+def test_table2_mixing_both_templates_keeps_each_block_under_its_own_columns():
+    body = _table2_report(["第二十条第（一）项", "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量",
+                           "规章 | 1 | 1 | 9",
+                           "第二十条第（五）项", "信息内容 | 本年处理决定数量", "行政许可 | 5",
+                           "第二十条第（八）项", "信息内容 | 本年收费金额（单位：万元）", "行政事业性收费 | 282.1"])
+    t2 = _t2(extract_document(body, content_type="text/plain"))
+    assert t2 == {"regulations_new_made": 1, "regulations_new_published": 1, "regulations_published_total": 9,
+                  "admin_license_decisions": 5, "admin_fee_amount_wan_yuan": 282.1}
+
+
+def test_table2_header_cut_short_falls_back_to_the_template_of_the_era():
+    body = _table2_report(["第二十条第（一）项", "信息内容 | 本年新 | 本年新 | 对外公开总数量", "规章 | 0 | 1 | 3"])
+    t2 = _t2(extract_document(body, content_type="text/plain"))
+    assert t2 == {"regulations_new_made": 0, "regulations_new_published": 1, "regulations_published_total": 3}

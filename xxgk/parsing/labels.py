@@ -48,6 +48,24 @@ def table2_rows(era: str) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 @cache
+def table2_cells() -> dict[str, dict[str, str]]:
+    """row label key → {column key: kpi}, both templates together: a block's own header says
+    which of its columns are printed (one report mixes 2019 and 2021 columns)."""
+    out: dict[str, dict[str, str]] = {}
+    for r in _rows("table2_rows.csv"):
+        kpis = [k for k in r["kpis"].split(";") if k]
+        columns = [c for c in r["columns"].split(";") if c]
+        out.setdefault(label_key(r["label"]), {}).update(zip(columns, kpis))
+    return out
+
+
+@cache
+def table2_column_labels() -> dict[str, str]:
+    """header label key → column key (本年新公开数量 → new_published)."""
+    return {label_key(r["label"]): r["column_key"] for r in _rows("table2_columns.csv")}
+
+
+@cache
 def annex_labels() -> dict[str, str]:
     return {label_key(r["label"]): r["kpi"] for r in _rows("annex_2008.csv")}
 

@@ -612,14 +612,40 @@ def parse_table4(cells: list[Cell], issues: list, original: str | None) -> list[
     return []
 
 
+def _table2_header(texts: list[str]) -> list[str] | None:
+    """Column keys of a table 二 block from its header cells, or None when a header word is not
+    known (truncated '本年新', a variant nobody listed): then the template's columns stand."""
+    known = labels.table2_column_labels()
+    keys: list[str] = []
+    for text in texts:
+        for word in text.split():
+            key = labels.label_key(word)
+            if not key or key == "信息内容":
+                continue
+            if key not in known:
+                return None
+            if not keys or keys[-1] != known[key]:  # a merged header cell repeated over its columns
+                keys.append(known[key])
+    return keys or None
+
+
 def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None) -> list[dict]:
-    """Table 二: a row label, then as many cells as the row's block has value columns."""
-    rows = labels.table2_rows(era)
+    """Table 二: a row label, then one cell per value column of its block.
+
+    Which KPI a column holds is read from the block's own header (本年新制作数量 / 本年新公开数量 /
+    对外公开总数量 …), so a report that prints the 2019 columns in one block and the 2021 ones in
+    another, or leaves a column out, still puts each number under its own heading. Without a
+    readable header the template of the report's era decides."""
+    other_era = "2019_trial_format" if era == "2021_format" else "2021_format"
+    rows = {**labels.table2_rows(other_era), **labels.table2_rows(era)}
+    cells_by_row = labels.table2_cells()
     facts: list[dict] = []
     seen: set[str] = set()
     i = 0
     block = None
     amount_header = ""
+    header_texts: list[str] | None = None  # collecting the current block's header
+    header: list[str] | None = None
     while i < len(cells):
         cell = cells[i]
         kind, _ = _kind(cell)
@@ -631,9 +657,18 @@ def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None
         block_match = _BLOCK.search(cell.text.replace("（", "(").replace("）", ")"))
         if block_match:
             block = block_match.group(1)
+            header_texts, header = [], None
             i += 1
             continue
         matched, score = labels.match_label([cell.text], {k: k for k in rows}, min_prefix=99)
+        if matched is not None and score >= 90 and rows[matched][1]:
+            if header_texts is not None:
+                header = _table2_header(header_texts)
+                header_texts = None
+        elif header_texts is not None:
+            header_texts.append(cell.text)  # between the block's name and its first row: the header
+            i += 1
+            continue
         if matched is None or score < 90:
             following = _kind(cells[i + 1])[0] if i + 1 < len(cells) else None
             if following in ("value", "dash") and not _HEADER_WORDS.search(cell.text):
@@ -646,6 +681,9 @@ def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None
         if not kpis:
             i += 1
             continue
+        if header:
+            by_column = cells_by_row.get(matched, {})
+            kpis = tuple(by_column.get(column) for column in header)
         if block and row_block not in ("*", block):
             issues.append({"check_id": "T2-block", "severity": "info",
                            "message": f"table 二 row {cell.text!r} under block {block}, expected {row_block}",
@@ -658,7 +696,14 @@ def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None
                 break
             values.append(cells[j])
             j += 1
-        for kpi, value_cell in zip(kpis, values):
+        for column, (kpi, value_cell) in enumerate(zip(kpis, values)):
+            if kpi is None:
+                issues.append({"check_id": "T2-column", "severity": "warning",
+                               "message": f"table 二 row {_printed(cell, original)!r} has no KPI under its block's "
+                                          f"column {header[column]!r}: {value_cell.text!r} not recorded",
+                               "detail": {"label": _printed(cell, original), "column": header[column],
+                                          "text": value_cell.text}})
+                continue
             if kpi in seen:
                 issues.append({"check_id": "T2-duplicate-row", "severity": "warning",
                                "message": f"table 二 {kpi} appears twice; the first is kept",
