@@ -15,7 +15,7 @@ PARSER_VERSION = "0.3.0"
 
 DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "province",
                    "province_code", "level", "admin_tier", "scope", "report_year", "era", "publication_date",
-                   "is_suspect_mirror", "text_chars", "field_sources")
+                   "is_suspect_mirror", "text_chars", "scope_evidence", "field_sources")
 _SOURCE_LINE = re.compile(rb"^# source:\s*(https?://\S+)", re.IGNORECASE)
 
 

@@ -423,7 +423,7 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
     evidence = list(evidence or [])
     issues = issues if issues is not None else []
     out = {"place": None, "province": None, "province_code": None, "level": None, "admin_tier": None,
-           "scope": None, "sources": {}}
+           "scope": None, "scope_evidence": None, "sources": {}}
     sources = out["sources"]
     if issuer is None:
         _infer_without_issuer(fold_text, out, doc_type, evidence)
@@ -505,8 +505,37 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
     if doc_type == "other":
         out["scope"] = None
     else:
-        out["scope"] = "organ" if level in ("department", "township") else "aggregate"
+        out["scope"], sources["scope"], out["scope_evidence"] = scope_of(fold_text, level)
     return out
+
+
+# a report compiled from the reports of the bodies under the issuer covers all of them
+_AGGREGATE = (
+    re.compile(r"(?:汇总|综合|汇编|整合)[^。；;\n]{0,40}?(?:各(?:县|区|市|乡|镇|街道|部门|单位|级|地)|[县区市]直各|"
+               r"下属|所属|全(?:省|市|县|区)[^。]{0,6}(?:各|政府))"),
+    re.compile(r"各(?:县|区|市|乡镇|街道|部门|单位)[^。；;\n]{0,50}?(?:年度报告|年报)[^。；;\n]{0,20}?(?:汇总|综合|编制|基础上)"),
+    re.compile(r"(?:省|市|县|区|旗)政府(?:及其|和)(?:所属|各)?(?:工作)?部门"),
+)
+_SCOPE_LEVELS = {"province", "city", "county"}
+_SELF_AS_ORGAN = re.compile(r"(?:我|本)(局|委|办|厅|署|中心|机关|单位|镇|乡|街道)(?![内外部门里长党])")
+
+
+def scope_of(fold_text: str, level: str | None) -> tuple[str | None, str | None, str | None]:
+    """(scope, its witness: text | level, the text that says so).
+
+    ``aggregate`` when the report says it was compiled from the reports of the bodies under
+    its issuer (本报告由市政府办公室综合各县区和市直各部门的年度报告编制), ``organ`` when it
+    speaks for one body. Without such a sentence the level stands in: a government's report
+    covers its departments, a department's or township's only itself."""
+    head = fold_text[:4000]
+    for pattern in _AGGREGATE:
+        m = pattern.search(head)
+        if m:
+            start = max(head.rfind("。", 0, m.start()) + 1, m.start() - 40)
+            return "aggregate", "text", head[start:m.end()].strip()
+    if level is None:
+        return None, None, None
+    return ("aggregate" if level in _SCOPE_LEVELS else "organ"), "level", None
 
 
 _GENERIC_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,10}?(?:自治区|自治州|自治县|自治旗|省|市|州|地区|盟|县|区|旗))")
@@ -546,7 +575,13 @@ def _infer_without_issuer(fold_text: str, out: dict, doc_type: str, evidence: li
     if province:
         out["province"], out["province_code"] = province, gz.province_code(province)
         out["sources"]["province"] = source
-    if re.search(r"市政府及其部门|全市|我市", fold_text):
+    organ = _SELF_AS_ORGAN.search(fold_text[:6000])
+    if organ:
+        # "我局…", "本镇…": one body reports on itself, whoever it is
+        out["level"] = "township" if organ.group(1) in ("镇", "乡", "街道") else "department"
+        out["scope"], out["sources"]["scope"] = "organ", "text"
+        out["scope_evidence"] = organ.group(0)
+    elif re.search(r"市政府及其部门|全市|我市", fold_text):
         out["level"], out["scope"] = "city", "aggregate"
     elif re.search(r"全县|我县", fold_text):
         out["level"], out["scope"] = "county", "aggregate"

@@ -1,0 +1,31 @@
+"""Scope (aggregate or organ) from what the report says about itself, with the sentence kept."""
+
+from __future__ import annotations
+
+from xxgk.parsing.extract import extract_document
+from xxgk.parsing.metadata import scope_of
+
+
+def _doc(text: str):
+    return extract_document(text.encode("utf-8"), content_type="text/plain").document
+
+
+def test_a_report_compiled_from_the_bodies_below_is_aggregate_whatever_its_issuer():
+    text = ("长春市人民政府办公厅2023年政府信息公开工作年度报告\n本报告由市政府办公厅综合各县（市）区政府和市直各部门的"
+            "政府信息公开年度报告编制而成。\n一、总体情况\n")
+    document = _doc(text)
+    assert document["level"] == "department" and document["scope"] == "aggregate"
+    assert "综合各县" in document["scope_evidence"] and document["field_sources"]["scope"] == "text"
+
+
+def test_without_such_a_sentence_the_level_stands_in():
+    document = _doc("长春市生态环境局2023年政府信息公开工作年度报告\n一、总体情况\n2023年，长春市生态环境局认真落实《条例》。\n")
+    assert document["scope"] == "organ" and document["scope_evidence"] is None
+    assert document["field_sources"]["scope"] == "level"
+    assert scope_of("2023年，全县政府信息公开工作稳步推进。", "county") == ("aggregate", "level", None)
+
+
+def test_an_unnamed_body_speaking_of_itself_is_an_organ():
+    document = _doc("2023年政府信息公开工作年度报告\n一、总体情况\n2023年，我局认真贯彻落实《条例》，本局主动公开信息120条。\n")
+    assert document["issuer"] is None and document["scope"] == "organ" and document["level"] == "department"
+    assert document["scope_evidence"] == "我局"
