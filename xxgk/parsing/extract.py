@@ -83,7 +83,7 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
 
     title, title_source = metadata.title_of(text, source.html_title, source.meta, hints.get("link_text"), url)
     doc_type = metadata.doc_type_of(folded, fold(title) if title else None)
-    report_year = metadata.report_year_of(folded, title, doc_type)
+    report_year = metadata.report_year_of(folded, title, doc_type, issues)
     table_era = tables.era_from_tables(compact)
     era = metadata.era_of(table_era, report_year, doc_type)
 
@@ -125,6 +125,8 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
                 sources["issuer"] = f"{sources.get('issuer', 'text')}+{site_source}"
     if issuer is None:
         sources.pop("issuer", None)
+    else:
+        issuer = metadata.expand_short_county(issuer, report_year)
     places = metadata.place_fields(issuer, folded, doc_type, year=report_year, evidence=evidence, issues=issues)
     sources.update(places.pop("sources"))
     if places["province"] is None:

@@ -431,3 +431,14 @@ def find_short_county(text: str, *, within: tuple[Division, ...] = (), year: int
     if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
         return None  # two counties as likely: not ours to pick
     return ranked[0][0]
+
+
+def short_county_prefix(name: str, city: Division, year: int | None = None) -> Division | None:
+    """The county of ``city`` whose short name opens ``name`` ('昭化元坝镇' in 广元市 → 昭化区)."""
+    g = gazetteer()
+    for length in range(min(8, len(name) - 2), 1, -1):
+        options = [d for d in _as_of(g.short_names.get(name[:length], []), year)
+                   if d.level == "county" and d.within(city)]
+        if len(options) == 1:
+            return options[0]
+    return None

@@ -25,16 +25,23 @@ _NOT_A_TITLE = re.compile(r"索\s*引\s*号|分\s*类|当前位置|首页|>>|/")
 _ORGAN_SUFFIXES = ("人民政府办公厅", "人民政府办公室", "人民政府", "街道办事处", "办事处", "管理局", "服务局", "委员会",
                    "办公厅", "办公室", "局", "厅", "委", "办", "中心", "院", "署", "会", "街道", "镇", "乡", "政府")
 _OFFICE_OF_GOVERNMENT = re.compile(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$")
-_DISCLOSURE_OFFICE = re.compile(r"(?:政府信息公开|政务公开)(?:领导小组)?办公室$|信息公开办公室$")
+_DISCLOSURE_OFFICE = re.compile(r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:领导小组)?办公室$")
 _SHORT_ALIAS = re.compile(r"(?P<full>" + _CJK_NAME + r"{4,40}?)\s*[(（]\s*以下简称\s*[“\"]?(?P<short>[\u4e00-\u9fff]{2,12})[”\"]?\s*[)）]")
 
 _ANCHORS = (
-    ("published", re.compile(r"现(?:公布|发布|将)[《<]?(?P<name>[^\s《》<>,。;:()（）\d]{2,40}?)\s*" + _YEAR + r"\s*年?度?")),
+    ("published", re.compile(r"(?:现|特)(?:向社会)?(?:公布|发布|公开|将|予以公布)[《<]?(?:(?P<name>[^\s《》<>,。;:()（）\d]{2,40}?)\s*"
+                             + _YEAR + r"\s*年?度?|" + _YEAR + r"\s*年?度?\s*(?P<name2>[\u4e00-\u9fff]{2,30}?)"
+                             r"(?:政府信息公开|信息公开|政务公开))")),
+    # "由X根据《条例》…编制": the 根据 clause can cite several documents; a cut text may end at 编
     ("compiled", re.compile(r"由(?P<name>" + _CJK_NAME + r"{2,40}?)(?:\s*[(（]以下简称[^)）]*[)）])?"
-                            r"(?:结合[^编。]{0,16}|综合[^。]{0,80}?|根据[^。]{0,40}?)?编制")),
+                            r"(?:结合[^编。]{0,16}|综合[^。]{0,80}?|根据[^。]{0,160}?)?编")),
     ("area_all", re.compile(r"(?P<name>(?<=[^\u4e00-\u9fff])[\u4e00-\u9fff]{2,12}?|^[\u4e00-\u9fff]{2,12}?)"
-                            r"(?=各级各部门|各级政府|各级行政机关|政府各部门|各级、各部门)")),
+                            r"(?=各级各部门|各级政府|各级行政机关|政府各部门|各级、各部门|各区人民政府|各县(?:\(市、区\))?人民政府|"
+                            r"各区县政府|各县区政府)")),
     ("subject", re.compile(_YEAR + r"\s*年度?\s*[,，]\s*(?P<name>[\u4e00-\u9fff]{3,30}?)(?:认真|坚持|在|以|高度|深入|严格|围绕|紧紧|按照|全面|积极)")),
+    # "在区政府…的引领下，小营街道办事处严格依照…"
+    ("led", re.compile(r"(?:领导下|引领下|指导下|部署下|关心下)\s*[,，]\s*(?P<name>[\u4e00-\u9fff]{3,30}?)"
+                       r"(?:认真|坚持|严格|深入|积极|持续|始终|高度|紧紧|全面|围绕|按照)")),
     ("contact", re.compile(r"请与(?P<name>" + _CJK_NAME + r"{2,40}?)(?:\s*[(（][^)）]{0,20}[)）])?联系")),
 )
 _NEWS_MARKERS = re.compile(r"记者|本报讯|日电|近日|日前|昨日|昨天|过去一年|去年|新闻网|人民网|新华网|报道|通讯员")
@@ -57,6 +64,8 @@ def title_of(text: str, html_title: str | None, meta: dict, link_text: str | Non
         candidates.append((meta["articletitle"], "title"))
     lines = [line.strip(" |\t") for line in text.split("\n")[:60]]
     lines = [_TITLE_PREFIX.sub("", line) for line in lines if line.strip(" |\t")]
+    # a title run together with the text after it ("大竹县2009年政府信息公开工作年度报告(以下简称年报)根据…")
+    lines = [_title_head(line) for line in lines]
     ranked = [i for i, line in enumerate(lines) if ("报告" in line or "年报" in line) and _TITLE_YEAR.search(fold(line))]
     ranked += [i for i in range(len(lines)) if i not in ranked]
     for i in ranked:
@@ -78,6 +87,14 @@ def title_of(text: str, html_title: str | None, meta: dict, link_text: str | Non
             # PDF text spaces digits from their units ("2024 年")
             return re.sub(r"(\d)\s+(?=[年月日])", r"\1", re.sub(r"\s+", " ", candidate)).strip(), source
     return None, None
+
+
+_TITLE_HEAD = re.compile(r"^(?P<title>[^。，,；;]{6,60}?(?:年度报告|工作报告|年报|工作情况的?报告))(?=[(（]?以下简称|根据|依据|按照|一、|本报告|本年度|$)")
+
+
+def _title_head(line: str) -> str:
+    m = _TITLE_HEAD.match(line)
+    return m.group("title") if m and _TITLE_YEAR.search(fold(m.group("title"))) else line
 
 
 def _title_from_url(url: str | None) -> str | None:
@@ -118,15 +135,29 @@ def title_year(title: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def report_year_of(fold_text: str, title: str | None, doc_type: str) -> int | None:
+_FULL_YEAR_PERIOD = re.compile(r"统计(?:期限|时限|时间|期间)[^。\n]{0,8}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*"
+                               r"(?:起\s*)?[至到\-—~－]\s*(?:\1\s*年\s*)?12\s*月\s*31\s*日")
+
+
+def report_year_of(fold_text: str, title: str | None, doc_type: str, issues: list | None = None) -> int | None:
+    """The year the statistics cover: the title's, unless the report states a whole-year
+    statistics period of another year (a title left from last year's template)."""
     if doc_type == "other":
         return None
     head = fold_text[:8000]
-    if title:
-        m = _TITLE_YEAR.search(fold(title))
-        if m:
-            return int(m.group(1))
-    for pattern in (_TITLE_YEAR, _PERIOD, _YEAR_REPORT):
+    period = _FULL_YEAR_PERIOD.search(head)
+    named = _TITLE_YEAR.search(fold(title)) if title else None
+    named = named or _TITLE_YEAR.search(head)
+    if named:
+        if period and period.group(1) != named.group(1):
+            if issues is not None:
+                issues.append({"check_id": "year-conflict", "severity": "warning",
+                               "message": f"the report's name says {named.group(1)}, its statistics period "
+                                          f"{period.group(1)}: the period's year is the report year",
+                               "detail": {"named_year": int(named.group(1)), "period": period.group(0)}})
+            return int(period.group(1))
+        return int(named.group(1))
+    for pattern in (_PERIOD, _YEAR_REPORT):
         m = pattern.search(head)
         if m:
             return int(m.group(1))
@@ -150,9 +181,11 @@ def era_of(table_era: str | None, report_year: int | None, doc_type: str) -> str
 
 def _clean_name(name: str) -> str | None:
     name = name.strip(" 《》<>“”\"'")
-    name = re.sub(r"^(?:本报告|本年度报告|本年报|根据|经|由|在|对|各|关于|现(?:公布|发布|将|向社会公布)|编制)", "", name)
+    name = re.sub(r"^(?:本报告|本年度报告|本年报|本年度|根据|经|由|在|对|各|关于|现(?:公布|发布|将|向社会公布)|编制)", "", name)
     # "伊宁县政府信息公开工作2023年度报告": the subject is the county, not its disclosure work
     name = re.sub(r"(?:政府信息公开|信息公开|政务公开)(?:工作)?$", "", name)
+    if re.fullmatch(r"(?:人民)?政府|本?机关|本单位|本部门", name):
+        return None  # "现将2020年政府信息公开工作报告…": no body named
     if not name or len(name) < 2 or name.startswith("我") or re.search(r"[A-Za-z0-9_.@]", name):
         return None
     return name
@@ -219,7 +252,7 @@ def issuer_candidates(fold_text: str, title: str | None) -> list[tuple[str, str]
     head = fold_text[:4000]
     for kind, pattern in _ANCHORS:
         for m in pattern.finditer(head):
-            cleaned = _clean_name(m.group("name"))
+            cleaned = _clean_name(m.group("name") or m.groupdict().get("name2") or "")
             if cleaned:
                 out.append((kind, cleaned))
                 break
@@ -298,11 +331,32 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
             continue
         if kind == "compiled" and _OFFICE_OF_GOVERNMENT.search(name) and doc_type != "other":
             name = re.sub(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$", "人民政府", name)
+        elif kind == "compiled" and _DISCLOSURE_OFFICE.search(name) and doc_type != "other":
+            # the government's disclosure office compiles the government's report
+            area = re.sub(r"(?:人民政府|人民|政府)$", "", _DISCLOSURE_OFFICE.sub("", name))
+            area_chain, area_rest = gz.parse_chain(area, year=year)
+            if area_chain and not area_rest:
+                name = area + "人民政府"
         if kind in ("title", "published") and doc_type == "other":
             return name, kind
         name = _with_place_prefix(_as_government(name, fold_text, year), fold_text, year)
         return _longest_variant(name, fold_text, year), kind
     return None, None
+
+
+def expand_short_county(issuer: str, year: int | None = None) -> str:
+    """'广元市昭化元坝镇人民政府' → '广元市昭化区元坝镇人民政府': a county printed by its short name
+    after its city is written out."""
+    chain, rest = gz.parse_chain(issuer, year=year)
+    if not chain or not isinstance(chain[-1], gz.Division) or chain[-1].level != "city" or not rest:
+        return issuer
+    county = gz.short_county_prefix(rest, chain[-1], year)
+    if county is None or rest.startswith(county.name):
+        return issuer
+    after = rest[len(county.short):]
+    if not re.match(r"[\u4e00-\u9fff]{1,10}?(?:镇|乡|街道)", after):
+        return issuer  # only a township reads this way; "昭化" + 局 is not safe to expand
+    return issuer[:len(issuer) - len(rest)] + county.name + after
 
 
 def needs_site_place(issuer: str, year: int | None = None) -> bool:
@@ -445,6 +499,12 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
         chain.append(division)
         if used:
             place_source = used[-1]
+    if township and chain and chain[-1].level == "city":
+        # "广元市昭化元坝镇": the county printed by its short name before the township's
+        county = gz.short_county_prefix(township, chain[-1], year)
+        if county is not None:
+            chain.append(county)
+            township = township[len(county.short):]
     province = chain[0].province if chain else None
     if unresolved is not None:
         same_province = {d.province for d in unresolved.candidates}
@@ -609,9 +669,9 @@ def infer_from_self_reference(fold_text: str, evidence: list[gz.Evidence] | None
     """Issuer for reports that only say 我县 / 我市 (spam mirrors replace the name): the one
     division of that level the site or the text stands for."""
     m = _SELF_REFERENCE.search(fold_text[:6000])
-    if not m or m.group(1) not in ("县", "市", "省"):
+    if not m or m.group(1) not in ("县", "旗", "市", "省"):
         return None
-    wanted = {"县": "county", "市": "city", "省": "province"}[m.group(1)]
+    wanted = {"县": "county", "旗": "county", "市": "city", "省": "province"}[m.group(1)]
     evidence = evidence or []
     site, _source = site_division(evidence, year)
     if site is not None and site.level == wanted:

@@ -23,10 +23,10 @@ from xxgk.parsing.normalize import fold
 RESOLVED_FIELDS = ("issuer", "place", "province", "level", "scope", "report_year", "era")
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps")
 _BALANCE_CHECKS = ("T3-balance", "T3-columns", "T3-results")
-# table 三 printed in the text, whatever its layout: two of its fixed row labels
-_TABLE3_PRINTED = (re.compile(r"本年新收政府信息公开申请数量"),
-                   re.compile(r"予以公开"),
-                   re.compile(r"(?:上年结转|结转下年度继续办理)"))
+# table 三 printed in the text, whatever its layout: its first row label and one more (prose
+# about applications says 予以公开 and 结转下年度继续办理 too, never the row label 本年新收…数量)
+_TABLE3_FIRST_ROW = re.compile(r"本年新收政府信息公开申请数量")
+_TABLE3_OTHER_ROWS = re.compile(r"上年结转政府信息公开申请数量|予以公开")
 TARGETS = {"province": 0.97, "issuer": 0.95, "report_year": 0.99, "table3_found": 0.95, "table3_balanced": 0.97}
 
 
@@ -83,7 +83,8 @@ class WildFigures:
 
 def table3_printed(text: str) -> bool:
     compact = re.sub(r"\s+", "", fold(text))
-    return sum(1 for pattern in _TABLE3_PRINTED if pattern.search(compact)) >= 2
+    first = _TABLE3_FIRST_ROW.search(compact)
+    return bool(first and _TABLE3_OTHER_ROWS.search(compact, first.end()))
 
 
 def add_document(figures: WildFigures, name: str, extraction: Extraction, url: str | None) -> None:
