@@ -86,3 +86,24 @@ def test_area_of_an_organ_is_never_printed_twice():
     assert prefixed_organ("渭滨区", "区统计局") == "渭滨区统计局"
     assert prefixed_organ("平武县", "区统计局") is None  # the organ says 区, the site is a 县
     assert prefixed_organ("绵阳市", "市发展改革委") == "绵阳市发展改革委"
+
+
+def test_hosts_that_run_two_divisions_together():
+    assert [[d.name for d in s] for s in gz.host_evidence("https://www.bjdch.gov.cn/a", year=2023)] == \
+        [["北京市"], ["东城区"]]
+    assert [[d.name for d in s] for s in gz.host_evidence("https://www.hzsc.gov.cn/a", year=2023)] == \
+        [["杭州市"], ["上城区"]]
+    assert [[d.name for d in s] for s in gz.host_evidence("http://ztyj.gov.cn/a", year=2016)] == [["昭通市"], ["盐津县"]]
+
+
+def test_credit_codes_and_zones_name_their_area():
+    # 统一社会信用代码 11 + 330682 (上虞) …
+    assert [d.name for d in gz.credit_code_divisions("索引号: | 1133068200259085XF/2015-28256", 2009)] == ["上虞市"]
+    assert gz.credit_code_divisions("索引号:000014349/2020-806659") == ()
+    assert [d.name for d in gz.zone_cities("来源: 兰州新区经济合作局", 2023)] == ["兰州市"]
+
+
+def test_a_state_council_body_has_no_province():
+    ex = _doc("自然资源部2024年政府信息公开工作报告\n根据《条例》规定，编制本报告。\n一、总体情况\n")
+    assert ex.document["issuer"] == "自然资源部" and ex.document["admin_tier"] == "central"
+    assert ex.document["province"] is None and ex.document["scope"] == "organ"

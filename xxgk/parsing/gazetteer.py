@@ -349,7 +349,10 @@ def _pinyin_index() -> tuple[dict[str, list[Division]], dict[str, list[Division]
             for spellings, index in ((usual, usual_index), (others, other_index)):
                 for key in spellings | {k + suffix for k in spellings for suffix in ("shi", "xian", "qu")}:
                     index.setdefault(key, []).append(division)
-            for key in {"".join(w[0] for w in spelling) for spelling in [_syllables(name)]}:
+            syllables = _syllables(name)
+            # initials as hosts write them: gl for 鼓楼, and zh/ch/sh kept whole (bjchy: 北京朝阳)
+            for key in {"".join(w[0] for w in syllables),
+                        "".join(w[:2] if w[:2] in ("zh", "ch", "sh") else w[0] for w in syllables)}:
                 initial_index.setdefault(key, []).append(division)
     return usual_index, other_index, initial_index
 
@@ -362,6 +365,24 @@ def _syllables(name: str) -> list[str]:
 
 _GOV_SUFFIX = re.compile(r"\.gov\.cn$")
 _NOT_PLACE_LABELS = frozenset({"www", "xxgk", "zwgk", "gk", "zfxxgk", "wap", "m", "mobile", "data", "zw", "fw"})
+
+
+def _compound_label(label: str, usual_index, initial_index, year: int | None) -> list[tuple[Division, ...]]:
+    """(outer, inner) division sets of a label that spells a province or prefecture and then a
+    division inside it, when exactly one way of cutting the label fits."""
+    readings = []
+    for cut in range(2, len(label) - 1):
+        head, tail = label[:cut], label[cut:]
+        outer = [d for index in (usual_index, initial_index) for d in index.get(head, [])
+                 if d.level in ("province", "city") and d.exists_in(year)]
+        if not outer:
+            continue
+        inner = [d for index in (usual_index, initial_index) for d in index.get(tail, [])
+                 if d.exists_in(year) and any(d != o and d.within(o) for o in outer)]
+        if inner:
+            outer = [o for o in outer if any(d.within(o) for d in inner)]
+            readings.append((tuple(_as_of(outer, year)), tuple(_as_of(inner, year))))
+    return list(readings[0]) if len(readings) == 1 else []
 
 
 def host_evidence(url: str | None, *, year: int | None = None) -> list[tuple[Division, ...]]:
@@ -397,6 +418,12 @@ def host_evidence(url: str | None, *, year: int | None = None) -> list[tuple[Div
             # initials of a province or prefecture (gd.gov.cn, sz.gov.cn): a set for resolve to narrow
             options = options or [d for d in spelled(initial_index) if d.level in ("province", "city")]
         options = _as_of(options, year)
+        if not options and not parents:
+            # two divisions run together in one label: hzsc = hz (杭州…) + sc (上城区)
+            compound = _compound_label(label, usual_index, initial_index, year)
+            if compound:
+                chain += compound
+                continue
         if not options:
             break
         chain.append(tuple(options))
@@ -442,3 +469,56 @@ def short_county_prefix(name: str, city: Division, year: int | None = None) -> D
         if len(options) == 1:
             return options[0]
     return None
+
+
+@lru_cache(maxsize=1)
+def _by_code() -> dict[str, list[Division]]:
+    index: dict[str, list[Division]] = {}
+    for division in gazetteer().divisions:
+        index.setdefault(division.code, []).append(division)
+    return index
+
+
+def by_code(code: str, year: int | None = None) -> Division | None:
+    """The division a GB/T 2260 code stood for in ``year`` (codes are reused after mergers)."""
+    options = _as_of(_by_code().get(code, []), year)
+    return options[0] if len(options) == 1 else None
+
+
+# 统一社会信用代码 (GB 32100): 1 = 机构编制 registration, then the kind of body (1 机关, 2 事业单位,
+# 3 中央编办 bodies, 9 other), then the registering authority's GB/T 2260 code
+_CREDIT_CODE = re.compile(r"(?<![0-9A-Z])1[1239](\d{6})[0-9A-HJ-NPQRTUWXY]{9}[0-9A-HJ-NPQRTUWXY](?![0-9A-Z])")
+
+
+def credit_code_divisions(text: str, year: int | None = None) -> tuple[Division, ...]:
+    """Divisions named by the 统一社会信用代码 of government bodies printed in ``text`` (catalogue
+    索引号 often starts with the publishing organ's code)."""
+    found = []
+    for m in _CREDIT_CODE.finditer(text):
+        division = by_code(m.group(1), year)
+        if division is not None and division not in found:
+            found.append(division)
+    return tuple(found)
+
+
+_ZONE_WORDS = re.compile(r"(?:新区|高新区|高新技术产业开发区|新技术开发区|经济技术开发区|经开区|开发区|保税区|综合试验区)")
+
+
+def zone_cities(text: str, year: int | None = None) -> tuple[Division, ...]:
+    """Prefectures named by the short form that opens a development zone's name ('兰州新区',
+    '武汉东湖新技术开发区'): the zone lies in that city."""
+    g = gazetteer()
+    found = []
+    for m in _ZONE_WORDS.finditer(text):
+        head = text[max(0, m.start() - 8):m.start()]
+        for start in range(len(head) - 1):
+            for length in range(min(4, len(head) - start), 1, -1):
+                short = head[start:start + length]
+                cities = [d for d in _as_of(g.short_names.get(short, []), year) if d.level == "city"]
+                if len(cities) == 1 and cities[0] not in found:
+                    found.append(cities[0])
+                    break
+            else:
+                continue
+            break
+    return tuple(found)

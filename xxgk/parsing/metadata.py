@@ -23,7 +23,8 @@ _TITLE_PREFIX = re.compile(r"^.*(?:标\s*题|名\s*称|关键字)\s*[:：]?\s*")
 _NOT_A_TITLE = re.compile(r"索\s*引\s*号|分\s*类|当前位置|首页|>>|/")
 
 _ORGAN_SUFFIXES = ("人民政府办公厅", "人民政府办公室", "人民政府", "街道办事处", "办事处", "管理局", "服务局", "委员会",
-                   "办公厅", "办公室", "局", "厅", "委", "办", "中心", "院", "署", "会", "街道", "镇", "乡", "政府")
+                   "办公厅", "办公室", "局", "厅", "委", "办", "中心", "院", "署", "会", "街道", "镇", "乡", "政府",
+                   "部")
 _OFFICE_OF_GOVERNMENT = re.compile(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$")
 _DISCLOSURE_OFFICE = re.compile(r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:领导小组)?办公室$")
 _SHORT_ALIAS = re.compile(r"(?P<full>" + _CJK_NAME + r"{4,40}?)\s*[(（]\s*以下简称\s*[“\"]?(?P<short>[\u4e00-\u9fff]{2,12})[”\"]?\s*[)）]")
@@ -400,7 +401,10 @@ def site_evidence(*, url: str | None, portal_name: str | None, portal_province: 
             found = gz.find_places(fold(to_simplified(text)), year)
             if found:
                 evidence.append(gz.Evidence(source, found))
-    found = gz.find_places(fold_text[:8000], year)
+    head = fold_text[:8000]
+    found = gz.find_places(head, year)
+    found += tuple(d for d in gz.credit_code_divisions(head[:3000], year) + gz.zone_cities(head[:3000], year)
+                   if d not in found)
     if found:
         evidence.append(gz.Evidence("text", found))
     return evidence
@@ -530,6 +534,14 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
             province, province_source = _dominant_province(evidence)
             if province:
                 sources["province"] = province_source
+    central = not mentions and province is None and _CENTRAL_ORGAN.match(issuer) is not None
+    if central:
+        # a State Council body reports for no province (format variant: admin_tier 'central')
+        out.update(level="department", admin_tier="central")
+        sources["province"] = "issuer"
+        out["scope"], sources["scope"], out["scope_evidence"] = ("organ", "level", None) if doc_type != "other" \
+            else (None, None, None)
+        return out
     out["province"] = province
     out["province_code"] = gz.province_code(province)
     deepest = chain[-1] if chain else None
@@ -577,6 +589,8 @@ _AGGREGATE = (
     re.compile(r"(?:省|市|县|区|旗)政府(?:及其|和)(?:所属|各)?(?:工作)?部门"),
 )
 _SCOPE_LEVELS = {"province", "city", "county"}
+_CENTRAL_ORGAN = re.compile(r"^(?:国务院[\u4e00-\u9fff]{0,16}|国家[\u4e00-\u9fff]{2,16}(?:局|委员会|委|署|院|办公室)|"
+                            r"中国(?:人民银行|气象局|地震局)|海关总署|[\u4e00-\u9fff]{2,8}部)$")
 _SELF_AS_ORGAN = re.compile(r"(?:我|本)(局|委|办|厅|署|中心|机关|单位|镇|乡|街道)(?![内外部门里长党])")
 
 

@@ -106,7 +106,8 @@ def add_document(figures: WildFigures, name: str, extraction: Extraction, url: s
     figures.reports_with_url += bool(url)
     resolved = figures.resolved_with_url if url else figures.resolved_without_url
     for name_of_field in RESOLVED_FIELDS:
-        if document.get(name_of_field) is not None:
+        central = name_of_field in ("province", "place") and document.get("admin_tier") == "central"
+        if document.get(name_of_field) is not None or central:  # a State Council body has no province
             resolved[name_of_field] += 1
         else:
             figures.unresolved.setdefault(name_of_field, []).append(name)
