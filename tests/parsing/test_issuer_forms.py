@@ -22,6 +22,14 @@ CASES = [
     # "在…的引领下，X严格…"
     ("2024年,在区政府政务公开工作主管部门的引领下,小营街道办事处严格依照区委、区政府的要求公开政务信息。\n" + INTRO,
      "小营街道办事处"),
+    # the subject of the overview's first sentence, brackets and all
+    ("根据《条例》规定编制本报告。\n一、总体情况\n2024年,银川市民委(宗教局)深入学习贯彻《条例》。\n", "银川市民委(宗教局)"),
+    # 编制 + the report's own name
+    ("根据《条例》的要求,沙塘镇积极加强信息公开工作,编制2021年度沙塘镇人民政府信息公开年度报告。\n" + INTRO, "沙塘镇人民政府"),
+    # a breadcrumb segment names the report; the province by its short name
+    ("每日一报 | 辽宁2015年政府信息公开工作年度报告\n省委、省政府高度重视政府信息公开工作。\n" + INTRO, "辽宁省人民政府"),
+    # the title over two lines, the year first
+    ("2019年上海市宝山区吴淞街道办事处\n政府信息公开年度报告\n" + INTRO, "上海市宝山区吴淞街道办事处"),
     # a county printed by its short name before a township
     ("现向社会公布广元市昭化元坝镇人民政府2024年政府信息公开工作年度报告。\n" + INTRO, "广元市昭化区元坝镇人民政府"),
 ]

@@ -43,6 +43,12 @@ _ANCHORS = (
     # "在区政府…的引领下，小营街道办事处严格依照…"
     ("led", re.compile(r"(?:领导下|引领下|指导下|部署下|关心下)\s*[,，]\s*(?P<name>[\u4e00-\u9fff]{3,30}?)"
                        r"(?:认真|坚持|严格|深入|积极|持续|始终|高度|紧紧|全面|围绕|按照)")),
+    # "一、总体情况\n2024年，银川市民委(宗教局)深入学习…": the subject of the overview's first sentence
+    ("overview", re.compile(r"(?:总体情况|概\s*述)\s*\n\s*(?:(?:19|20)\d{2}\s*年度?\s*[,，]\s*)?(?P<name>" + _CJK_NAME
+                            + r"{3,30}?)(?:深入|认真|坚持|严格|积极|持续|始终|高度|紧紧|全面|围绕|按照|不断|扎实)")),
+    # "…编制2021年度沙塘镇人民政府信息公开年度报告"
+    ("compiled_title", re.compile(r"编制(?:了)?[《<]?" + _YEAR + r"\s*年?度?\s*(?P<name>[\u4e00-\u9fff]{2,30}?"
+                                  r"(?:人民政府|政府|局|委|办|中心|镇|乡|街道办事处|街道))(?:政府)?信息公开")),
     ("contact", re.compile(r"请与(?P<name>" + _CJK_NAME + r"{2,40}?)(?:\s*[(（][^)）]{0,20}[)）])?联系")),
 )
 _NEWS_MARKERS = re.compile(r"记者|本报讯|日电|近日|日前|昨日|昨天|过去一年|去年|新闻网|人民网|新华网|报道|通讯员")
@@ -63,7 +69,12 @@ def title_of(text: str, html_title: str | None, meta: dict, link_text: str | Non
     candidates: list[tuple[str, str]] = []
     if meta.get("articletitle"):
         candidates.append((meta["articletitle"], "title"))
-    lines = [line.strip(" |\t") for line in text.split("\n")[:60]]
+    lines = [_report_segment(line.strip(" |\t")) for line in text.split("\n")[:60]]
+    for i in range(1, len(lines)):
+        # "2019年上海市宝山区吴淞街道办事处" / "政府信息公开年度报告"
+        if re.match(r"^(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度报告|年报)$", lines[i]) and \
+                re.match(r"^\s*(?:19|20)\d{2}\s*年?度?[\u4e00-\u9fff]{2,30}$", fold(lines[i - 1])):
+            lines[i - 1], lines[i] = lines[i - 1] + lines[i], ""
     lines = [_TITLE_PREFIX.sub("", line) for line in lines if line.strip(" |\t")]
     # a title run together with the text after it ("大竹县2009年政府信息公开工作年度报告(以下简称年报)根据…")
     lines = [_title_head(line) for line in lines]
@@ -91,6 +102,15 @@ def title_of(text: str, html_title: str | None, meta: dict, link_text: str | Non
 
 
 _TITLE_HEAD = re.compile(r"^(?P<title>[^。，,；;]{6,60}?(?:年度报告|工作报告|年报|工作情况的?报告))(?=[(（]?以下简称|根据|依据|按照|一、|本报告|本年度|$)")
+
+
+def _report_segment(line: str) -> str:
+    """'每日一报 | 辽宁2015年政府信息公开工作年度报告': the segment that names the report."""
+    if "|" not in line:
+        return line
+    segments = [segment.strip() for segment in line.split("|")]
+    named = [segment for segment in segments if _REPORT_WORDS.search(segment)]
+    return named[0] if len(named) == 1 else line
 
 
 def _title_head(line: str) -> str:
@@ -263,6 +283,9 @@ def issuer_candidates(fold_text: str, title: str | None) -> list[tuple[str, str]
 def _as_government(name: str, fold_text: str = "", year: int | None = None) -> str:
     chain, rest = gz.parse_chain(name, year=year)
     if chain and not rest:
+        # a province printed by its short name (辽宁2015年…) is named in full: 辽宁省人民政府
+        if len(chain) == 1 and isinstance(chain[0], gz.Division) and chain[0].level == "province":
+            return chain[0].name + "人民政府"
         return name + "人民政府"
     if name.endswith(("镇", "乡")) and name + "人民政府" in fold_text:
         return name + "人民政府"
