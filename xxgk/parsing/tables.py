@@ -9,7 +9,6 @@ then anchor on the verbatim row labels and read the fixed number of value cells 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from xxgk.parsing import labels
@@ -192,8 +191,13 @@ def _blank_line_unit(lines: list[str]) -> int:
     return max(gaps, key=lambda gap: (gaps[gap], -gap))
 
 
+# characters a terminal renderer draws two columns wide (East Asian Wide and Fullwidth)
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def _trailing_values(line: str) -> tuple[int, list[tuple[int, int]]]:
@@ -218,6 +222,17 @@ class SpacedColumns:
     def __init__(self, lines: list[str], columns: int, total_last: bool):
         self.columns = columns
         self.total_last = total_last
+        self.lines = lines
+        self._offsets: tuple[list[int], list[int]] | None | bool = False  # measured on first use
+
+    @property
+    def offsets(self) -> tuple[list[int], list[int]] | None:
+        if self._offsets is False:
+            self._offsets = self._measure(self.lines)
+        return self._offsets
+
+    def _measure(self, lines: list[str]) -> tuple[list[int], list[int]] | None:
+        columns = self.columns
         from_first, from_last = [], []
         for line in lines:
             _split, values = _trailing_values(line)
@@ -226,15 +241,15 @@ class SpacedColumns:
             starts = [_display_width(line[:a]) for a, _b in values]
             from_first.append([x - starts[0] for x in starts])
             from_last.append([x - starts[-1] for x in starts])
-        self.offsets = None
-        if len(from_first) >= 2:
-            first = [sorted(col)[len(col) // 2] for col in zip(*from_first)]
-            last = [sorted(col)[len(col) // 2] for col in zip(*from_last)]
-            self.offsets = (first, last)
+        if len(from_first) < 2:
+            return None
+        first = [sorted(col)[len(col) // 2] for col in zip(*from_first)]
+        last = [sorted(col)[len(col) // 2] for col in zip(*from_last)]
+        return first, last
 
     def place(self, line: str, values: list[tuple[int, int]]) -> list[int | None] | None:
         """The column of each number of a row with gaps, or None when it is not certain."""
-        if self.offsets is None or not values or len(values) >= self.columns:
+        if not values or len(values) >= self.columns or self.offsets is None:
             return None
         starts = [_display_width(line[:a]) for a, _b in values]
         placements = set()
