@@ -48,7 +48,7 @@ def document(sha256, *, issuer, place, province, code, level, scope, doc_type="a
         "status_reason": None if status == "parsed" else "PDFSyntaxError: no objects",
         "source_format": source_format, "doc_type": doc_type if status == "parsed" else None,
         "title": title or (f"{issuer}2023年政府信息公开工作年度报告" if issuer else None),
-        "issuer": issuer, "place": place, "province": province, "province_code": code, "level": level,
+        "issuer": issuer, "place": place, "place_code": None, "province": province, "province_code": code, "level": level,
         "admin_tier": admin_tier, "scope": scope, "report_year": 2023 if status == "parsed" else None,
         "era": "2021_format" if status == "parsed" else None, "publication_date": "2024-01-20",
         "is_suspect_mirror": False, "text_chars": 5000, "scope_evidence": None, "field_sources": None,

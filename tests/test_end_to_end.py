@@ -101,6 +101,29 @@ def test_every_kpi_traces_to_a_raw_document_and_a_cell_or_span(demo):
         assert hashlib.sha256((data_dir / path).read_bytes()).hexdigest() == sha
 
 
+def test_bodies_expected_to_report_are_the_governments_a_national_statistic_counts(demo):
+    data_dir = demo[0]
+    counts = dict(query(data_dir, "select level, count(*) from marts.dim_bodies where province_code = '440000' "
+                                  "and report_year = 2022 and is_expected_to_report group by level"))
+    assert counts == {"province": 1, "city": 21, "county": 122}
+    observed = query(data_dir, "select body_name, is_expected_to_report from marts.dim_bodies "
+                               "where listed_by = 'observed'")
+    assert ("抚顺市行政审批服务局", False) in observed
+    # every report of a known body has its row in dim_bodies
+    assert not query(data_dir, "select r.report_id from marts.reports r left join marts.dim_bodies b "
+                               "using (body_id, report_year) where r.body_id is not null and b.body_id is null "
+                               "and r.doc_type = 'annual_report'")
+
+
+def test_timeliness_is_unknown_when_we_began_watching_after_the_deadline(demo):
+    data_dir = demo[0]
+    rows = query(data_dir, "select on_time, watched_since > statutory_deadline from marts.reports "
+                           "where doc_type = 'annual_report'")
+    assert rows and all(on_time is None and after for on_time, after in rows)
+    (unknown, found) = query(data_dir, "select sum(timeliness_unknown), sum(reports_found) from marts.fct_coverage")[0]
+    assert unknown == found > 0
+
+
 def test_dbt_test_passes_from_inside_the_project(demo):
     data_dir, _ = demo
     env = {**os.environ, "XXGK_WAREHOUSE": str(data_dir / "warehouse.duckdb"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from xxgk import warehouse
+from xxgk import reference, warehouse
 from xxgk.parsing import PARSER_VERSION, extract_document
 from xxgk.rawstore import blob_path
 
@@ -96,6 +96,8 @@ def parse_landed(data_dir: Path) -> ParseSummary:
             warehouse.bulk_insert(con, "parsed.facts", warehouse.FACT_COLUMNS, facts)
             warehouse.bulk_insert(con, "parsed.quality_issues", warehouse.ISSUE_COLUMNS, issues)
             con.execute("commit")
+            # the divisions places were resolved against, for the marts' lists of expected bodies
+            reference.write_divisions(con)
         except Exception:
             con.execute("rollback")
             raise

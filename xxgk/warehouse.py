@@ -84,6 +84,7 @@ create table if not exists parsed.documents (
     title varchar,
     issuer varchar,
     place varchar,
+    place_code varchar,
     province varchar,
     province_code varchar,
     level varchar,
@@ -98,6 +99,7 @@ create table if not exists parsed.documents (
     field_sources json
 );
 -- warehouses created before metadata provenance existed
+alter table parsed.documents add column if not exists place_code varchar;
 alter table parsed.documents add column if not exists scope_evidence varchar;
 alter table parsed.documents add column if not exists field_sources json;
 create table if not exists parsed.document_texts (
@@ -138,7 +140,7 @@ create table if not exists parsed.quality_issues (
 
 DOCUMENT_COLUMNS = [
     "sha256", "parser_version", "parsed_at", "status", "status_reason", "source_format", "doc_type",
-    "title", "issuer", "place", "province", "province_code", "level", "admin_tier", "scope",
+    "title", "issuer", "place", "place_code", "province", "province_code", "level", "admin_tier", "scope",
     "report_year", "era", "publication_date", "is_suspect_mirror", "text_chars", "scope_evidence", "field_sources",
 ]
 FACT_COLUMNS = [
@@ -163,8 +165,11 @@ def connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    from xxgk.reference import DDL as GAZETTEER_DDL
+
     con.execute(RAW_DDL)
     con.execute(PARSED_DDL)
+    con.execute(GAZETTEER_DDL)  # filled by the parse stage (xxgk/reference.py)
 
 
 def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:

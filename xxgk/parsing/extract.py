@@ -13,7 +13,8 @@ from xxgk.parsing.normalize import fold
 
 PARSER_VERSION = "0.4.0"
 
-DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "province",
+DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "place_code",
+                   "province",
                    "province_code", "level", "admin_tier", "scope", "report_year", "era", "publication_date",
                    "is_suspect_mirror", "text_chars", "scope_evidence", "field_sources")
 _SOURCE_LINE = re.compile(rb"^# source:\s*(https?://\S+)", re.IGNORECASE)

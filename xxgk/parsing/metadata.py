@@ -503,7 +503,8 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
     candidates go into a quality issue. The province is never guessed."""
     evidence = list(evidence or [])
     issues = issues if issues is not None else []
-    out = {"place": None, "province": None, "province_code": None, "level": None, "admin_tier": None,
+    out = {"place": None, "place_code": None, "province": None, "province_code": None, "level": None,
+           "admin_tier": None,
            "scope": None, "scope_evidence": None, "sources": {}}
     sources = out["sources"]
     if issuer is None:
@@ -593,6 +594,9 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
             out["place"] = generic.group("place")
     out["level"] = level
     out["place"] = _place_string(chain, township) or out["place"]
+    # the GB/T 2260 code of the deepest division: the government itself, or the area of a
+    # department or township
+    out["place_code"] = chain[-1].code if chain else None
     if out["place"]:
         sources["place"] = place_source
     if out["province"] and "province" not in sources:

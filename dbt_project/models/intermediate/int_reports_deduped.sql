@@ -54,11 +54,21 @@ final as (
         chosen_documents.title,
         chosen_documents.issuer,
         chosen_documents.place,
+        chosen_documents.place_code,
+        -- a government is its division (GB/T 2260 code); a department or township is its name in its area
+        case
+            when chosen_documents.level in ('province', 'city', 'county') and chosen_documents.place_code is not null
+                then chosen_documents.place_code
+            when chosen_documents.issuer is not null
+                then coalesce(chosen_documents.place_code, chosen_documents.province_code, '000000')
+                    || ':' || chosen_documents.issuer
+        end as body_id,
         chosen_documents.province_name,
         chosen_documents.province_code,
         chosen_documents.level,
         chosen_documents.admin_tier,
         chosen_documents.scope,
+        chosen_documents.scope_evidence,
         chosen_documents.report_year,
         chosen_documents.era,
         chosen_documents.publication_date,

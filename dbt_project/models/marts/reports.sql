@@ -10,18 +10,27 @@ provinces as (
 
 ),
 
+portal_watch as (
+
+    select * from {{ ref('int_portal_watch') }}
+
+),
+
 final as (
 
     select
         reports.report_id,
+        reports.body_id,
         reports.doc_type,
         reports.issuer,
         reports.place,
+        reports.place_code,
         reports.province_code,
         coalesce(provinces.province_name, reports.province_name) as province_name,
         reports.level,
         reports.admin_tier,
         reports.scope,
+        reports.scope_evidence,
         reports.report_year,
         reports.era,
         reports.title,
@@ -30,6 +39,7 @@ final as (
         reports.portal_id,
         reports.first_seen_at,
         reports.last_seen_at,
+        portal_watch.watched_since,
         reports.publication_date,
         -- 2008 regulation art. 31: 31 March; 2019 revision art. 49: departments 31 January,
         -- governments 31 March (local rules can be earlier; this is the national deadline)
@@ -54,10 +64,21 @@ final as (
         reports.parser_version
     from reports
     left join provinces using (province_code)
+    left join portal_watch using (portal_id)
 
 )
 
 select
     *,
-    date_diff('day', statutory_deadline, cast(first_seen_at as date)) as first_seen_days_after_deadline
+    date_diff('day', statutory_deadline, cast(first_seen_at as date)) as first_seen_days_after_deadline,
+    -- evidence, not inference: first seen by a crawl that was already watching the portal before
+    -- the deadline; a report first seen after we began watching is not known to be late
+    case
+        when statutory_deadline is null or watched_since is null or first_seen_at is null then null
+        when cast(timezone('Asia/Shanghai', watched_since) as date) > statutory_deadline then null
+        else cast(timezone('Asia/Shanghai', first_seen_at) as date) <= statutory_deadline
+    end as on_time,
+    -- the page's own date: weaker evidence (back-dating is possible), kept apart
+    case when publication_date is null or statutory_deadline is null then null
+         else publication_date <= statutory_deadline end as stated_on_time
 from final

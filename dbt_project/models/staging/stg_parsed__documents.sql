@@ -17,6 +17,7 @@ renamed as (
         cast(title as varchar) as title,
         cast(issuer as varchar) as issuer,
         cast(place as varchar) as place,
+        cast(place_code as varchar) as place_code,
         cast(province as varchar) as province_name,
         cast(province_code as varchar) as province_code,
         cast(level as varchar) as level,
