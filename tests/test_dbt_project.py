@@ -290,7 +290,7 @@ def test_blank_cell_is_null_not_zero(con):
     [blank] = rows(con, "select * from marts.report_kpis where report_id = ? and kpi = 'applications_carried_forward'",
                    [GX_NN])
     assert blank["value"] is None and blank["cell_state"] == "blank"
-    [gx] = rows(con, "select * from marts.province_year_kpis where province_code = '450000'")
+    [gx] = rows(con, "select * from marts.fct_province_year_kpis where province_code = '450000'")
     assert gx["applications_carried_forward"] == 5 and gx["applications_carried_forward_reports_cnt"] == 1
 
 
@@ -309,24 +309,24 @@ def test_report_kpis_provenance_is_filled(con):
 
 
 def test_province_year_does_not_double_count(con):
-    by_province = {r["province_code"]: r for r in rows(con, "select * from marts.province_year_kpis")}
+    by_province = {r["province_code"]: r for r in rows(con, "select * from marts.fct_province_year_kpis")}
     assert set(by_province) == {"440000", "450000", "110000"}
     gd = by_province["440000"]
     # provincial aggregate only: not + 广州 1200 + 深圳 800 + 办公厅 60 + news 9999
-    assert (gd["kpi_basis"], gd["applications_received"], gd["basis_reports_cnt"]) == ("province_aggregate", 5000, 1)
+    assert (gd["basis"], gd["applications_received"], gd["basis_reports_cnt"]) == ("province_aggregate", 5000, 1)
     assert (gd["reports_cnt"], gd["aggregate_reports_cnt"], gd["organ_reports_cnt"]) == (4, 3, 1)
     assert gd["city_aggregate_reports_cnt"] == 2 and gd["applications_carried_forward"] == 200
     assert gd["admin_reconsideration_total"] == 20 and gd["admin_litigation_total"] == 12  # 8 + 4 derived
     assert gd["proactive_items_total"] == 123456 and gd["fee_income_yuan"] == 3940
     gx = by_province["450000"]
-    assert (gx["kpi_basis"], gx["applications_received"], gx["basis_reports_cnt"]) == ("city_aggregate_sum", 500, 2)
+    assert (gx["basis"], gx["applications_received"], gx["basis_reports_cnt"]) == ("sum_of_prefecture_aggregates", 500, 2)
     # 柳州 states its proactive total only approximately: left out, and counted as left out
     assert gx["proactive_items_total"] is None and gx["approximate_values_excluded_cnt"] == 1
 
 
 def test_province_year_with_only_organ_reports_has_null_kpis(con):
-    [bj] = rows(con, "select * from marts.province_year_kpis where province_code = '110000'")
-    assert (bj["kpi_basis"], bj["reports_cnt"], bj["organ_reports_cnt"]) == ("none", 1, 1)
+    [bj] = rows(con, "select * from marts.fct_province_year_kpis where province_code = '110000'")
+    assert (bj["basis"], bj["reports_cnt"], bj["organ_reports_cnt"]) == ("none", 1, 1)
     assert bj["applications_received"] is None and bj["applications_received_reports_cnt"] == 0
 
 
@@ -345,10 +345,10 @@ def test_broken_arithmetic_fails_the_error_severity_sum_test(built, tmp_path):
     shutil.copy(built["warehouse"], broken)
     con = duckdb.connect(str(broken))
     try:
-        con.execute("update marts.province_year_kpis set reports_cnt = reports_cnt + 1 where province_code = '440000'")
+        con.execute("update marts.fct_province_year_kpis set reports_cnt = reports_cnt + 1 where province_code = '440000'")
     finally:
         con.close()
-    result = run_dbt(["test", "--select", "province_year_kpis"], broken, tmp_path)
+    result = run_dbt(["test", "--select", "fct_province_year_kpis"], broken, tmp_path)
     status = statuses(result)
     assert not result.success
     assert status["province_year_reports_cnt_is_sum_of_scopes"] == "fail"

@@ -46,16 +46,16 @@ def query(data_dir: Path, sql: str, params=None):
 
 def test_summary_is_printed(demo):
     _data_dir, stdout = demo
-    for words in ("reports found", "landed", "parsed", "failures", "marts.province_year_kpis", "xxgk.duckdb"):
+    for words in ("reports found", "landed", "parsed", "failures", "marts.fct_province_year_kpis", "xxgk.duckdb"):
         assert words in stdout
 
 
 def test_province_year_kpis_cover_several_provinces(demo):
     data_dir, _ = demo
-    provinces = {row[0] for row in query(data_dir, "select distinct province_name from marts.province_year_kpis")}
+    provinces = {row[0] for row in query(data_dir, "select distinct province_name from marts.fct_province_year_kpis")}
     assert len(provinces) >= 3
     assert {"广东省", "广西壮族自治区", "辽宁省", "江苏省"} <= provinces
-    (received,) = query(data_dir, "select applications_received from marts.province_year_kpis "
+    (received,) = query(data_dir, "select applications_received from marts.fct_province_year_kpis "
                                   "where province_name = '广东省' and report_year = 2015")[0]
     assert received >= 1207
 
@@ -122,6 +122,25 @@ def test_timeliness_is_unknown_when_we_began_watching_after_the_deadline(demo):
     assert rows and all(on_time is None and after for on_time, after in rows)
     (unknown, found) = query(data_dir, "select sum(timeliness_unknown), sum(reports_found) from marts.fct_coverage")[0]
     assert unknown == found > 0
+
+
+def test_one_city_does_not_stand_for_its_province(demo):
+    data_dir = demo[0]
+    rows = query(data_dir, "select province_code, basis, basis_units_expected, basis_units_reported, is_complete "
+                           "from marts.fct_province_year_kpis where province_code = '320000' and report_year = 2024")
+    # 淮安 alone: a sum over one of 江苏's 13 prefectures is a floor, not the province's total
+    assert rows == [("320000", "sum_of_prefecture_aggregates", 13, 1, False)]
+
+
+def test_rates_divide_sums_over_the_same_reports(demo):
+    data_dir = demo[0]
+    rows = query(data_dir, "select r.numerator, r.denominator, r.value, r.report_ids, "
+                           "(select sum(value) from marts.report_kpis k where list_contains(r.report_ids, k.report_id) "
+                           " and k.kpi = 'result_granted' and k.is_exact) "
+                           "from marts.fct_province_year_rates r where metric = 'granted_rate' and reports_cnt > 0")
+    assert rows
+    for numerator, denominator, value, report_ids, resummed in rows:
+        assert numerator == resummed and value == pytest.approx(numerator / denominator) and report_ids
 
 
 def test_dbt_test_passes_from_inside_the_project(demo):

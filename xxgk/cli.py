@@ -146,7 +146,7 @@ def cmd_demo(args) -> int:
     if code == 0:
         published = data_dir / "xxgk.duckdb"
         print(f"\nDone. Query the marts read-only, e.g.:\n  .venv/bin/python -c \"import duckdb; "
-              f"print(duckdb.connect('{published}', read_only=True).sql('select * from marts.province_year_kpis'))\"")
+              f"print(duckdb.connect('{published}', read_only=True).sql('select * from marts.fct_province_year_kpis'))\"")
     return code
 
 

@@ -1,7 +1,8 @@
 -- one row per province and report year with at least one annual report (news look-alikes are
 -- left out). area totals come from aggregate reports only, from the highest level available:
 -- the provincial aggregate report, else the sum of the city-level aggregate reports, else the
--- sum of the county-level ones (kpi_basis says which). organ reports and aggregate reports of
+-- sum of the county-level ones (basis says which, and is_complete whether that basis covers
+-- every expected unit). organ reports and aggregate reports of
 -- other levels only count in the coverage columns: adding them would count the same
 -- applications twice. one aggregate report per area (place): a government and its general
 -- office both reporting area-wide figures must not be summed. exact values only.
@@ -35,6 +36,20 @@ report_kpis as (
 provinces as (
 
     select * from {{ ref('provinces') }}
+
+),
+
+expected_units as (
+
+    -- the governments a basis must cover to stand for the whole province
+    select
+        province_code,
+        report_year,
+        level,
+        count(*) as units_expected
+    from {{ ref('dim_bodies') }}
+    where is_expected_to_report
+    group by province_code, report_year, level
 
 ),
 
@@ -138,11 +153,20 @@ final as (
         report_counts.report_year,
         case basis_totals.basis_level
             when 'province' then 'province_aggregate'
-            when 'city' then 'city_aggregate_sum'
-            when 'county' then 'county_aggregate_sum'
+            when 'city' then 'sum_of_prefecture_aggregates'
+            when 'county' then 'sum_of_county_aggregates'
             else 'none'
-        end as kpi_basis,
+        end as basis,
         coalesce(basis_totals.basis_reports_cnt, 0) as basis_reports_cnt,
+        expected_units.units_expected as basis_units_expected,
+        coalesce(basis_totals.basis_reports_cnt, 0) as basis_units_reported,
+        -- true only when the basis stands for the whole province: its own aggregate report, or
+        -- an aggregate report from every expected unit of the basis level
+        coalesce(
+            basis_totals.basis_level = 'province'
+            or basis_totals.basis_reports_cnt >= expected_units.units_expected,
+            false
+        ) as is_complete,
         coalesce(basis_totals.basis_report_ids, cast([] as varchar[])) as basis_report_ids,
         report_counts.reports_cnt,
         report_counts.aggregate_reports_cnt,
@@ -164,6 +188,10 @@ final as (
     from report_counts
     left join basis_totals using (province_code, report_year)
     left join provinces using (province_code)
+    left join expected_units
+        on expected_units.province_code = report_counts.province_code
+        and expected_units.report_year = report_counts.report_year
+        and expected_units.level = basis_totals.basis_level
 
 )
 

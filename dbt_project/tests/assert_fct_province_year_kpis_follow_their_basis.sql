@@ -1,9 +1,9 @@
--- our own arithmetic in province_year_kpis: the basis is a subset of the aggregate reports,
+-- our own arithmetic in fct_province_year_kpis: the basis is a subset of the aggregate reports,
 -- a kpi is stated by no more basis reports than there are, and without a basis every kpi is null
 
 with province_years as (
 
-    select * from {{ ref('province_year_kpis') }}
+    select * from {{ ref('fct_province_year_kpis') }}
 
 ),
 
@@ -14,13 +14,13 @@ final as (
     where basis_reports_cnt > aggregate_reports_cnt
        or len(basis_report_ids) <> basis_reports_cnt
        or applications_received_reports_cnt > basis_reports_cnt
-       or (kpi_basis = 'none' and (
+       or (basis = 'none' and (
             basis_reports_cnt <> 0
             or applications_received is not null
             or results_total is not null
             or admin_reconsideration_total is not null
        ))
-       or (kpi_basis = 'province_aggregate' and basis_reports_cnt <> 1)
+       or (basis = 'province_aggregate' and basis_reports_cnt <> 1)
 
 )
 
