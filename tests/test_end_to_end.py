@@ -166,6 +166,7 @@ def test_a_reader_holding_the_published_file_never_blocks_the_next_run(demo):
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     before = int(reader.stdout.readline())
+    (urls_before,) = query(data_dir, "select count(*) from marts.url_history")[0]
     second = run_demo(data_dir)
     out, err = reader.communicate("go\n", timeout=60)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
@@ -173,3 +174,6 @@ def test_a_reader_holding_the_published_file_never_blocks_the_next_run(demo):
     assert int(out.strip()) == before  # the reader kept a complete, consistent warehouse throughout
     (after,) = query(data_dir, "select count(*) from marts.reports")[0]
     assert after == before  # a re-run of the same night adds nothing
+    # the sample portal serves on a stable address: the same pages under the same URLs
+    (urls_after,) = query(data_dir, "select count(*) from marts.url_history")[0]
+    assert urls_after == urls_before

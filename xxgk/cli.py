@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+DEMO_PORT = 48765  # the demo's sample portal address (XXGK_DEMO_PORT overrides)
 DEMO_DELAY = 0.02  # the sample portal is ours; real portals get ClientConfig.per_host_delay
 
 
@@ -137,7 +139,16 @@ def cmd_demo(args) -> int:
     from scrapers.portals import write_registry
     from xxgk.sample_portal import sample_portals, serve
 
-    with serve(port=0) as base_url:
+    # a fixed address: a second demo is the same portals on a later night, so nothing is re-landed
+    # under new URLs and an edit between two nights shows as a new version of the same page
+    port = int(os.environ.get("XXGK_DEMO_PORT", DEMO_PORT))
+    with contextlib.ExitStack() as stack:
+        try:
+            base_url = stack.enter_context(serve(port=port))
+        except OSError as error:
+            print(f"xxgk demo: cannot serve the sample portal on 127.0.0.1:{port} ({error}); "
+                  "set XXGK_DEMO_PORT to a free port", file=sys.stderr)
+            return 2
         registry = data_dir / "sample_portals.csv"
         write_registry(sample_portals(base_url), registry)
         print(f"sample portal serving at {base_url}; registry {registry}", flush=True)
