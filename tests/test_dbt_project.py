@@ -145,6 +145,9 @@ ISSUES = [
      "message": "table missing", "detail": None},
     {"sha256": BROKEN, "issue_seq": 0, "check_id": "decode", "severity": "error",
      "message": "pdf could not be read", "detail": None},
+    {"sha256": GX_NN, "issue_seq": 1, "check_id": "T3-balance", "severity": "info",
+     "message": "table 三 balance: holds (7 checked)",
+     "detail": json.dumps({"failed": [], "not_checkable": [], "checked": 7})},
 ]
 
 
@@ -331,13 +334,14 @@ def test_province_year_with_only_organ_reports_has_null_kpis(con):
 
 
 def test_quality_issues_map_to_reports(con):
-    issues = {r["check_id"]: r for r in rows(con, "select * from marts.quality_issues")}
+    issues = {r["check_id"]: r for r in rows(con, "select * from marts.fct_quality_issues")}
     assert issues["T4-parts"]["report_id"] == GX_NN and issues["T4-parts"]["is_chosen_document"]
     assert issues["unmapped-label"]["report_id"] == GD_DOCX and not issues["unmapped-label"]["is_chosen_document"]
     assert issues["decode"]["report_id"] is None
-    [gx_nn] = rows(con, "select quality_issues_cnt, quality_warnings_cnt from marts.reports where report_id = ?",
-                   [GX_NN])
-    assert gx_nn == {"quality_issues_cnt": 1, "quality_warnings_cnt": 1}
+    assert "T3-balance" not in issues  # a check that held is not a finding
+    [gx_nn] = rows(con, "select quality_issues_cnt, quality_warnings_cnt, checks_passed_cnt from marts.reports "
+                        "where report_id = ?", [GX_NN])
+    assert gx_nn == {"quality_issues_cnt": 2, "quality_warnings_cnt": 1, "checks_passed_cnt": 1}
 
 
 def test_broken_arithmetic_fails_the_error_severity_sum_test(built, tmp_path):

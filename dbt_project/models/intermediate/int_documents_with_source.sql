@@ -81,7 +81,13 @@ issue_counts as (
         sha256,
         count(*) as quality_issues_cnt,
         count(*) filter (where severity = 'error') as quality_errors_cnt,
-        count(*) filter (where severity = 'warning') as quality_warnings_cnt
+        count(*) filter (where severity = 'warning') as quality_warnings_cnt,
+        -- 勾稽 checks that held (info, at least one comparison made, none failed)
+        count(*) filter (
+            where severity = 'info'
+              and try_cast(json_extract(detail, '$.checked') as integer) > 0
+              and coalesce(json_array_length(json_extract(detail, '$.failed')), 0) = 0
+        ) as checks_passed_cnt
     from issues
     group by sha256
 
@@ -106,7 +112,8 @@ final as (
         coalesce(fact_counts.exact_facts_cnt, 0) as exact_facts_cnt,
         coalesce(issue_counts.quality_issues_cnt, 0) as quality_issues_cnt,
         coalesce(issue_counts.quality_errors_cnt, 0) as quality_errors_cnt,
-        coalesce(issue_counts.quality_warnings_cnt, 0) as quality_warnings_cnt
+        coalesce(issue_counts.quality_warnings_cnt, 0) as quality_warnings_cnt,
+        coalesce(issue_counts.checks_passed_cnt, 0) as checks_passed_cnt
     from documents
     left join first_landings using (sha256)
     left join landing_summaries using (sha256)

@@ -88,6 +88,7 @@ final as (
         chosen_documents.exact_facts_cnt,
         chosen_documents.quality_issues_cnt,
         chosen_documents.quality_errors_cnt,
+        chosen_documents.checks_passed_cnt,
         chosen_documents.quality_warnings_cnt
     from chosen_documents
     inner join report_groups using (report_id)

@@ -61,6 +61,7 @@ final as (
         reports.quality_issues_cnt,
         reports.quality_errors_cnt,
         reports.quality_warnings_cnt,
+        reports.checks_passed_cnt,
         reports.parser_version
     from reports
     left join provinces using (province_code)

@@ -1,10 +1,17 @@
--- every finding of the parse stage (勾稽 checks, unmapped labels, decode problems, …) with the
--- report its document belongs to; report_id is null for documents that are not reports
--- (failed or unsupported parses, doc_type 'other')
+-- every finding of the parse stage (勾稽 checks that do not add up, unmapped labels, decode
+-- problems, …; checks that held or could not be checked are left out) with the report its
+-- document belongs to; report_id is
+-- null for documents that are not reports (failed or unsupported parses, doc_type 'other').
+-- checks that held, or could not be checked, are counted per report in marts.reports
 
 with issues as (
 
     select * from {{ ref('stg_parsed__quality_issues') }}
+    -- a 勾稽 record that found nothing wrong (it held, or nothing could be checked) is not a finding
+    where not (
+        json_extract(detail, '$.checked') is not null
+        and coalesce(json_array_length(json_extract(detail, '$.failed')), 0) = 0
+    )
 
 ),
 
