@@ -132,6 +132,17 @@ def test_one_city_does_not_stand_for_its_province(demo):
     assert rows == [("320000", "sum_of_prefecture_aggregates", 13, 1, False)]
 
 
+def test_generated_reports_are_flagged_and_real_ones_are_not(demo):
+    data_dir = demo[0]
+    flags = dict(((issuer, year), synthetic) for issuer, year, synthetic in query(
+        data_dir, "select issuer, report_year, is_synthetic from marts.reports where doc_type = 'annual_report'"))
+    assert flags[("东莞市人民政府", 2022)] and flags[("抚顺市行政审批服务局", 2022)]  # synth HTML, synth DOCX
+    assert not flags[("钦州市人民政府", 2009)] and not flags[("广州市人民政府政务管理办公室", 2013)]  # real texts
+    (includes,) = query(data_dir, "select includes_synthetic from marts.fct_province_year_kpis "
+                                  "where province_code = '320000' and report_year = 2024")[0]
+    assert includes
+
+
 def test_rates_divide_sums_over_the_same_reports(demo):
     data_dir = demo[0]
     rows = query(data_dir, "select r.numerator, r.denominator, r.value, r.report_ids, "

@@ -16,7 +16,7 @@ PARSER_VERSION = "0.4.0"
 DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "place_code",
                    "province",
                    "province_code", "level", "admin_tier", "scope", "report_year", "era", "publication_date",
-                   "is_suspect_mirror", "text_chars", "scope_evidence", "field_sources")
+                   "is_suspect_mirror", "is_synthetic", "text_chars", "scope_evidence", "field_sources")
 _SOURCE_LINE = re.compile(rb"^# source:\s*(https?://\S+)", re.IGNORECASE)
 
 
@@ -42,7 +42,7 @@ class Extraction:
 def _empty_document(source_format: str, status: str, reason: str | None) -> dict:
     document = {name: None for name in DOCUMENT_FIELDS}
     document.update(status=status, status_reason=reason, source_format=source_format, is_suspect_mirror=False,
-                    text_chars=0)
+                    is_synthetic=False, text_chars=0)
     return document
 
 
@@ -155,6 +155,8 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
         "era": era,
         "publication_date": metadata.publication_date_of(folded, source.meta),
         "is_suspect_mirror": metadata.is_suspect_mirror(url, folded),
+        # a page our own generator made (xxgk.synth: the demo portal, tests) says so in its metadata
+        "is_synthetic": (source.meta.get("generator") or "").startswith("xxgk.synth"),
         "text_chars": len(text),
         "field_sources": sources,
     }

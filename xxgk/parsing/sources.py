@@ -269,7 +269,7 @@ def from_html(body: bytes, content_type: str | None) -> Source:
         source.html_title = to_simplified(_WS.sub(" ", _text_content(title_nodes[0])).strip()) or None
     for meta in _XPATH["meta"](root):
         name = (meta.get("name") or "").lower()
-        if name in ("articletitle", "pubdate", "contentsource", "firstpublishedtime", "publishdate"):
+        if name in ("articletitle", "pubdate", "contentsource", "firstpublishedtime", "publishdate", "generator"):
             source.meta[name] = to_simplified((meta.get("content") or "").strip())
     marked_nodes = _XPATH["containers"](root)
     titled = [node for node in marked_nodes if "title" in (node.get("class") or "")]
@@ -431,6 +431,9 @@ def from_pdf(body: bytes) -> Source:
     builder = _TextBuilder()
     try:
         with pdfplumber.open(io.BytesIO(body)) as pdf:
+            creator = (pdf.metadata or {}).get("Creator")
+            if isinstance(creator, str):
+                source.meta["generator"] = creator
             pages = pdf.pages
             if len(pages) > MAX_PDF_PAGES:
                 source.issues.append({"check_id": "pdf-pages", "severity": "warning",
@@ -491,6 +494,8 @@ def from_docx(body: bytes) -> Source:
         from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(body))
+        if document.core_properties.author:
+            source.meta["generator"] = document.core_properties.author
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, etree.XMLSyntaxError,
             PackageNotFoundError) as exc:  # python-docx / zipfile raise several types on corrupt files
         source.status, source.status_reason = "failed", f"docx: {type(exc).__name__}: {exc}"[:500]

@@ -111,6 +111,7 @@ basis_totals as (
         basis_reports.report_year,
         min(basis_reports.level) as basis_level,
         count(*) as basis_reports_cnt,
+        coalesce(bool_or(basis_reports.is_synthetic), false) as includes_synthetic,
         list(basis_reports.report_id order by basis_reports.report_id) as basis_report_ids,
         {%- for kpi in kpis %}
         sum(pivoted.{{ kpi }}) as {{ kpi }},
@@ -167,6 +168,7 @@ final as (
             or basis_totals.basis_reports_cnt >= expected_units.units_expected,
             false
         ) as is_complete,
+        coalesce(basis_totals.includes_synthetic, false) as includes_synthetic,
         coalesce(basis_totals.basis_report_ids, cast([] as varchar[])) as basis_report_ids,
         report_counts.reports_cnt,
         report_counts.aggregate_reports_cnt,

@@ -51,6 +51,7 @@ final as (
         end as statutory_deadline,
         reports.sha256,
         reports.is_suspect_mirror,
+        reports.is_synthetic,
         reports.documents_cnt,
         reports.duplicates_cnt,
         reports.duplicate_sha256s,

@@ -27,6 +27,7 @@ renamed as (
         cast(era as varchar) as era,
         cast(publication_date as date) as publication_date,
         cast(is_suspect_mirror as boolean) as is_suspect_mirror,
+        coalesce(cast(is_synthetic as boolean), false) as is_synthetic,
         cast(text_chars as integer) as text_chars,
         cast(scope_evidence as varchar) as scope_evidence,
         -- which witness each metadata field came from: title | text | url | link_text | portal
