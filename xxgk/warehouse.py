@@ -143,7 +143,8 @@ create table if not exists parsed.quality_issues (
 DOCUMENT_COLUMNS = [
     "sha256", "parser_version", "parsed_at", "status", "status_reason", "source_format", "doc_type",
     "title", "issuer", "place", "place_code", "province", "province_code", "level", "admin_tier", "scope",
-    "report_year", "era", "publication_date", "is_suspect_mirror", "is_synthetic", "text_chars", "scope_evidence", "field_sources",
+    "report_year", "era", "publication_date", "is_suspect_mirror", "is_synthetic", "text_chars", "scope_evidence",
+    "field_sources",
 ]
 FACT_COLUMNS = [
     "sha256", "fact_seq", "kpi", "value", "cell_state", "qualifier", "unit", "raw_text", "source",
