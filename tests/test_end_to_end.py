@@ -143,6 +143,17 @@ def test_generated_reports_are_flagged_and_real_ones_are_not(demo):
     assert includes
 
 
+def test_a_report_copied_from_the_previous_year_is_flagged(demo):
+    data_dir = demo[0]
+    flagged = {(issuer, year) for issuer, year in query(
+        data_dir, "select issuer, report_year from marts.reports where is_copy_of_previous_year")}
+    expected = {(r["issuer"], r["report_year"]) for r in EXPECTED["reports"] if r.get("copy_of_previous_year")}
+    assert flagged == expected == {("钦州市人民政府", 2020)}
+    (similarity,) = query(data_dir, "select previous_year_similarity from marts.reports "
+                                    "where issuer = '钦州市人民政府' and report_year = 2020")[0]
+    assert similarity >= 0.8
+
+
 def test_rates_divide_sums_over_the_same_reports(demo):
     data_dir = demo[0]
     rows = query(data_dir, "select r.numerator, r.denominator, r.value, r.report_ids, "

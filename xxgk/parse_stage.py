@@ -15,6 +15,7 @@ from pathlib import Path
 
 from xxgk import reference, warehouse
 from xxgk.parsing import PARSER_VERSION, extract_document
+from xxgk.parsing.similarity import sentence_hashes
 from xxgk.rawstore import blob_path
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ def parse_landed(data_dir: Path) -> ParseSummary:
                 summary.failures.append({"url": url, "sha256": sha, "reason": document["status_reason"]})
                 continue
             document.update(extraction.document)
+            document["sentence_hashes"] = sentence_hashes(extraction.text)  # for 雷同 in the marts
             documents.append(document)
             texts.append({"sha256": sha, "text": extraction.text})
             for seq, fact in enumerate(extraction.facts):

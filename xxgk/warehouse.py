@@ -97,13 +97,15 @@ create table if not exists parsed.documents (
     is_synthetic boolean,
     text_chars integer,
     scope_evidence varchar,
-    field_sources json
+    field_sources json,
+    sentence_hashes bigint[]
 );
 -- warehouses created before metadata provenance existed
 alter table parsed.documents add column if not exists place_code varchar;
 alter table parsed.documents add column if not exists is_synthetic boolean;
 alter table parsed.documents add column if not exists scope_evidence varchar;
 alter table parsed.documents add column if not exists field_sources json;
+alter table parsed.documents add column if not exists sentence_hashes bigint[];
 create table if not exists parsed.document_texts (
     sha256 varchar primary key,
     text varchar not null
@@ -144,7 +146,7 @@ DOCUMENT_COLUMNS = [
     "sha256", "parser_version", "parsed_at", "status", "status_reason", "source_format", "doc_type",
     "title", "issuer", "place", "place_code", "province", "province_code", "level", "admin_tier", "scope",
     "report_year", "era", "publication_date", "is_suspect_mirror", "is_synthetic", "text_chars", "scope_evidence",
-    "field_sources",
+    "field_sources", "sentence_hashes",
 ]
 FACT_COLUMNS = [
     "sha256", "fact_seq", "kpi", "value", "cell_state", "qualifier", "unit", "raw_text", "source",

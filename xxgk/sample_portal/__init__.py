@@ -130,11 +130,15 @@ def _site() -> dict[str, tuple[int, bytes, str]]:
 
     # 钦州 (generic): a GB18030 page that declares gb2312, served without a charset header
     qz_2019 = synth.make_report(2019, era="2019_trial_format", report_year=2019, issuer="钦州市人民政府")
+    # 2020: the 2019 text again with new figures (雷同, marts.reports.is_copy_of_previous_year)
+    qz_2020 = synth.make_report(2020, era="2019_trial_format", report_year=2020, issuer="钦州市人民政府")
     put("/qz/xxgk/ndbg/list.html", _list_page("政府信息公开年度报告", [
+        ("2021/0320/qz2020.html", qz_2020.title, "2021-03-20"),
         ("2020/0318/qz2019.html", qz_2019.title, "2020-03-18"),
         ("2010/0326/qz2009.html", "钦州市人民政府2009年度政府信息公开工作情况的报告", "2010-03-26"),
     ]))
     put("/qz/xxgk/ndbg/2020/0318/qz2019.html", synth.render_html(qz_2019, container="zoom"))
+    put("/qz/xxgk/ndbg/2021/0320/qz2020.html", synth.render_html(qz_2020, container="zoom"))
     put("/qz/xxgk/ndbg/2010/0326/qz2009.html", _page(
         "钦州市人民政府2009年度政府信息公开工作情况的报告", _paragraphs(_seed("001")), charset="gb2312",
         pub_date="2010-03-26", container="zoom",
@@ -180,6 +184,8 @@ EXPECTED = {
         {"issuer": "广州市人民政府", "report_year": 2018, "doc_type": "news", "province": "广东省"},
         {"issuer": "钦州市人民政府", "report_year": 2009, "doc_type": "annual_report", "province": "广西壮族自治区"},
         {"issuer": "钦州市人民政府", "report_year": 2019, "doc_type": "annual_report", "province": "广西壮族自治区"},
+        {"issuer": "钦州市人民政府", "report_year": 2020, "doc_type": "annual_report", "province": "广西壮族自治区",
+         "copy_of_previous_year": True},
         {"issuer": "抚顺市行政审批服务局", "report_year": 2016, "doc_type": "annual_report", "province": "辽宁省",
          "kpis": {"proactive_items_total": 2901}},
         {"issuer": "抚顺市行政审批服务局", "report_year": 2022, "doc_type": "annual_report", "province": "辽宁省"},

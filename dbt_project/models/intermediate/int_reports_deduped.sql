@@ -77,6 +77,7 @@ final as (
         chosen_documents.portal_id,
         chosen_documents.is_suspect_mirror,
         chosen_documents.is_synthetic,
+        chosen_documents.sentence_hashes,
         chosen_documents.parser_version,
         report_groups.first_seen_at,
         report_groups.last_seen_at,

@@ -16,6 +16,12 @@ portal_watch as (
 
 ),
 
+similarity as (
+
+    select * from {{ ref('int_report_similarity') }}
+
+),
+
 final as (
 
     select
@@ -52,6 +58,9 @@ final as (
         reports.sha256,
         reports.is_suspect_mirror,
         reports.is_synthetic,
+        similarity.previous_year_report_id,
+        similarity.previous_year_similarity,
+        coalesce(similarity.is_copy_of_previous_year, false) as is_copy_of_previous_year,
         reports.documents_cnt,
         reports.duplicates_cnt,
         reports.duplicate_sha256s,
@@ -67,6 +76,7 @@ final as (
     from reports
     left join provinces using (province_code)
     left join portal_watch using (portal_id)
+    left join similarity using (report_id)
 
 )
 

@@ -31,7 +31,9 @@ renamed as (
         cast(text_chars as integer) as text_chars,
         cast(scope_evidence as varchar) as scope_evidence,
         -- which witness each metadata field came from: title | text | url | link_text | portal
-        cast(field_sources as json) as field_sources
+        cast(field_sources as json) as field_sources,
+        -- digit-stripped sentence fingerprints (xxgk/parsing/similarity.py), for 雷同
+        cast(sentence_hashes as bigint[]) as sentence_hashes
     from source
 
 ),
