@@ -51,7 +51,8 @@ def document(sha256, *, issuer, place, province, code, level, scope, doc_type="a
         "issuer": issuer, "place": place, "place_code": None, "province": province, "province_code": code, "level": level,
         "admin_tier": admin_tier, "scope": scope, "report_year": 2023 if status == "parsed" else None,
         "era": "2021_format" if status == "parsed" else None, "publication_date": "2024-01-20",
-        "is_suspect_mirror": False, "is_synthetic": False, "text_chars": 5000, "scope_evidence": None, "field_sources": None, "sentence_hashes": None,
+        "is_suspect_mirror": False, "is_synthetic": False, "text_chars": 5000, "scope_evidence": None,
+        "field_sources": None, "sentence_hashes": None,
     }
 
 

@@ -8,7 +8,6 @@ import re
 from xxgk.parsing import extract_document
 from xxgk.parsing.similarity import jaccard, sentence_hashes
 
-from .conftest import GOLD
 
 
 def _text(path) -> str:
