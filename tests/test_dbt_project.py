@@ -258,7 +258,7 @@ def test_build_succeeds_with_report_findings_as_warnings(built):
 
 
 def test_reports_dedupe_picks_the_docx_with_more_facts(con):
-    [report] = rows(con, "select * from marts.reports where issuer = '广东省人民政府' and doc_type = 'annual_report'")
+    [report] = rows(con, "select * from marts.fct_reports where issuer = '广东省人民政府' and doc_type = 'annual_report'")
     assert report["report_id"] == GD_DOCX == report["sha256"]
     assert report["duplicate_sha256s"] == [GD_HTML]
     assert (report["documents_cnt"], report["duplicates_cnt"], report["fetches_cnt"]) == (2, 1, 3)
@@ -269,29 +269,29 @@ def test_reports_dedupe_picks_the_docx_with_more_facts(con):
 
 
 def test_reports_keeps_news_as_a_doc_type_and_drops_failed_parses(con):
-    counts = dict(con.execute("select doc_type, count(*) from marts.reports group by 1").fetchall())
+    counts = dict(con.execute("select doc_type, count(*) from marts.fct_reports group by 1").fetchall())
     assert counts == {"annual_report": 7, "news": 1}
-    assert con.execute("select count(*) from marts.reports where sha256 = ?", [BROKEN]).fetchone()[0] == 0
+    assert con.execute("select count(*) from marts.fct_reports where sha256 = ?", [BROKEN]).fetchone()[0] == 0
 
 
 def test_report_kpis_excludes_news_and_prefers_exact_values(con):
-    assert con.execute("select count(*) from marts.report_kpis where report_id = ?", [GD_NEWS]).fetchone()[0] == 0
-    [proactive] = rows(con, "select * from marts.report_kpis where report_id = ? and kpi = 'proactive_items_total'",
+    assert con.execute("select count(*) from marts.fct_report_kpis where report_id = ?", [GD_NEWS]).fetchone()[0] == 0
+    [proactive] = rows(con, "select * from marts.fct_report_kpis where report_id = ? and kpi = 'proactive_items_total'",
                        [GD_DOCX])
     assert proactive["value"] == 123456 and proactive["is_exact"] and proactive["qualifier"] is None
     assert proactive["candidate_facts_cnt"] == 2  # the html's 12万余条 lost
-    [received] = rows(con, "select * from marts.report_kpis where report_id = ? and kpi = 'applications_received'",
+    [received] = rows(con, "select * from marts.fct_report_kpis where report_id = ? and kpi = 'applications_received'",
                       [GD_DOCX])
     assert received["source"] == "table3"  # the table beats the prose restating it
     # an approximate figure is kept, marked as such
-    [approx] = rows(con, "select * from marts.report_kpis where report_id = ? and kpi = 'proactive_items_total'",
+    [approx] = rows(con, "select * from marts.fct_report_kpis where report_id = ? and kpi = 'proactive_items_total'",
                     [GX_LZ])
     assert (approx["value"], approx["qualifier"], approx["is_exact"], approx["raw_text"]) == (
         30000, "nearly", False, "近3万条")
 
 
 def test_blank_cell_is_null_not_zero(con):
-    [blank] = rows(con, "select * from marts.report_kpis where report_id = ? and kpi = 'applications_carried_forward'",
+    [blank] = rows(con, "select * from marts.fct_report_kpis where report_id = ? and kpi = 'applications_carried_forward'",
                    [GX_NN])
     assert blank["value"] is None and blank["cell_state"] == "blank"
     [gx] = rows(con, "select * from marts.fct_province_year_kpis where province_code = '450000'")
@@ -300,16 +300,16 @@ def test_blank_cell_is_null_not_zero(con):
 
 def test_report_kpis_provenance_is_filled(con):
     missing_table = con.execute(
-        "select count(*) from marts.report_kpis where source <> 'narrative' "
+        "select count(*) from marts.fct_report_kpis where source <> 'narrative' "
         "and (table_index is null or row_index is null or col_index is null)").fetchone()[0]
     missing_span = con.execute(
-        "select count(*) from marts.report_kpis where source = 'narrative' "
+        "select count(*) from marts.fct_report_kpis where source = 'narrative' "
         "and (char_start is null or char_end is null)").fetchone()[0]
     missing_any = con.execute(
-        "select count(*) from marts.report_kpis where sha256 is null or fact_seq is null "
+        "select count(*) from marts.fct_report_kpis where sha256 is null or fact_seq is null "
         "or (cell_state = 'value' and raw_text is null)").fetchone()[0]
     assert (missing_table, missing_span, missing_any) == (0, 0, 0)
-    assert con.execute("select count(*) from marts.report_kpis").fetchone()[0] > 20
+    assert con.execute("select count(*) from marts.fct_report_kpis").fetchone()[0] > 20
 
 
 def test_province_year_does_not_double_count(con):
@@ -340,7 +340,7 @@ def test_quality_issues_map_to_reports(con):
     assert issues["unmapped-label"]["report_id"] == GD_DOCX and not issues["unmapped-label"]["is_chosen_document"]
     assert issues["decode"]["report_id"] is None
     assert "T3-balance" not in issues  # a check that held is not a finding
-    [gx_nn] = rows(con, "select quality_issues_cnt, quality_warnings_cnt, checks_passed_cnt from marts.reports "
+    [gx_nn] = rows(con, "select quality_issues_cnt, quality_warnings_cnt, checks_passed_cnt from marts.fct_reports "
                         "where report_id = ?", [GX_NN])
     assert gx_nn == {"quality_issues_cnt": 2, "quality_warnings_cnt": 1, "checks_passed_cnt": 1}
 

@@ -62,7 +62,7 @@ def test_province_year_kpis_cover_several_provinces(demo):
 
 def test_reports_hold_the_sample_reports(demo):
     data_dir, _ = demo
-    rows = query(data_dir, "select issuer, report_year, doc_type, province_name from marts.reports")
+    rows = query(data_dir, "select issuer, report_year, doc_type, province_name from marts.fct_reports")
     years = {year for _issuer, year, doc_type, _p in rows if doc_type == "annual_report"}
     assert {2009, 2013, 2015, 2016} <= years
     by_issuer_year = {(issuer, year): (doc_type, province) for issuer, year, doc_type, province in rows}
@@ -75,10 +75,10 @@ def test_reports_hold_the_sample_reports(demo):
 
 def test_news_is_kept_out_of_kpis(demo):
     data_dir, _ = demo
-    news = query(data_dir, "select report_id from marts.reports where doc_type = 'news'")
+    news = query(data_dir, "select report_id from marts.fct_reports where doc_type = 'news'")
     assert news, "the sample news article should be landed and classified"
-    assert not query(data_dir, "select 1 from marts.report_kpis where report_id in "
-                               "(select report_id from marts.reports where doc_type = 'news')")
+    assert not query(data_dir, "select 1 from marts.fct_report_kpis where report_id in "
+                               "(select report_id from marts.fct_reports where doc_type = 'news')")
 
 
 def test_every_kpi_traces_to_a_raw_document_and_a_cell_or_span(demo):
@@ -86,7 +86,7 @@ def test_every_kpi_traces_to_a_raw_document_and_a_cell_or_span(demo):
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
     try:
         orphans = con.execute("""
-            select k.report_id, k.kpi from marts.report_kpis k
+            select k.report_id, k.kpi from marts.fct_report_kpis k
             left join raw.fetches f on f.sha256 = k.sha256 and f.outcome = 'landed'
             where f.url is null or f.fetched_at is null
                or (k.char_start is null and (k.table_index is null or k.row_index is null or k.col_index is null))
@@ -110,14 +110,14 @@ def test_bodies_expected_to_report_are_the_governments_a_national_statistic_coun
                                "where listed_by = 'observed'")
     assert ("抚顺市行政审批服务局", False) in observed
     # every report of a known body has its row in dim_bodies
-    assert not query(data_dir, "select r.report_id from marts.reports r left join marts.dim_bodies b "
+    assert not query(data_dir, "select r.report_id from marts.fct_reports r left join marts.dim_bodies b "
                                "using (body_id, report_year) where r.body_id is not null and b.body_id is null "
                                "and r.doc_type = 'annual_report'")
 
 
 def test_timeliness_is_unknown_when_we_began_watching_after_the_deadline(demo):
     data_dir = demo[0]
-    rows = query(data_dir, "select on_time, watched_since > statutory_deadline from marts.reports "
+    rows = query(data_dir, "select on_time, watched_since > statutory_deadline from marts.fct_reports "
                            "where doc_type = 'annual_report'")
     assert rows and all(on_time is None and after for on_time, after in rows)
     (unknown, found) = query(data_dir, "select sum(timeliness_unknown), sum(reports_found) from marts.fct_coverage")[0]
@@ -135,7 +135,7 @@ def test_one_city_does_not_stand_for_its_province(demo):
 def test_generated_reports_are_flagged_and_real_ones_are_not(demo):
     data_dir = demo[0]
     flags = dict(((issuer, year), synthetic) for issuer, year, synthetic in query(
-        data_dir, "select issuer, report_year, is_synthetic from marts.reports where doc_type = 'annual_report'"))
+        data_dir, "select issuer, report_year, is_synthetic from marts.fct_reports where doc_type = 'annual_report'"))
     assert flags[("东莞市人民政府", 2022)] and flags[("抚顺市行政审批服务局", 2022)]  # synth HTML, synth DOCX
     assert not flags[("钦州市人民政府", 2009)] and not flags[("广州市人民政府政务管理办公室", 2013)]  # real texts
     (includes,) = query(data_dir, "select includes_synthetic from marts.fct_province_year_kpis "
@@ -146,10 +146,10 @@ def test_generated_reports_are_flagged_and_real_ones_are_not(demo):
 def test_a_report_copied_from_the_previous_year_is_flagged(demo):
     data_dir = demo[0]
     flagged = {(issuer, year) for issuer, year in query(
-        data_dir, "select issuer, report_year from marts.reports where is_copy_of_previous_year")}
+        data_dir, "select issuer, report_year from marts.fct_reports where is_copy_of_previous_year")}
     expected = {(r["issuer"], r["report_year"]) for r in EXPECTED["reports"] if r.get("copy_of_previous_year")}
     assert flagged == expected == {("钦州市人民政府", 2020)}
-    (similarity,) = query(data_dir, "select previous_year_similarity from marts.reports "
+    (similarity,) = query(data_dir, "select previous_year_similarity from marts.fct_reports "
                                     "where issuer = '钦州市人民政府' and report_year = 2020")[0]
     assert similarity >= 0.8
 
@@ -157,7 +157,7 @@ def test_a_report_copied_from_the_previous_year_is_flagged(demo):
 def test_rates_divide_sums_over_the_same_reports(demo):
     data_dir = demo[0]
     rows = query(data_dir, "select r.numerator, r.denominator, r.value, r.report_ids, "
-                           "(select sum(value) from marts.report_kpis k where list_contains(r.report_ids, k.report_id) "
+                           "(select sum(value) from marts.fct_report_kpis k where list_contains(r.report_ids, k.report_id) "
                            " and k.kpi = 'result_granted' and k.is_exact) "
                            "from marts.fct_province_year_rates r where metric = 'granted_rate' and reports_cnt > 0")
     assert rows
@@ -181,21 +181,21 @@ def test_a_reader_holding_the_published_file_never_blocks_the_next_run(demo):
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys, duckdb
             con = duckdb.connect({str(published)!r}, read_only=True)
-            print(con.execute("select count(*) from marts.reports").fetchone()[0], flush=True)
+            print(con.execute("select count(*) from marts.fct_reports").fetchone()[0], flush=True)
             sys.stdin.readline()   # hold the file open until the second run is over
-            print(con.execute("select count(*) from marts.reports").fetchone()[0], flush=True)
+            print(con.execute("select count(*) from marts.fct_reports").fetchone()[0], flush=True)
         """)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     before = int(reader.stdout.readline())
-    (urls_before,) = query(data_dir, "select count(*) from marts.url_history")[0]
+    (urls_before,) = query(data_dir, "select count(*) from marts.fct_url_history")[0]
     second = run_demo(data_dir)
     out, err = reader.communicate("go\n", timeout=60)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert reader.returncode == 0, err
     assert int(out.strip()) == before  # the reader kept a complete, consistent warehouse throughout
-    (after,) = query(data_dir, "select count(*) from marts.reports")[0]
+    (after,) = query(data_dir, "select count(*) from marts.fct_reports")[0]
     assert after == before  # a re-run of the same night adds nothing
     # the sample portal serves on a stable address: the same pages under the same URLs
-    (urls_after,) = query(data_dir, "select count(*) from marts.url_history")[0]
+    (urls_after,) = query(data_dir, "select count(*) from marts.fct_url_history")[0]
     assert urls_after == urls_before

@@ -8,6 +8,7 @@ file keep reading the old, complete inode; new readers see the new one.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -17,9 +18,18 @@ import duckdb
 from xxgk import warehouse
 
 PUBLISHED_NAME = "xxgk.duckdb"
+log = logging.getLogger(__name__)
 PUBLISHED_SCHEMAS = ("marts",)
 # BI tools often bundle DuckDB 1.x drivers, which cannot open files in the 2.0 storage format
 STORAGE_COMPATIBILITY = "v1.0.0"
+
+
+MARTS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "models" / "marts"
+
+
+def current_marts() -> set[str]:
+    """Names of the mart models of the dbt project (one .sql file each)."""
+    return {path.stem for path in MARTS_DIR.glob("*.sql")}
 
 
 def published_path(data_dir: Path) -> Path:
@@ -42,6 +52,13 @@ def publish(data_dir: Path) -> dict[str, int]:
                 f"and schema_name in ({', '.join('?' for _ in PUBLISHED_SCHEMAS)}) order by 1, 2",
                 list(PUBLISHED_SCHEMAS),
             ).fetchall()
+            # only the marts the dbt project defines: a model renamed or removed leaves its old table
+            # in the working warehouse, and BI users must not build on it
+            current = current_marts()
+            stale = [f"{schema}.{table}" for schema, table in tables if table not in current]
+            if stale:
+                log.warning("not publishing tables the dbt project no longer defines: %s", ", ".join(stale))
+            tables = [(schema, table) for schema, table in tables if table in current]
             if not tables:
                 raise RuntimeError(f"nothing to publish: no tables in {PUBLISHED_SCHEMAS} of {source}")
             for schema, table in tables:

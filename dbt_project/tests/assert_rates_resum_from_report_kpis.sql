@@ -1,4 +1,4 @@
--- our own arithmetic: every rate's numerator and denominator re-sum from marts.report_kpis over
+-- our own arithmetic: every rate's numerator and denominator re-sum from marts.fct_report_kpis over
 -- its report_ids, and value is their quotient
 with rates as (
 
@@ -19,10 +19,10 @@ resummed as (
         rates.province_code,
         rates.report_year,
         rates.metric,
-        (select sum(k.value) from {{ ref('report_kpis') }} k
+        (select sum(k.value) from {{ ref('fct_report_kpis') }} k
          where list_contains(rates.report_ids, k.report_id) and list_contains(metrics.numerator_kpis, k.kpi)
            and k.cell_state = 'value' and k.is_exact) as numerator_again,
-        (select sum(k.value) from {{ ref('report_kpis') }} k
+        (select sum(k.value) from {{ ref('fct_report_kpis') }} k
          where list_contains(rates.report_ids, k.report_id) and list_contains(metrics.denominator_kpis, k.kpi)
            and k.cell_state = 'value' and k.is_exact) as denominator_again,
         rates.numerator,

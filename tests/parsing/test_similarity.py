@@ -23,7 +23,7 @@ def test_a_copy_with_new_figures_is_the_same_text(gold_dir):
 def test_different_reports_share_little(gold_dir):
     texts = [_text(p) for p in sorted(gold_dir.glob("seeds/*.txt")) + [gold_dir / "huaian_2024.txt"]]
     scores = [jaccard(sentence_hashes(a), sentence_hashes(b)) for a, b in itertools.combinations(texts, 2)]
-    assert max(s for s in scores if s is not None) < 0.5  # well under the 0.8 of marts.reports
+    assert max(s for s in scores if s is not None) < 0.5  # well under the 0.8 of marts.fct_reports
 
 
 def test_a_rewritten_half_is_not_a_copy(gold_dir):

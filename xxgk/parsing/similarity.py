@@ -1,7 +1,7 @@
 """Sentence fingerprints for 雷同: a report copied from the previous year's, numbers changed.
 
 Each sentence, with its digits and spaces taken out, is hashed; two reports are compared by
-the Jaccard index of their sets of sentence hashes (``marts.reports.previous_year_similarity``).
+the Jaccard index of their sets of sentence hashes (``marts.fct_reports.previous_year_similarity``).
 A copy that only updates the figures keeps nearly every sentence; two honest reports of one body
 share their boilerplate (the 条例 citations, section headings) and little else. Sentences under
 ``MIN_CHARS`` are headings and table cells, and say nothing about copying.
@@ -33,6 +33,6 @@ def sentence_hashes(text: str) -> list[int]:
 
 
 def jaccard(a: list[int], b: list[int]) -> float | None:
-    """What marts.reports computes in SQL, for tests and for picking the threshold."""
+    """What marts.fct_reports computes in SQL, for tests and for picking the threshold."""
     union = set(a) | set(b)
     return len(set(a) & set(b)) / len(union) if union else None

@@ -130,7 +130,7 @@ def _site() -> dict[str, tuple[int, bytes, str]]:
 
     # 钦州 (generic): a GB18030 page that declares gb2312, served without a charset header
     qz_2019 = synth.make_report(2019, era="2019_trial_format", report_year=2019, issuer="钦州市人民政府")
-    # 2020: the 2019 text again with new figures (雷同, marts.reports.is_copy_of_previous_year)
+    # 2020: the 2019 text again with new figures (雷同, marts.fct_reports.is_copy_of_previous_year)
     qz_2020 = synth.make_report(2020, era="2019_trial_format", report_year=2020, issuer="钦州市人民政府")
     put("/qz/xxgk/ndbg/list.html", _list_page("政府信息公开年度报告", [
         ("2021/0320/qz2020.html", qz_2020.title, "2021-03-20"),

@@ -1,4 +1,4 @@
--- one row per kpi name as it appears in parsed.facts and marts.report_kpis: the kpi_dictionary
+-- one row per kpi name as it appears in parsed.facts and marts.fct_report_kpis: the kpi_dictionary
 -- seed has one row per (kpi, era, table); table 三 rows also name one kpi per applicant column
 -- (`<row key>_<column key>`; the bare row key is the 总计 column)
 

@@ -10,7 +10,7 @@ with bodies as (
 
 reports as (
 
-    select * from {{ ref('reports') }}
+    select * from {{ ref('fct_reports') }}
     where doc_type = 'annual_report'
       and body_id is not null
       and report_year is not null

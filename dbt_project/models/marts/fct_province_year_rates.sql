@@ -35,7 +35,7 @@ metric_parts as (
 exact_values as (
 
     select report_id, kpi, value
-    from {{ ref('report_kpis') }}
+    from {{ ref('fct_report_kpis') }}
     where cell_state = 'value' and is_exact
 
 ),

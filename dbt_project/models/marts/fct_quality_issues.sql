@@ -2,7 +2,7 @@
 -- problems, …; checks that held or could not be checked are left out) with the report its
 -- document belongs to; report_id is
 -- null for documents that are not reports (failed or unsupported parses, doc_type 'other').
--- checks that held, or could not be checked, are counted per report in marts.reports
+-- checks that held, or could not be checked, are counted per report in marts.fct_reports
 
 with issues as (
 
