@@ -197,8 +197,9 @@ class PortalCrawler:
     """Crawl one portal. A URL landed before is requested again only when due.
 
     Due means: never landed (a run killed half-way resumes here), a seed (always re-read, with
-    a conditional GET), a list page whose referring page changed this run (items shift down the
-    pagination), or a last check older than ``revalidate_after`` (reports get edited and
+    a conditional GET), a list page or report whose referring page changed this run (items shift
+    down the pagination; an edited report's entry changes its date), or a last check older than
+    ``revalidate_after`` (reports get edited and
     back-dated after publication; a weekly check catches it without re-reading every report
     every night). Everything else is read from the raw store, so a no-change night costs about
     one request per portal.
@@ -266,7 +267,7 @@ class PortalCrawler:
         lists: deque[tuple[str, str, str | None, str | None, bool]] = deque(
             (url, "seed", None, None, True) for url in portal.seed_urls
         )
-        reports: dict[str, tuple[str, str]] = {}
+        reports: dict[str, tuple[str, str, bool]] = {}
         attachments: dict[str, tuple[str, str]] = {}
         seed_failures: list[str] = []
         while lists and crawl.pages_fetched < portal.max_pages:
@@ -286,13 +287,17 @@ class PortalCrawler:
                 if link.kind in ("list", "page") or (link.kind == "hub" and role == "seed"):
                     lists.append((link.url, "list", page.url, link.text, page.changed))
                 elif link.kind == "report":
-                    reports.setdefault(link.url, (link.text, page.url))
+                    # a report listed on a list page that changed is re-read: the change may be its
+                    # own entry (an edit, a moved date); an unchanged list waits for the weekly check
+                    text_and_referrer = reports.setdefault(link.url, (link.text, page.url, page.changed))
+                    if page.changed and not text_and_referrer[2]:
+                        reports[link.url] = (text_and_referrer[0], text_and_referrer[1], True)
                 elif link.kind == "attachment":
                     attachments.setdefault(link.url, (link.text, page.url))
         crawl.reports_found = len(reports)
-        for url, (text, referrer) in reports.items():
+        for url, (text, referrer, listed_on_changed_page) in reports.items():
             self.attempted.add(url)
-            page = yield from self._get(url, "report", referrer, text, False)
+            page = yield from self._get(url, "report", referrer, text, listed_on_changed_page)
             if page is None:
                 continue
             crawl.reports_landed += 1

@@ -199,3 +199,14 @@ def test_a_reader_holding_the_published_file_never_blocks_the_next_run(demo):
     # the sample portal serves on a stable address: the same pages under the same URLs
     (urls_after,) = query(data_dir, "select count(*) from marts.fct_url_history")[0]
     assert urls_after == urls_before
+
+
+def test_a_page_edited_between_two_nights_is_a_new_version(demo):
+    # runs after test_a_reader_holding_the_published_file_never_blocks_the_next_run: the second
+    # night served the 淮安 2024 page edited and back-dated
+    data_dir = demo[0]
+    rows = query(data_dir, "select issuer, versions_cnt, changed_after_first_seen, stated_date_changed "
+                           "from marts.fct_reports where doc_type = 'annual_report' and changed_after_first_seen")
+    assert rows == [("淮安市人民政府", 2, True, True)]
+    (versions,) = query(data_dir, "select max(versions_cnt) from marts.fct_url_history")[0]
+    assert versions == 2

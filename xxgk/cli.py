@@ -132,6 +132,15 @@ def _run_and_report(flow, **parameters) -> int:
     return 0
 
 
+def _next_demo_night(data_dir: Path) -> int:
+    """How many demo nights this data folder has seen, this one included (DIR/sample_portal_nights)."""
+    marker = Path(data_dir) / "sample_portal_nights"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    night = (int(marker.read_text()) if marker.exists() and marker.read_text().strip().isdigit() else 0) + 1
+    marker.write_text(str(night))
+    return night
+
+
 def cmd_demo(args) -> int:
     data_dir = _data_dir(args)
     configure_prefect(data_dir)
@@ -142,9 +151,10 @@ def cmd_demo(args) -> int:
     # a fixed address: a second demo is the same portals on a later night, so nothing is re-landed
     # under new URLs and an edit between two nights shows as a new version of the same page
     port = int(os.environ.get("XXGK_DEMO_PORT", DEMO_PORT))
+    night = _next_demo_night(data_dir)
     with contextlib.ExitStack() as stack:
         try:
-            base_url = stack.enter_context(serve(port=port))
+            base_url = stack.enter_context(serve(port=port, night=night))
         except OSError as error:
             print(f"xxgk demo: cannot serve the sample portal on 127.0.0.1:{port} ({error}); "
                   "set XXGK_DEMO_PORT to a free port", file=sys.stderr)

@@ -82,7 +82,7 @@ def huaian_report() -> synth.SynthReport:
     )
 
 
-def _site() -> dict[str, tuple[int, bytes, str]]:
+def _site(night: int = 1) -> dict[str, tuple[int, bytes, str]]:
     """Path (with query) → (status, body, Content-Type) for every page of the sample portals."""
     site: dict[str, tuple[int, bytes, str]] = {"/robots.txt": (200, ROBOTS, "text/plain")}
 
@@ -166,8 +166,13 @@ def _site() -> dict[str, tuple[int, bytes, str]]:
 
     # 淮安 (TRS family): the real 2024 report as HTML tables
     ha_2024 = huaian_report()
+    if night >= 2:
+        # from the second night on the report is edited and back-dated, on its page and in the list
+        # (the seed list is re-read each night, and a page it links is re-read when the list changed):
+        # the same URL with new bytes and an earlier date (fct_reports.changed_after_first_seen)
+        ha_2024.publication_date = "2025-01-10"
     put("/ha/zfxxgk/xxgknb/index.html", _list_page("政府信息公开年报", [
-        ("./202501/t20250120_3301.html", ha_2024.title, "2025-01-20"),
+        ("./202501/t20250120_3301.html", ha_2024.title, ha_2024.publication_date or "2025-01-20"),
     ], '<script>createPageHTML(1, 0, "index", "html");</script>'))
     put("/ha/zfxxgk/xxgknb/202501/t20250120_3301.html", synth.render_html(ha_2024))
     return site
@@ -233,9 +238,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(port: int = 0, host: str = "127.0.0.1"):
-    """Serve the sample portals in a background thread; yields the base URL."""
-    handler = type("SampleHandler", (_Handler,), {"site": _site()})
+def serve(port: int = 0, host: str = "127.0.0.1", night: int = 1):
+    """Serve the sample portals in a background thread; yields the base URL. ``night`` is the
+    demo night being served: pages edited between nights change from night 2."""
+    handler = type("SampleHandler", (_Handler,), {"site": _site(night)})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="sample-portal", daemon=True)

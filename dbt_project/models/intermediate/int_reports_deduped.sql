@@ -13,6 +13,27 @@ documents as (
 
 ),
 
+url_versions as (
+
+    -- bodies landed from one URL: an edited page is the same URL with new bytes
+    select
+        report_documents.report_id,
+        documents.source_url,
+        count(distinct report_documents.sha256) as versions_cnt
+    from report_documents
+    inner join documents using (sha256)
+    group by report_documents.report_id, documents.source_url
+
+),
+
+report_versions as (
+
+    select report_id, max(versions_cnt) as versions_cnt
+    from url_versions
+    group by report_id
+
+),
+
 report_groups as (
 
     select
@@ -24,6 +45,7 @@ report_groups as (
             cast([] as varchar[])
         ) as duplicate_sha256s,
         cast(sum(documents.fetches_cnt) as bigint) as fetches_cnt,
+        count(distinct documents.publication_date) as stated_dates_cnt,
         min(documents.first_seen_at) as first_seen_at,
         max(documents.last_seen_at) as last_seen_at
     from report_documents
@@ -82,6 +104,9 @@ final as (
         report_groups.first_seen_at,
         report_groups.last_seen_at,
         report_groups.documents_cnt,
+        report_versions.versions_cnt,
+        report_versions.versions_cnt > 1 as changed_after_first_seen,
+        report_groups.stated_dates_cnt > 1 as stated_date_changed,
         report_groups.documents_cnt - 1 as duplicates_cnt,
         report_groups.duplicate_sha256s,
         report_groups.fetches_cnt,
@@ -94,6 +119,7 @@ final as (
         chosen_documents.quality_warnings_cnt
     from chosen_documents
     inner join report_groups using (report_id)
+    inner join report_versions using (report_id)
 
 )
 
