@@ -210,3 +210,12 @@ def test_a_page_edited_between_two_nights_is_a_new_version(demo):
     assert rows == [("淮安市人民政府", 2, True, True)]
     (versions,) = query(data_dir, "select max(versions_cnt) from marts.fct_url_history")[0]
     assert versions == 2
+
+
+def test_format_compliance_of_the_generated_reports(demo):
+    data_dir = demo[0]
+    rows = query(data_dir, "select era, has_all_six_sections, tables_well_formed from marts.fct_reports "
+                           "where doc_type = 'annual_report' and is_synthetic")
+    assert rows and all(six and tables for era, six, tables in rows if era != "2008_regulation")
+    assert not query(data_dir, "select 1 from marts.fct_reports where era = '2008_regulation' "
+                               "and (has_all_six_sections is not null or tables_well_formed is not null)")

@@ -19,6 +19,7 @@ final as (
     select
         report_kpis.report_id,
         reports.report_year,
+        reports.era,
         reports.province_code,
         reports.scope,
         reports.level,

@@ -22,6 +22,12 @@ similarity as (
 
 ),
 
+compliance as (
+
+    select * from {{ ref('int_report_compliance') }}
+
+),
+
 final as (
 
     select
@@ -61,6 +67,9 @@ final as (
         similarity.previous_year_report_id,
         similarity.previous_year_similarity,
         coalesce(similarity.is_copy_of_previous_year, false) as is_copy_of_previous_year,
+        compliance.has_all_six_sections,
+        compliance.tables_well_formed,
+        compliance.fee_consistent_with_section6,
         reports.documents_cnt,
         reports.versions_cnt,
         reports.changed_after_first_seen,
@@ -80,6 +89,7 @@ final as (
     left join provinces using (province_code)
     left join portal_watch using (portal_id)
     left join similarity using (report_id)
+    left join compliance using (report_id)
 
 )
 

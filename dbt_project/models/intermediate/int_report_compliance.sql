@@ -1,0 +1,93 @@
+-- format compliance of each report under the 2019/2021 national format (国办公开办函〔2019〕60号,
+-- 〔2021〕30号): its six sections, the shape of tables 三 and 四, and the fee of table 三 against
+-- section 六. null where the format does not apply (2008-era reports) or nothing can be said
+
+with reports as (
+
+    select * from {{ ref('int_reports_deduped') }}
+    where doc_type = 'annual_report'
+
+),
+
+texts as (
+
+    select sha256, regexp_replace(document_text, '\s+', '', 'g') as compact_text
+    from {{ ref('stg_parsed__document_texts') }}
+
+),
+
+facts as (
+
+    select * from {{ ref('stg_parsed__facts') }}
+
+),
+
+issues as (
+
+    select * from {{ ref('stg_parsed__quality_issues') }}
+
+),
+
+table_shapes as (
+
+    select
+        sha256,
+        count(distinct row_key) filter (where source = 'table3') as table3_rows_cnt,
+        -- the 15 printed cells (admin_litigation_total is derived from two of them)
+        count(*) filter (where source = 'table4' and row_key in (
+            'admin_reconsideration', 'admin_litigation_direct', 'admin_litigation_after_reconsideration'
+        )) as table4_cells_cnt,
+        max(value) filter (where kpi = 'result_other_fee_unpaid' and source = 'table3') as fee_unpaid_applications
+    from facts
+    group by sha256
+
+),
+
+table_problems as (
+
+    select
+        sha256,
+        count(*) filter (
+            where check_id in ('unaligned-row', 'T3-duplicate-row', 'T3-rows-before-first', 'T3-row-order')
+               or (check_id = 'unmapped-label' and json_extract_string(detail, '$.table') in ('table3', 'table 三'))
+               or (check_id in ('T3-balance', 'T3-columns', 'T3-results', 'T4-parts') and severity <> 'info')
+        ) as problems_cnt
+    from issues
+    group by sha256
+
+),
+
+final as (
+
+    select
+        reports.report_id,
+        case when reports.era in ('2019_trial_format', '2021_format') then
+            regexp_matches(texts.compact_text, '一[、.．]?总体情况')
+            and regexp_matches(texts.compact_text, '二[、.．]?主动公开政府信息(的)?情况')
+            and regexp_matches(texts.compact_text, '三[、.．]?收到和处理政府信息公开申请(的)?情况')
+            and regexp_matches(texts.compact_text, '四[、.．]?(因)?政府信息公开(工作)?(被申请)?行政复议')
+            and regexp_matches(texts.compact_text, '五[、.．]?(政府信息公开)?(工作)?存在的?主要问题')
+            and regexp_matches(texts.compact_text, '六[、.．]?其他需要报告的事项')
+        end as has_all_six_sections,
+        case when reports.era in ('2019_trial_format', '2021_format') then
+            coalesce(table_shapes.table3_rows_cnt, 0)
+                = case reports.era when '2021_format' then 25 else 23 end
+            and coalesce(table_shapes.table4_cells_cnt, 0) = 15
+            and coalesce(table_problems.problems_cnt, 0) = 0
+        end as tables_well_formed,
+        -- 2021 format: applications closed for an unpaid fee (table 三) need the 信息处理费 that
+        -- section 六 must report
+        case
+            when reports.era <> '2021_format' or table_shapes.fee_unpaid_applications is null then null
+            when table_shapes.fee_unpaid_applications = 0 then true
+            else contains(texts.compact_text, '信息处理费')
+                and not regexp_matches(texts.compact_text, '(未|没有|不)(收取|收缴)[^。]{0,6}信息处理费')
+        end as fee_consistent_with_section6
+    from reports
+    left join texts using (sha256)
+    left join table_shapes using (sha256)
+    left join table_problems using (sha256)
+
+)
+
+select * from final
