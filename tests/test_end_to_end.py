@@ -219,3 +219,15 @@ def test_format_compliance_of_the_generated_reports(demo):
     assert rows and all(six and tables for era, six, tables in rows if era != "2008_regulation")
     assert not query(data_dir, "select 1 from marts.fct_reports where era = '2008_regulation' "
                                "and (has_all_six_sections is not null or tables_well_formed is not null)")
+
+
+def test_province_year_cells_cover_every_printed_cell(demo):
+    data_dir = demo[0]
+    counts = dict(query(data_dir, "select table_name, count(*) from marts.fct_province_year_cells "
+                                  "where province_code = '320000' and report_year = 2024 group by table_name"))
+    assert counts == {"table3": 25 * 7, "table4": 15}  # 淮安 2024, 2021 format
+    (received,) = query(data_dir, "select value from marts.fct_province_year_cells where province_code = '320000' "
+                                  "and report_year = 2024 and row_key = 'applications_received' and col_key = 'total'")[0]
+    (kpi,) = query(data_dir, "select applications_received from marts.fct_province_year_kpis "
+                             "where province_code = '320000' and report_year = 2024")[0]
+    assert received == kpi == 3119
