@@ -231,3 +231,17 @@ def test_province_year_cells_cover_every_printed_cell(demo):
     (kpi,) = query(data_dir, "select applications_received from marts.fct_province_year_kpis "
                              "where province_code = '320000' and report_year = 2024")[0]
     assert received == kpi == 3119
+
+
+def test_the_provincial_report_stands_for_its_province_and_nothing_is_counted_twice(demo):
+    # 广东 2022: the province's aggregate report, its general office's organ report, 东莞's city report
+    data_dir = demo[0]
+    [(basis, basis_reports, complete, received, reports, organ)] = query(
+        data_dir, "select basis, basis_reports_cnt, is_complete, applications_received, reports_cnt, "
+                  "organ_reports_cnt from marts.fct_province_year_kpis "
+                  "where province_code = '440000' and report_year = 2022")
+    assert (basis, basis_reports, complete, reports, organ) == ("province_aggregate", 1, True, 3, 1)
+    (province_received,) = query(data_dir, "select k.value from marts.fct_report_kpis k join marts.fct_reports r "
+                                           "using (report_id) where r.issuer = '广东省人民政府' "
+                                           "and r.report_year = 2022 and k.kpi = 'applications_received'")[0]
+    assert received == province_received  # not plus 东莞's or the office's

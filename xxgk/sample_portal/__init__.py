@@ -145,6 +145,18 @@ def _site(night: int = 1) -> dict[str, tuple[int, bytes, str]]:
         # 镕 is outside GB2312: a strict gb2312 decoder fails on this page
         footer="钦州市人民政府办公室主办 网站维护：李镕堃 桂ICP备05001234号"), "text/html", "gb18030")
 
+    # 广东省 (generic): the province's own aggregate report for 2022 and its general office's report
+    # on what the office itself handled; with 东莞's 2022 report the province-year has three
+    # reports, and only the provincial aggregate may stand for the province (no double counting)
+    gd_2022 = synth.make_report(4402, era="2021_format", report_year=2022, issuer="广东省人民政府")
+    gd_office_2022 = synth.make_report(4403, era="2021_format", report_year=2022, issuer="广东省人民政府办公厅")
+    put("/gd/gkmlpt/ndbg/list.html", _list_page("政府信息公开年度报告", [
+        ("2023/0120/gd2022.html", gd_2022.title, "2023-01-20"),
+        ("2023/0118/gdbgt2022.html", gd_office_2022.title, "2023-01-18"),
+    ]))
+    put("/gd/gkmlpt/ndbg/2023/0120/gd2022.html", synth.render_html(gd_2022))
+    put("/gd/gkmlpt/ndbg/2023/0118/gdbgt2022.html", synth.render_html(gd_office_2022))
+
     # 抚顺 (generic): the 2022 report exists only as a DOCX attachment
     fs_2022 = synth.make_report(2023, era="2021_format", report_year=2022, issuer="抚顺市行政审批服务局")
     put("/fs/gknb/list.html", _list_page("政府信息公开年报", [
@@ -179,7 +191,7 @@ def _site(night: int = 1) -> dict[str, tuple[int, bytes, str]]:
 
 
 EXPECTED = {
-    "portals": ["sample-dg", "sample-gz", "sample-qz", "sample-fs", "sample-ha"],
+    "portals": ["sample-dg", "sample-gz", "sample-qz", "sample-fs", "sample-ha", "sample-gd"],
     "reports": [
         {"issuer": "东莞市人民政府", "report_year": 2015, "doc_type": "annual_report", "province": "广东省",
          "kpis": {"applications_received": 1207}},
@@ -191,6 +203,8 @@ EXPECTED = {
         {"issuer": "钦州市人民政府", "report_year": 2019, "doc_type": "annual_report", "province": "广西壮族自治区"},
         {"issuer": "钦州市人民政府", "report_year": 2020, "doc_type": "annual_report", "province": "广西壮族自治区",
          "copy_of_previous_year": True},
+        {"issuer": "广东省人民政府", "report_year": 2022, "doc_type": "annual_report", "province": "广东省"},
+        {"issuer": "广东省人民政府办公厅", "report_year": 2022, "doc_type": "annual_report", "province": "广东省"},
         {"issuer": "抚顺市行政审批服务局", "report_year": 2016, "doc_type": "annual_report", "province": "辽宁省",
          "kpis": {"proactive_items_total": 2901}},
         {"issuer": "抚顺市行政审批服务局", "report_year": 2022, "doc_type": "annual_report", "province": "辽宁省"},
@@ -216,6 +230,8 @@ def sample_portals(base_url: str) -> list[Portal]:
                seed_urls=(f"{base}/fs/gknb/list.html",), family="generic"),
         Portal(id="sample-ha", name="淮安市人民政府（样例）", province_code="320000", level="city",
                seed_urls=(f"{base}/ha/zfxxgk/xxgknb/index.html",), family="trs"),
+        Portal(id="sample-gd", name="广东省人民政府（样例）", province_code="440000", level="province",
+               seed_urls=(f"{base}/gd/gkmlpt/ndbg/list.html",), family="generic"),
     ]
 
 
