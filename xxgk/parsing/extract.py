@@ -101,7 +101,8 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
 
     link_text = hints.get("link_text")
     portal_name = hints.get("portal_name")
-    evidence = metadata.site_evidence(url=url, portal_name=portal_name, portal_province=_province_from_hints(hints),
+    portal_province = _province_from_hints(hints)
+    evidence = metadata.site_evidence(url=url, portal_name=portal_name, portal_province=portal_province,
                                       link_text=link_text, title=title, fold_text=folded, year=report_year)
     sources: dict[str, str] = {}
     issuer, how = metadata.resolve_issuer(folded, fold(title) if title else None, doc_type, report_year)
@@ -130,12 +131,10 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
         issuer = metadata.expand_short_county(issuer, report_year)
     places = metadata.place_fields(issuer, folded, doc_type, year=report_year, evidence=evidence, issues=issues)
     sources.update(places.pop("sources"))
-    if places["province"] is None:
-        hinted = _province_from_hints(hints)
-        if hinted:
-            places["province"] = hinted
-            places["province_code"] = gz.province_code(hinted)
-            sources["province"] = "portal"
+    if places["province"] is None and portal_province:
+        places["province"] = portal_province
+        places["province_code"] = gz.province_code(portal_province)
+        sources["province"] = "portal"
     if doc_type == "news" and issuer is None:
         places = {k: None for k in places}
         sources = {}

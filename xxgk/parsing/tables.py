@@ -153,9 +153,8 @@ def _join_band(band: list[list[Cell]]) -> list[Cell]:
     joined = []
     for column in zip(*band):
         filled = [c for c in column if c.text]
-        if sum(1 for c in filled if parse_cell(c.text)[0] != "text") > 1 or \
-                (any(parse_cell(c.text)[0] != "text" for c in filled) and len(filled) > 1):
-            return [cell for cells in band for cell in cells]
+        if len(filled) > 1 and any(parse_cell(c.text)[0] != "text" for c in filled):
+            return [cell for cells in band for cell in cells]  # a number never continues another cell
         if not filled:
             joined.append(column[0])
         elif len(filled) == 1:
