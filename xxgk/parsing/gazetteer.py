@@ -17,7 +17,7 @@ import csv
 import itertools
 import re
 from dataclasses import dataclass
-from functools import lru_cache, cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from urllib.parse import urlsplit
 
