@@ -52,3 +52,58 @@ def test_the_statistics_period_outweighs_a_stale_year_in_the_name():
 def test_no_body_named_is_no_issuer():
     text = "根据《条例》要求,现将2020年政府信息公开工作报告如下:\n" + INTRO
     assert extract_document(text.encode("utf-8"), content_type="text/plain").document["issuer"] is None
+
+
+# the body named only by the office a reader is told to contact; a township's office answers for it
+CONTACT_CASES = [
+    ("对本报告如有疑问,请与苍溪县陵江镇人民政府党政办公室联系(电话:0839-1234567)。\n一、总体情况\n我镇主动公开信息12条。\n",
+     "苍溪县陵江镇人民政府"),
+    ("如对报告有疑问,请与汉阳区江堤街道综合办联系。\n一、总体情况\n本街道主动公开信息30条。\n", "汉阳区江堤街道办事处"),
+]
+
+
+@pytest.mark.parametrize("text,issuer", CONTACT_CASES, ids=[c[1] for c in CONTACT_CASES])
+def test_a_township_named_only_in_its_contact_line(text, issuer):
+    document = extract_document(text.encode("utf-8"), content_type="text/plain").document
+    assert document["issuer"] == issuer
+    assert document["level"] == "township"
+
+
+def test_a_department_contact_is_not_its_government():
+    # a county bureau's office is the bureau's, not the county government's
+    text = "如有疑问,请与苍溪县统计局办公室联系。\n一、总体情况\n我局主动公开信息12条。\n"
+    assert extract_document(text.encode("utf-8"), content_type="text/plain").document["issuer"] != "苍溪县人民政府"
+
+
+AREA_WIDE = "一、总体情况\n持续巩固全区政府信息公开工作格局,推动全区各公开主体落实工作要求。\n主动公开政府信息2604条。\n"
+
+
+def test_area_wide_work_on_a_district_site_is_the_district_government():
+    ex = extract_document(AREA_WIDE.encode("utf-8"), content_type="text/plain",
+                          url="https://www.hanyang.gov.cn/zwgk/ndbg/2023/t20240105_1.html")
+    assert ex.document["issuer"] == "汉阳区人民政府"
+    assert ex.document["place"] == "武汉市汉阳区"
+
+
+@pytest.mark.parametrize("url", [None, "https://www.wuhan.gov.cn/zwgk/ndbg/t20240105_1.html"])
+def test_area_wide_work_without_a_site_of_that_level_names_nobody(url):
+    # 全区 with no site, or on a city's site (a city report speaks of its districts' work too)
+    ex = extract_document(AREA_WIDE.encode("utf-8"), content_type="text/plain", url=url)
+    assert ex.document["issuer"] is None
+
+
+def test_a_department_speaking_of_the_whole_county_is_not_the_county():
+    text = "一、总体情况\n2016年度,全县公安机关在县委、县政府的正确领导下,主动发布各类信息314条。\n"
+    ex = extract_document(text.encode("utf-8"), content_type="text/plain", url="http://ztyj.gov.cn/pub/description/1.html")
+    assert ex.document["issuer"] != "盐津县人民政府"
+
+
+def test_jointly_compiled_report_names_the_first_body():
+    text = ("2012年度政府信息公开工作年度报告\n本报告是根据《条例》要求,由天津市统计局、国家统计局天津调\n查总队(以下简称统计局队)"
+            "编制的2012年度政府信息公开工作年度报告。\n一、概述\n")
+    assert extract_document(text.encode("utf-8"), content_type="text/plain").document["issuer"] == "天津市统计局"
+
+
+def test_a_sentence_wrapped_onto_its_own_line_is_not_a_title():
+    text = "北京市政府信息公开工作年度报告本报告是根据《条例》要求编制的2012年度政府信息公\n作年度报告。\n一、概述\n"
+    assert extract_document(text.encode("utf-8"), content_type="text/plain").document["title"] != "作年度报告。"

@@ -27,6 +27,8 @@ _ORGAN_SUFFIXES = ("人民政府办公厅", "人民政府办公室", "人民政�
                    "部")
 _OFFICE_OF_GOVERNMENT = re.compile(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$")
 _DISCLOSURE_OFFICE = re.compile(r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:领导小组)?办公室$")
+_TOWNSHIP_OFFICE = re.compile(r"^(?P<township>[\u4e00-\u9fff]{2,30}?(?:镇|乡|街道))(?:人民政府|政府|办事处)?"
+                              r"(?:党政综合办公室|党政办公室|党政办|综合办公室|综合办|办公室)$")
 _SHORT_ALIAS = re.compile(r"(?P<full>" + _CJK_NAME + r"{4,40}?)\s*[(（]\s*以下简称\s*[“\"]?(?P<short>[\u4e00-\u9fff]{2,12})[”\"]?\s*[)）]")
 
 _ANCHORS = (
@@ -34,7 +36,9 @@ _ANCHORS = (
                              + _YEAR + r"\s*年?度?|" + _YEAR + r"\s*年?度?\s*(?P<name2>[\u4e00-\u9fff]{2,30}?)"
                              r"(?:政府信息公开|信息公开|政务公开))")),
     # "由X根据《条例》…编制": the 根据 clause can cite several documents; a cut text may end at 编
-    ("compiled", re.compile(r"由(?P<name>" + _CJK_NAME + r"{2,40}?)(?:\s*[(（]以下简称[^)）]*[)）])?"
+    # "由北京市统计局、国家统计局北京调查总队编制": bodies that report jointly; the first listed leads
+    ("compiled", re.compile(r"由(?P<name>" + _CJK_NAME + r"{2,40}?)(?:、[\u4e00-\u9fff\s]{2,30}?)?"
+                            r"(?:\s*[(（]以下简称[^)）]*[)）])?"
                             r"(?:结合[^编。]{0,16}|综合[^。]{0,80}?|根据[^。]{0,160}?)?编")),
     ("area_all", re.compile(r"(?P<name>(?<=[^\u4e00-\u9fff])[\u4e00-\u9fff]{2,12}?|^[\u4e00-\u9fff]{2,12}?)"
                             r"(?=各级各部门|各级政府|各级行政机关|政府各部门|各级、各部门|各区人民政府|各县(?:\(市、区\))?人民政府|"
@@ -53,6 +57,9 @@ _ANCHORS = (
 )
 _NEWS_MARKERS = re.compile(r"记者|本报讯|日电|近日|日前|昨日|昨天|过去一年|去年|新闻网|人民网|新华网|报道|通讯员")
 _SELF_REFERENCE = re.compile(r"我(省|区|市|县|旗|局|厅|委|办|镇|乡|街道|中心|署)")
+# "全区政府信息公开工作": the area's disclosure work as a whole, which only its government reports
+# ("全县公安机关" is a department speaking of its own branches)
+_AREA_WIDE = re.compile(r"全(省|区|市|县|旗)(?:各级)?(?:政府信息公开|政务公开)")
 
 # gambling strings injected by hijacked mirrors; words that also occur in real reports (彩票 of the
 # welfare lottery, 澳门 in Guangdong reports) are left out
@@ -83,7 +90,8 @@ def title_of(text: str, html_title: str | None, meta: dict, link_text: str | Non
     for i in ranked:
         line = lines[i]
         if len(line) > 64 or not _REPORT_WORDS.search(line) or _NOT_A_TITLE.search(line) \
-                or re.search(r"根据|通知|《", line) or ("关于" in line and not line.endswith("报告")):
+                or re.search(r"根据|通知|《", line) or ("关于" in line and not line.endswith("报告")) \
+                or line.endswith(("。", "，", ",", "；", ";")):  # the end of a sentence wrapped onto its own line
             continue
         if re.match(r"^\s*(?:19|20)\d{2}\s*年?\s*度?\s*政府信息公开", fold(line)) and i and len(lines[i - 1]) <= 30 \
                 and lines[i - 1].endswith(_ORGAN_SUFFIXES):
@@ -335,6 +343,12 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
         # a news article names many bodies; only "X市政府各部门…" identifies whose work it reports
         candidates = [c for c in candidates if c[0] == "area_all"]
     for kind, name in candidates:
+        township_office = _TOWNSHIP_OFFICE.match(name) if kind == "contact" else None
+        if township_office:
+            # "请与剑阁县杨村镇人民政府党政办联系": a township's office answers for the township
+            township = township_office.group("township")
+            name = township + ("办事处" if township.endswith("街道") else "人民政府")
+            return _with_place_prefix(name, fold_text, year), kind
         if kind == "contact" and not _DISCLOSURE_OFFICE.search(name):
             continue
         name = _expand_alias(name, fold_text)
@@ -707,14 +721,26 @@ def publisher_field(fold_text: str, meta: dict) -> str | None:
 
 def infer_from_self_reference(fold_text: str, evidence: list[gz.Evidence] | None = None,
                                year: int | None = None) -> str | None:
-    """Issuer for reports that only say 我县 / 我市 (spam mirrors replace the name): the one
-    division of that level the site or the text stands for."""
-    m = _SELF_REFERENCE.search(fold_text[:6000])
-    if not m or m.group(1) not in ("县", "旗", "市", "省"):
+    """Issuer for reports that only say 我县 / 我市 (spam mirrors replace the name), or with no
+    我 at all only 全区 / 全县: the one division of that level the site or the text stands for."""
+    head = fold_text[:6000]
+    m = _SELF_REFERENCE.search(head)
+    area_wide = None if m else _AREA_WIDE.search(head)
+    m = m or area_wide
+    if not m or m.group(1) not in ("县", "旗", "市", "省", "区"):
         return None
-    wanted = {"县": "county", "旗": "county", "市": "city", "省": "province"}[m.group(1)]
     evidence = evidence or []
     site, _source = site_division(evidence, year)
+    if area_wide:
+        # 全省 in a county's report is the province's work: only a site of that level is sure
+        return site.name + "人民政府" if site is not None and site.name.endswith(m.group(1)) else None
+    if m.group(1) == "区":
+        # 区 is a district or an autonomous region, and a zone says 我区 too: only the site can tell
+        if site is not None and (site.level == "county" and site.name.endswith("区")
+                                 or site.level == "province" and site.name.endswith("自治区")):
+            return site.name + "人民政府"
+        return None
+    wanted = {"县": "county", "旗": "county", "市": "city", "省": "province"}[m.group(1)]
     if site is not None and site.level == wanted:
         return site.name + "人民政府"
     text = next((w for w in evidence if w.source == "text"), None)
