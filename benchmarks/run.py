@@ -1,6 +1,7 @@
-"""`make bench`: extraction throughput and crawl efficiency, printed as figures beside their targets.
+"""`make bench`: extraction throughput, crawl efficiency and the national pipeline benchmark,
+printed as figures beside their targets.
 
-    python -m benchmarks.run [--quick] [--only extract|crawl]
+    python -m benchmarks.run [--quick] [--only extract|crawl|national]
 
 Figures are ratios measured within one run (CPU time per report; achieved request rate over
 the politeness bound; re-run time over first-run time), because these machines are noisy.
@@ -138,7 +139,7 @@ def scrapy_row(scrapy: dict | str, achieved: float, critical_path: float) -> tup
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small run for smoke checks")
-    parser.add_argument("--only", choices=["extract", "crawl"])
+    parser.add_argument("--only", choices=["extract", "crawl", "national"])
     args = parser.parse_args(argv)
     rows = []
     if args.only in (None, "extract"):
@@ -147,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         # 1,000 hosts at 5 s: a bound of 200 req/s, which two cores can drive; see the closing note
         rows += crawl_bench(hosts=20 if args.quick else 1000, delay=0.5 if args.quick else 5.0,
                             reports_per_page=5 if args.quick else 10)
+    if args.only in (None, "national"):
+        from benchmarks.national import national_bench
+
+        rows += national_bench([2000] if args.quick else [10_000, 100_000], night=300 if args.quick else 3000)
     width = max(len(r[0]) for r in rows)
     for name, figure, target in rows:
         print(f"{name:<{width}}  {figure}  {target}")

@@ -84,8 +84,10 @@ def cmd_eval(args) -> int:
 def cmd_parse(args) -> int:
     from xxgk.parse_stage import parse_landed
 
-    summary = parse_landed(_data_dir(args))
+    summary = parse_landed(_data_dir(args), full=args.all, workers=args.workers)
     print(json.dumps(summary.__dict__, ensure_ascii=False, default=str, indent=1))
+    if not summary.documents:
+        print("xxgk parse: no landed report in raw.fetches: crawl first (xxgk crawl / xxgk run)", file=sys.stderr)
     return 0 if summary.documents and not summary.failed else 1
 
 
@@ -229,7 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="with --wild: one JSON object instead of the summary")
     p.set_defaults(func=cmd_eval)
 
-    p = with_data_dir(sub.add_parser("parse", help="re-parse every landed report into parsed.*"))
+    p = with_data_dir(sub.add_parser("parse", help="parse landed reports not yet parsed by this parser version "
+                                                   "into parsed.*"))
+    p.add_argument("--all", action="store_true", help="re-parse every landed report, current or not")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     p.set_defaults(func=cmd_parse)
 
     p = with_data_dir(sub.add_parser("build", help="dbt build (or other dbt arguments) on the warehouse"))

@@ -1,17 +1,32 @@
-"""The parse stage: every landed report or attachment body → ``parsed.*``.
+"""The parse stage: landed report and attachment bodies → ``parsed.*``.
 
-Reads only ``raw.*`` and the bodies under ``DIR/raw``; never the network. The ``parsed``
-tables are replaced in one transaction, so a parser fix is applied by re-running this stage
-over all history, and a crash leaves the previous parse intact.
+Reads only ``raw.*`` and the bodies under ``DIR/raw``; never the network. A night parses only
+the bodies that ``parsed.documents`` does not hold at the current ``PARSER_VERSION`` (new
+sha256s, and every body after a parser change); ``full=True`` (``xxgk parse --all``) re-parses
+everything. Either way the rows are the same, because a body's parse depends only on its bytes
+and the context of its first fetch.
+
+Bodies are parsed in worker processes and written by this process alone, one batch per
+transaction: a batch's old rows are deleted and its new rows inserted together, so a crash
+keeps every committed batch, rolls back the one in flight (no document is ever half-written),
+and the next run picks up where this one stopped. Memory holds one batch being parsed and one
+being written, whatever the size of the history.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import tempfile
 import traceback
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+import duckdb
 
 from xxgk import reference, warehouse
 from xxgk.parsing import PARSER_VERSION, extract_document
@@ -20,6 +35,8 @@ from xxgk.rawstore import blob_path
 
 log = logging.getLogger(__name__)
 
+# one row per landed body, with the context of its first fetch (the URL, the link that named
+# it, the portal): later fetches never change it, so a body parses the same on any night
 LANDED_DOCUMENTS_SQL = """
 select
     f.sha256,
@@ -33,76 +50,224 @@ from raw.fetches f
 left join raw.portals p using (portal_id)
 where f.outcome in ('landed', 'not_modified') and f.role in ('report', 'attachment') and f.sha256 is not null
 group by f.sha256
-order by f.sha256
 """
+PARSED_TABLES = ("parsed.documents", "parsed.document_texts", "parsed.facts", "parsed.quality_issues")
+TABLE_COLUMNS = {
+    "parsed.documents": warehouse.DOCUMENT_COLUMNS,
+    "parsed.document_texts": ["sha256", "text"],
+    "parsed.facts": warehouse.FACT_COLUMNS,
+    "parsed.quality_issues": warehouse.ISSUE_COLUMNS,
+}
+DEFAULT_BATCH_SIZE = 500
+# below this many pending bodies, starting worker processes (each loads OpenCC and the
+# gazetteer, ~1 s) costs more than it saves
+POOL_THRESHOLD = 64
 
 
 @dataclass
 class ParseSummary:
-    documents: int = 0
+    documents: int = 0        # bodies landed in all history
+    up_to_date: int = 0       # already parsed with this PARSER_VERSION, not read again
+    reparsed: int = 0         # parsed by this run (new bodies, or all of them after a parser change / --all)
     parsed: int = 0
     failed: int = 0
     unsupported: int = 0
     facts: int = 0
     issues: int = 0
+    removed: int = 0          # parsed rows of bodies no longer landed (raw.* rebuilt without them)
+    batches: int = 0
+    workers: int = 1
+    parser_version: str = PARSER_VERSION
     by_doc_type: dict[str, int] = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)
 
 
-def parse_landed(data_dir: Path) -> ParseSummary:
-    summary = ParseSummary()
-    documents, texts, facts, issues = [], [], [], []
-    parsed_at = datetime.now(UTC)
-    con = warehouse.connect(data_dir)
+@dataclass
+class ParsedBody:
+    """One body's rows, already serialised as NDJSON lines per table (in the worker, so the
+    single writer only concatenates), and what the summary needs to know about it."""
+
+    sha256: str
+    lines: dict[str, list[str]]
+    status: str
+    doc_type: str | None
+    url: str | None
+    reason: str | None
+    facts: int
+    issues: int
+
+
+def _ndjson(row: dict, columns: list[str]) -> str:
+    return json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str)
+
+
+def parse_body(data_dir: str, parsed_at: str, row: tuple) -> ParsedBody:
+    """Parse one landed body into its rows. Never raises: a parser bug costs one document,
+    recorded as failed with the exception, not the night."""
+    sha, url, content_type, link_text, portal_id, portal_name, province_code = row
+    hints = {"url": url, "link_text": link_text, "portal_id": portal_id, "portal_name": portal_name,
+             "portal_province_code": province_code}
+    document = {"sha256": sha, "parser_version": PARSER_VERSION, "parsed_at": parsed_at}
+    lines: dict[str, list[str]] = {table: [] for table in PARSED_TABLES}
     try:
-        for sha, url, content_type, link_text, portal_id, portal_name, province_code in con.execute(
-            LANDED_DOCUMENTS_SQL
-        ).fetchall():
-            summary.documents += 1
-            hints = {"url": url, "link_text": link_text, "portal_id": portal_id, "portal_name": portal_name,
-                     "portal_province_code": province_code}
-            document = {"sha256": sha, "parser_version": PARSER_VERSION, "parsed_at": parsed_at}
-            try:
-                extraction = extract_document(blob_path(data_dir, sha).read_bytes(), content_type=content_type,
-                                              url=url, hints=hints)
-            except Exception as exc:  # noqa: BLE001 - a parser bug must cost one document, not the night
-                log.error("parsing %s (%s) failed:\n%s", sha, url, traceback.format_exc())
-                document.update(status="failed", status_reason=f"{type(exc).__name__}: {exc}"[:1000])
-                documents.append(document)
-                summary.failed += 1
-                summary.failures.append({"url": url, "sha256": sha, "reason": document["status_reason"]})
-                continue
-            document.update(extraction.document)
-            document["sentence_hashes"] = sentence_hashes(extraction.text)  # for 雷同 in the marts
-            documents.append(document)
-            texts.append({"sha256": sha, "text": extraction.text})
-            for seq, fact in enumerate(extraction.facts):
-                facts.append({**fact, "sha256": sha, "fact_seq": seq})
-            for seq, issue in enumerate(extraction.issues):
-                issues.append({**issue, "sha256": sha, "issue_seq": seq})
-            status = document["status"]
-            if status == "parsed":
-                summary.parsed += 1
-                doc_type = document.get("doc_type") or "unknown"
-                summary.by_doc_type[doc_type] = summary.by_doc_type.get(doc_type, 0) + 1
-            else:
-                setattr(summary, status, getattr(summary, status) + 1)
-                summary.failures.append({"url": url, "sha256": sha, "reason": document.get("status_reason")})
-        summary.facts, summary.issues = len(facts), len(issues)
+        extraction = extract_document(blob_path(Path(data_dir), sha).read_bytes(), content_type=content_type,
+                                      url=url, hints=hints)
+    except Exception as exc:  # noqa: BLE001 - recorded as the document's status, with the traceback in the log
+        log.error("parsing %s (%s) failed:\n%s", sha, url, traceback.format_exc())
+        document.update(status="failed", status_reason=f"{type(exc).__name__}: {exc}"[:1000])
+        lines["parsed.documents"].append(_ndjson(document, warehouse.DOCUMENT_COLUMNS))
+        return ParsedBody(sha, lines, "failed", None, url, document["status_reason"], 0, 0)
+    document.update(extraction.document)
+    document["sentence_hashes"] = sentence_hashes(extraction.text)  # for 雷同 in the marts
+    lines["parsed.documents"].append(_ndjson(document, warehouse.DOCUMENT_COLUMNS))
+    lines["parsed.document_texts"].append(_ndjson({"sha256": sha, "text": extraction.text}, ["sha256", "text"]))
+    lines["parsed.facts"] = [_ndjson({**fact, "sha256": sha, "fact_seq": seq}, warehouse.FACT_COLUMNS)
+                             for seq, fact in enumerate(extraction.facts)]
+    lines["parsed.quality_issues"] = [_ndjson({**issue, "sha256": sha, "issue_seq": seq}, warehouse.ISSUE_COLUMNS)
+                                      for seq, issue in enumerate(extraction.issues)]
+    return ParsedBody(sha, lines, document["status"], document.get("doc_type"), url, document.get("status_reason"),
+                      len(extraction.facts), len(extraction.issues))
+
+
+def _parse_batch(args: tuple[str, str, list[tuple]]) -> list[ParsedBody]:
+    data_dir, parsed_at, rows = args
+    return [parse_body(data_dir, parsed_at, row) for row in rows]
+
+
+def _warm_worker() -> None:
+    # load OpenCC, the gazetteer index and lxml once per worker, not in the first batch's time
+    extract_document("2020年政府信息公开工作年度报告\n".encode(), content_type="text/plain",
+                     url="http://www.minhou.gov.cn/zwgk/ndbg/1.html")
+
+
+def _pending_batches(con: duckdb.DuckDBPyConnection, batch_size: int) -> Iterator[list[tuple]]:
+    """The pending bodies in sha256 order, one batch at a time (keyset paging over a temp table,
+    so neither the list nor a cursor is held while batches are written)."""
+    last = ""
+    while True:
+        rows = con.execute("select * from parse_pending where sha256 > ? order by sha256 limit ?",
+                           [last, batch_size]).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield rows
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, bodies: list[ParsedBody]) -> None:
+    """Replace the rows of these bodies in ``parsed.*``, all tables in one transaction."""
+    shas = [b.sha256 for b in bodies]
+    paths: dict[str, str] = {}
+    try:
+        for table in PARSED_TABLES:
+            fd, paths[table] = tempfile.mkstemp(suffix=".ndjson", prefix="xxgk-parse-")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                for body in bodies:
+                    for line in body.lines[table]:
+                        f.write(line)
+                        f.write("\n")
         con.execute("begin transaction")
         try:
-            for table in ("parsed.documents", "parsed.document_texts", "parsed.facts", "parsed.quality_issues"):
-                con.execute(f"delete from {table}")
-            warehouse.bulk_insert(con, "parsed.documents", warehouse.DOCUMENT_COLUMNS, documents)
-            warehouse.bulk_insert(con, "parsed.document_texts", ["sha256", "text"], texts)
-            warehouse.bulk_insert(con, "parsed.facts", warehouse.FACT_COLUMNS, facts)
-            warehouse.bulk_insert(con, "parsed.quality_issues", warehouse.ISSUE_COLUMNS, issues)
+            for table in PARSED_TABLES:
+                con.execute(f"delete from {table} where sha256 in (select unnest(?::varchar[]))", [shas])
+            for table in PARSED_TABLES:
+                if os.path.getsize(paths[table]):
+                    warehouse.insert_ndjson(con, table, TABLE_COLUMNS[table], paths[table])
             con.execute("commit")
-            # the divisions places were resolved against, for the marts' lists of expected bodies
-            reference.write_divisions(con)
-        except Exception:
+        except BaseException:
             con.execute("rollback")
             raise
     finally:
+        for path in paths.values():
+            os.unlink(path)
+
+
+def _count(summary: ParseSummary, bodies: list[ParsedBody]) -> None:
+    for body in bodies:
+        summary.reparsed += 1
+        summary.facts += body.facts
+        summary.issues += body.issues
+        if body.status == "parsed":
+            summary.parsed += 1
+            doc_type = body.doc_type or "unknown"
+            summary.by_doc_type[doc_type] = summary.by_doc_type.get(doc_type, 0) + 1
+        else:
+            setattr(summary, body.status, getattr(summary, body.status) + 1)
+            summary.failures.append({"url": body.url, "sha256": body.sha256, "reason": body.reason})
+
+
+def parse_landed(data_dir: Path, *, full: bool = False, workers: int | None = None,
+                 batch_size: int = DEFAULT_BATCH_SIZE) -> ParseSummary:
+    """Parse what is pending (everything with ``full``) into ``parsed.*``; see the module doc."""
+    summary = ParseSummary()
+    parsed_at = datetime.now(UTC).isoformat()
+    con = warehouse.connect(data_dir)
+    try:
+        con.execute(f"create or replace temp table parse_landed as {LANDED_DOCUMENTS_SQL}")
+        summary.documents = con.execute("select count(*) from parse_landed").fetchone()[0]
+        summary.removed = _remove_unlanded(con)
+        current = "" if full else "where sha256 not in (select sha256 from parsed.documents where parser_version = ?)"
+        con.execute(f"create or replace temp table parse_pending as select * from parse_landed {current}",
+                    [] if full else [PARSER_VERSION])
+        pending = con.execute("select count(*) from parse_pending").fetchone()[0]
+        summary.up_to_date = summary.documents - pending
+        workers = max(1, workers or os.cpu_count() or 1)
+        if pending < POOL_THRESHOLD:
+            workers = 1
+        summary.workers = workers
+        log.info("parse: %d bodies landed, %d pending (parser %s), %d worker(s)",
+                 summary.documents, pending, PARSER_VERSION, workers)
+        batches = ((str(data_dir), parsed_at, rows) for rows in _pending_batches(con, batch_size))
+        if workers == 1:
+            for args in batches:
+                bodies = _parse_batch(args)
+                write_batch(con, bodies)
+                _count(summary, bodies)
+                summary.batches += 1
+        else:
+            _parse_in_pool(con, batches, workers, summary)
+        # the divisions places were resolved against, for the marts' lists of expected bodies
+        reference.write_divisions(con)
+    finally:
         con.close()
     return summary
+
+
+def _parse_in_pool(con: duckdb.DuckDBPyConnection, batches: Iterator[tuple], workers: int,
+                   summary: ParseSummary) -> None:
+    """Workers parse batch k+1 while this process writes batch k: two batches in memory at most."""
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
+        in_flight = None
+        for args in batches:
+            # split a batch across the workers; each slice comes back as one message
+            rows = args[2]
+            step = max(1, -(-len(rows) // (workers * 4)))
+            submitted = [pool.submit(_parse_batch, (args[0], args[1], rows[i:i + step]))
+                         for i in range(0, len(rows), step)]
+            if in_flight is not None:
+                _write_finished(con, in_flight, summary)
+            in_flight = submitted
+        if in_flight is not None:
+            _write_finished(con, in_flight, summary)
+
+
+def _write_finished(con: duckdb.DuckDBPyConnection, futures: list, summary: ParseSummary) -> None:
+    bodies = [body for future in futures for body in future.result()]
+    write_batch(con, bodies)
+    _count(summary, bodies)
+    summary.batches += 1
+
+
+def _remove_unlanded(con: duckdb.DuckDBPyConnection) -> int:
+    """Drop parsed rows whose body is no longer landed (a rebuilt raw.*), so parsed.* mirrors raw.*."""
+    gone = [r[0] for r in con.execute(
+        "select sha256 from parsed.documents where sha256 not in (select sha256 from parse_landed)").fetchall()]
+    if gone:
+        con.execute("begin transaction")
+        try:
+            for table in PARSED_TABLES:
+                con.execute(f"delete from {table} where sha256 in (select unnest(?::varchar[]))", [gone])
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return len(gone)

@@ -172,8 +172,9 @@ def format_summary(summary: dict) -> str:
         f"- portals: {summary['portals']} ({summary['portals_ok']} ok, {summary['portals_failed']} failing)",
         f"- reports found: {summary['reports_found']}, landed: {summary['reports_landed']}, "
         f"attachments landed: {summary['attachments_landed']}",
-        f"- documents parsed: {summary['parse']['parsed']} of {summary['parse']['documents']} "
-        f"({summary['parse']['failed']} failed, {summary['parse']['unsupported']} unsupported); "
+        f"- documents: {summary['parse']['documents']} landed, {summary['parse']['reparsed']} parsed this run "
+        f"({summary['parse']['up_to_date']} already current): {summary['parse']['parsed']} parsed, "
+        f"{summary['parse']['failed']} failed, {summary['parse']['unsupported']} unsupported; "
         f"by type: {summary['parse']['by_doc_type']}",
         f"- facts: {summary['parse']['facts']}, quality issues: {summary['parse']['issues']}",
         f"- failures (URLs not landed): {summary['url_failures']}",
@@ -220,6 +221,8 @@ def summarise(run_id: str, data_dir: Path, portal_results: list[dict], parse_sum
         "failure_reasons": reasons,
         "parse": {
             "documents": parse_summary.documents,
+            "reparsed": parse_summary.reparsed,
+            "up_to_date": parse_summary.up_to_date,
             "parsed": parse_summary.parsed,
             "failed": parse_summary.failed,
             "unsupported": parse_summary.unsupported,

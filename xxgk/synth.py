@@ -153,10 +153,16 @@ class SynthReport:
 
 
 def make_report(seed: int, *, era: str = "2021_format", report_year: int | None = None, issuer: str | None = None,
-                blank_rate: float = 0.0, **overrides) -> SynthReport:
-    """A report with consistent values, deterministic in ``seed``."""
+                body: tuple | None = None, blank_rate: float = 0.0, **overrides) -> SynthReport:
+    """A report with consistent values, deterministic in ``seed``; ``body`` is any reporting body as
+    an ISSUERS tuple (the national benchmark draws them from the gazetteer)."""
     rng = random.Random(seed)
-    who = next((i for i in ISSUERS + NAMED_ONLY_ISSUERS if i[0] == issuer), None) if issuer else rng.choice(ISSUERS)
+    if body is not None:
+        who = body
+        rng.random()  # the draw rng.choice(ISSUERS) would make, so values do not depend on how the body was given
+    else:
+        who = next((i for i in ISSUERS + NAMED_ONLY_ISSUERS if i[0] == issuer), None) if issuer \
+            else rng.choice(ISSUERS)
     if who is None:
         raise ValueError(f"unknown issuer {issuer!r}; choose one of {[i[0] for i in ISSUERS]}")
     year = report_year or (rng.randint(2021, 2024) if era == "2021_format" else rng.choice((2019, 2020)))

@@ -203,13 +203,20 @@ def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
                 f.write("\n")
                 count += 1
         if count:
-            spec = ", ".join(f"'{c}': '{types[c]}'" for c in columns)
-            column_list = ", ".join(columns)
-            con.execute(
-                f"insert {'or ignore ' if or_ignore else 'or replace ' if or_replace else ''}into {table} ({column_list}) "
-                f"select {column_list} from read_json(?, format = 'newline_delimited', columns = {{{spec}}})",
-                [path],
-            )
+            insert_ndjson(con, table, columns, path, or_ignore=or_ignore, or_replace=or_replace, types=types)
     finally:
         os.unlink(path)
     return count
+
+
+def insert_ndjson(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], path: str, *,
+                  or_ignore: bool = False, or_replace: bool = False, types: dict[str, str] | None = None) -> None:
+    """Insert a file of NDJSON rows (one object per line with ``columns``) through read_json."""
+    types = types or column_types(con, table)
+    spec = ", ".join(f"'{c}': '{types[c]}'" for c in columns)
+    column_list = ", ".join(columns)
+    con.execute(
+        f"insert {'or ignore ' if or_ignore else 'or replace ' if or_replace else ''}into {table} ({column_list}) "
+        f"select {column_list} from read_json(?, format = 'newline_delimited', columns = {{{spec}}})",
+        [path],
+    )

@@ -11,7 +11,7 @@ from xxgk.parsing import metadata, prose, sources, tables
 from xxgk.parsing.audits import run_audits
 from xxgk.parsing.normalize import fold
 
-PARSER_VERSION = "0.4.0"
+PARSER_VERSION = "0.5.0"
 
 DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "place_code",
                    "province",
