@@ -174,6 +174,27 @@ def test_dbt_test_passes_from_inside_the_project(demo):
     assert result.returncode == 0, result.stdout[-5000:]
 
 
+def test_the_sum_of_parts_tests_fail_on_a_figure_that_does_not_resum(demo, tmp_path):
+    data_dir, _ = demo
+    broken = tmp_path / "warehouse.duckdb"
+    broken.write_bytes((data_dir / "warehouse.duckdb").read_bytes())
+    con = duckdb.connect(str(broken))
+    con.execute("update marts.fct_province_year_cells set value = value + 1 "
+                "where (province_code, report_year) = (select (province_code, report_year) "
+                "from marts.fct_province_year_cells where value is not null limit 1)")
+    con.execute("update marts.fct_province_year_rates set numerator = numerator + 1 "
+                "where metric = 'granted_rate' and reports_cnt > 0")
+    con.close()
+    env = {**os.environ, "XXGK_WAREHOUSE": str(broken), "DBT_TARGET_PATH": str(tmp_path / "target"),
+           "DBT_LOG_PATH": str(tmp_path / "logs")}
+    result = subprocess.run([str(Path(sys.executable).with_name("dbt")), "test", "--select",
+                             "assert_rates_resum_from_report_kpis", "assert_province_year_cells_resum_from_report_kpis"],
+                            cwd=ROOT / "dbt_project", env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    for name in ("assert_rates_resum_from_report_kpis", "assert_province_year_cells_resum_from_report_kpis"):
+        assert f"Failure in test {name}" in result.stdout, result.stdout[-3000:]
+
+
 def test_a_reader_holding_the_published_file_never_blocks_the_next_run(demo):
     data_dir, _ = demo
     published = data_dir / "xxgk.duckdb"

@@ -1,19 +1,41 @@
 -- our own arithmetic: each province-year cell re-sums from fct_report_kpis over its report_ids
+-- (joined on the unnested list: a subquery per cell grew with cells × report KPIs)
 with cells as (
 
     select * from {{ ref('fct_province_year_cells') }}
 
 ),
 
-resummed as (
+cell_reports as (
+
+    select distinct province_code, report_year, table_name, row_key, col_key, unnest(report_ids) as report_id
+    from cells
+
+),
+
+sums as (
 
     select
-        cells.*,
-        (select sum(k.value) from {{ ref('fct_report_kpis') }} k
-         where list_contains(cells.report_ids, k.report_id) and k.source = cells.table_name
-           and k.row_key = cells.row_key and k.col_key = cells.col_key
-           and k.cell_state = 'value' and k.is_exact) as value_again
+        cell_reports.province_code,
+        cell_reports.report_year,
+        cell_reports.table_name,
+        cell_reports.row_key,
+        cell_reports.col_key,
+        sum(k.value) as value_again
+    from cell_reports
+    inner join {{ ref('fct_report_kpis') }} k
+        on k.report_id = cell_reports.report_id and k.source = cell_reports.table_name
+       and k.row_key = cell_reports.row_key and k.col_key = cell_reports.col_key
+    where k.cell_state = 'value' and k.is_exact
+    group by all
+
+),
+
+resummed as (
+
+    select cells.*, sums.value_again
     from cells
+    left join sums using (province_code, report_year, table_name, row_key, col_key)
 
 )
 

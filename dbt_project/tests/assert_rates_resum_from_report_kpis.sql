@@ -1,5 +1,6 @@
 -- our own arithmetic: every rate's numerator and denominator re-sum from marts.fct_report_kpis over
--- its report_ids, and value is their quotient
+-- its report_ids, and value is their quotient. Joined on unnested lists, not a subquery per rate:
+-- a correlated list_contains scan grew with rates × report KPIs and took most of dbt build.
 with rates as (
 
     select * from {{ ref('fct_province_year_rates') }}
@@ -13,23 +14,59 @@ metrics as (
 
 ),
 
+rate_reports as (
+
+    select distinct province_code, report_year, metric, unnest(report_ids) as report_id
+    from rates
+
+),
+
+metric_kpis as (
+
+    select distinct metric, unnest(numerator_kpis) as kpi, 'numerator' as part from metrics
+    union all
+    select distinct metric, unnest(denominator_kpis) as kpi, 'denominator' as part from metrics
+
+),
+
+exact_values as (
+
+    select report_id, kpi, value
+    from {{ ref('fct_report_kpis') }}
+    where cell_state = 'value' and is_exact
+
+),
+
+sums as (
+
+    select
+        rate_reports.province_code,
+        rate_reports.report_year,
+        rate_reports.metric,
+        sum(exact_values.value) filter (where metric_kpis.part = 'numerator') as numerator_again,
+        sum(exact_values.value) filter (where metric_kpis.part = 'denominator') as denominator_again
+    from rate_reports
+    inner join metric_kpis using (metric)
+    inner join exact_values
+        on exact_values.report_id = rate_reports.report_id and exact_values.kpi = metric_kpis.kpi
+    group by all
+
+),
+
 resummed as (
 
     select
         rates.province_code,
         rates.report_year,
         rates.metric,
-        (select sum(k.value) from {{ ref('fct_report_kpis') }} k
-         where list_contains(rates.report_ids, k.report_id) and list_contains(metrics.numerator_kpis, k.kpi)
-           and k.cell_state = 'value' and k.is_exact) as numerator_again,
-        (select sum(k.value) from {{ ref('fct_report_kpis') }} k
-         where list_contains(rates.report_ids, k.report_id) and list_contains(metrics.denominator_kpis, k.kpi)
-           and k.cell_state = 'value' and k.is_exact) as denominator_again,
+        sums.numerator_again,
+        sums.denominator_again,
         rates.numerator,
         rates.denominator,
         rates.value
     from rates
     inner join metrics using (metric)
+    left join sums using (province_code, report_year, metric)
 
 )
 
