@@ -24,8 +24,8 @@ def land(data_dir: Path, bodies: dict[str, tuple[bytes, str]]) -> None:
     con.close()
 
 
-@pytest.mark.skipif(not GOLD.exists(), reason="../shared/gold is not beside the repository")
 def test_parse_stage_loads_documents_facts_and_failures(tmp_path):
+    assert GOLD.is_dir(), f"{GOLD} is missing: the tests need ../shared beside the repository"
     dongguan = next((GOLD / "seeds").glob("004_*.txt")).read_bytes()
     land(tmp_path, {
         "http://www.dg.gov.cn/r/2015.txt": (dongguan, "text/plain; charset=utf-8"),
@@ -164,3 +164,20 @@ def test_worker_processes_give_the_rows_one_process_gives(tmp_path, monkeypatch)
     assert summary.workers == 2 and summary.batches == 3 and summary.reparsed == 9
     parse_landed(inline, workers=1)
     assert parsed_rows(pooled) == parsed_rows(inline)
+
+
+def test_xxgk_parse_reports_what_it_did_and_fails_on_an_empty_warehouse(tmp_path, capsys):
+    import json
+
+    from xxgk.cli import main
+
+    assert main(["parse", "--data-dir", str(tmp_path / "empty")]) == 1
+    assert "no landed report" in capsys.readouterr().err
+    land_synthetic(tmp_path / "wh", range(0, 3))
+    assert main(["parse", "--data-dir", str(tmp_path / "wh")]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (first["documents"], first["reparsed"]) == (3, 3)
+    assert main(["parse", "--data-dir", str(tmp_path / "wh")]) == 0
+    assert json.loads(capsys.readouterr().out)["up_to_date"] == 3
+    assert main(["parse", "--all", "--data-dir", str(tmp_path / "wh")]) == 0
+    assert json.loads(capsys.readouterr().out)["reparsed"] == 3

@@ -85,7 +85,12 @@ def cmd_parse(args) -> int:
     from xxgk.parse_stage import parse_landed
 
     summary = parse_landed(_data_dir(args), full=args.all, workers=args.workers)
-    print(json.dumps(summary.__dict__, ensure_ascii=False, default=str, indent=1))
+    shown = dict(summary.__dict__)
+    if len(summary.failures) > 20:
+        # thousands of lines at national scale; parsed.documents holds every one with its reason
+        shown["failures"] = summary.failures[:20] + [f"… {len(summary.failures) - 20} more in parsed.documents "
+                                                     "(status <> 'parsed')"]
+    print(json.dumps(shown, ensure_ascii=False, default=str, indent=1))
     if not summary.documents:
         print("xxgk parse: no landed report in raw.fetches: crawl first (xxgk crawl / xxgk run)", file=sys.stderr)
     return 0 if summary.documents and not summary.failed else 1
