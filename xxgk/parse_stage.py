@@ -15,7 +15,6 @@ being written, whatever the size of the history.
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import os
@@ -98,8 +97,8 @@ class ParsedBody:
     issues: int
 
 
-def _ndjson(row: dict, columns: list[str]) -> str:
-    return json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str)
+def _line(table: str, row: dict) -> str:
+    return warehouse.ndjson_line(row, TABLE_COLUMNS[table])
 
 
 def parse_body(data_dir: str, parsed_at: str, row: tuple) -> ParsedBody:
@@ -116,15 +115,15 @@ def parse_body(data_dir: str, parsed_at: str, row: tuple) -> ParsedBody:
     except Exception as exc:  # noqa: BLE001 - recorded as the document's status, with the traceback in the log
         log.error("parsing %s (%s) failed:\n%s", sha, url, traceback.format_exc())
         document.update(status="failed", status_reason=f"{type(exc).__name__}: {exc}"[:1000])
-        lines["parsed.documents"].append(_ndjson(document, warehouse.DOCUMENT_COLUMNS))
+        lines["parsed.documents"].append(_line("parsed.documents", document))
         return ParsedBody(sha, lines, "failed", None, url, document["status_reason"], 0, 0)
     document.update(extraction.document)
     document["sentence_hashes"] = sentence_hashes(extraction.text)  # for 雷同 in the marts
-    lines["parsed.documents"].append(_ndjson(document, warehouse.DOCUMENT_COLUMNS))
-    lines["parsed.document_texts"].append(_ndjson({"sha256": sha, "text": extraction.text}, ["sha256", "text"]))
-    lines["parsed.facts"] = [_ndjson({**fact, "sha256": sha, "fact_seq": seq}, warehouse.FACT_COLUMNS)
+    lines["parsed.documents"].append(_line("parsed.documents", document))
+    lines["parsed.document_texts"].append(_line("parsed.document_texts", {"sha256": sha, "text": extraction.text}))
+    lines["parsed.facts"] = [_line("parsed.facts", {**fact, "sha256": sha, "fact_seq": seq})
                              for seq, fact in enumerate(extraction.facts)]
-    lines["parsed.quality_issues"] = [_ndjson({**issue, "sha256": sha, "issue_seq": seq}, warehouse.ISSUE_COLUMNS)
+    lines["parsed.quality_issues"] = [_line("parsed.quality_issues", {**issue, "sha256": sha, "issue_seq": seq})
                                       for seq, issue in enumerate(extraction.issues)]
     return ParsedBody(sha, lines, document["status"], document.get("doc_type"), url, document.get("status_reason"),
                       len(extraction.facts), len(extraction.issues))
@@ -166,23 +165,31 @@ def write_batch(con: duckdb.DuckDBPyConnection, bodies: list[ParsedBody]) -> Non
                     for line in body.lines[table]:
                         f.write(line)
                         f.write("\n")
-        con.execute("begin transaction")
-        try:
-            for table in PARSED_TABLES:
-                con.execute(f"delete from {table} where sha256 in (select unnest(?::varchar[]))", [shas])
-            for table in PARSED_TABLES:
-                if os.path.getsize(paths[table]):
-                    warehouse.insert_ndjson(con, table, TABLE_COLUMNS[table], paths[table])
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+        replace_rows(con, shas, paths)
     finally:
         for path in paths.values():
             os.unlink(path)
 
 
-def _count(summary: ParseSummary, bodies: list[ParsedBody]) -> None:
+def replace_rows(con: duckdb.DuckDBPyConnection, shas: list[str], paths: dict[str, str]) -> None:
+    """In one transaction, delete every ``parsed.*`` row of ``shas`` and insert the NDJSON file
+    given for each table (none: the bodies' rows are only removed)."""
+    con.execute("begin transaction")
+    try:
+        for table in PARSED_TABLES:
+            con.execute(f"delete from {table} where sha256 in (select unnest(?::varchar[]))", [shas])
+        for table, path in paths.items():
+            if os.path.getsize(path):
+                warehouse.insert_ndjson(con, table, TABLE_COLUMNS[table], path)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _write_and_count(con: duckdb.DuckDBPyConnection, bodies: list[ParsedBody], summary: ParseSummary) -> None:
+    write_batch(con, bodies)
+    summary.batches += 1
     for body in bodies:
         summary.reparsed += 1
         summary.facts += body.facts
@@ -220,10 +227,7 @@ def parse_landed(data_dir: Path, *, full: bool = False, workers: int | None = No
         batches = ((str(data_dir), parsed_at, rows) for rows in _pending_batches(con, batch_size))
         if workers == 1:
             for args in batches:
-                bodies = _parse_batch(args)
-                write_batch(con, bodies)
-                _count(summary, bodies)
-                summary.batches += 1
+                _write_and_count(con, _parse_batch(args), summary)
         else:
             _parse_in_pool(con, batches, workers, summary)
         # the divisions places were resolved against, for the marts' lists of expected bodies
@@ -248,17 +252,14 @@ def _parse_in_pool(con: duckdb.DuckDBPyConnection, batches: Iterator[tuple], wor
             submitted = [pool.submit(_parse_batch, (args[0], args[1], rows[i:i + step]))
                          for i in range(0, len(rows), step)]
             if in_flight is not None:
-                _write_finished(con, in_flight, summary)
+                _write_and_count(con, _results(in_flight), summary)
             in_flight = submitted
         if in_flight is not None:
-            _write_finished(con, in_flight, summary)
+            _write_and_count(con, _results(in_flight), summary)
 
 
-def _write_finished(con: duckdb.DuckDBPyConnection, futures: list, summary: ParseSummary) -> None:
-    bodies = [body for future in futures for body in future.result()]
-    write_batch(con, bodies)
-    _count(summary, bodies)
-    summary.batches += 1
+def _results(futures: list) -> list[ParsedBody]:
+    return [body for future in futures for body in future.result()]
 
 
 def _remove_unlanded(con: duckdb.DuckDBPyConnection) -> int:
@@ -266,12 +267,5 @@ def _remove_unlanded(con: duckdb.DuckDBPyConnection) -> int:
     gone = [r[0] for r in con.execute(
         "select sha256 from parsed.documents where sha256 not in (select sha256 from parse_landed)").fetchall()]
     if gone:
-        con.execute("begin transaction")
-        try:
-            for table in PARSED_TABLES:
-                con.execute(f"delete from {table} where sha256 in (select unnest(?::varchar[]))", [gone])
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+        replace_rows(con, gone, {})
     return len(gone)

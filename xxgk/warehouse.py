@@ -204,7 +204,7 @@ def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             for row in rows:
-                f.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str))
+                f.write(ndjson_line(row, columns))
                 f.write("\n")
                 count += 1
         if count:
@@ -212,6 +212,11 @@ def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
     finally:
         os.unlink(path)
     return count
+
+
+def ndjson_line(row: dict, columns: list[str]) -> str:
+    """One row as the NDJSON line ``insert_ndjson`` reads (columns absent from ``row`` are null)."""
+    return json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str)
 
 
 def insert_ndjson(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], path: str, *,

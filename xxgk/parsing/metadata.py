@@ -354,8 +354,7 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
         if township_office:
             # "请与剑阁县杨村镇人民政府党政办联系": a township's office answers for the township
             township = township_office.group("township")
-            name = township + ("办事处" if township.endswith("街道") else "人民政府")
-            return _with_place_prefix(name, fold_text, year), kind
+            return township + ("办事处" if township.endswith("街道") else "人民政府"), kind
         if kind == "contact" and not _DISCLOSURE_OFFICE.search(name):
             continue
         name = _expand_alias(name, fold_text)
