@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test bench lint clean install system-deps
 
-install: $(STAMP)
+# the dashboard's chart library, from the npm registry (dashboard/package-lock.json); `xxgk site` ships it with the site
+DASHBOARD_STAMP := dashboard/node_modules/.installed-stamp
+
+install: $(STAMP) $(DASHBOARD_STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,10 +17,15 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip check
 	touch $@
 
-demo: $(STAMP)
+$(DASHBOARD_STAMP): dashboard/package.json dashboard/package-lock.json
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory system-deps
+	npm ci --prefix dashboard --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: $(STAMP) $(DASHBOARD_STAMP)
 	$(BIN)/xxgk demo
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(DASHBOARD_STAMP)
 	$(BIN)/pytest -q
 
 # Scrapy, the crawl benchmark's yardstick, lives in its own virtualenv (pinned in pyproject's `bench` extra)
@@ -39,11 +47,13 @@ lint: $(STAMP)
 #   attachments are recorded as unsupported with the reason;
 # - w3m, lynx, pandoc, wkhtmltopdf, chromium (+ chromium-driver), poppler-utils (pdftotext) and a CJK
 #   font render the synthetic reports the way mirror sites and users do, for the shape-invariance
-#   tests (tests/parsing/test_shape_invariance.py); without the font the PDFs carry no Chinese text.
+#   tests (tests/parsing/test_shape_invariance.py); without the font the PDFs carry no Chinese text;
+#   chromium also runs the dashboard's browser test (tests/test_site.py);
+# - npm installs the dashboard's chart library (dashboard/package.json) at install time.
 # Quick when every binary is present; otherwise, as root, apt-get installs them all at once (a
 # package that cannot be had is then tried alone, so one missing package does not block the rest).
-SYSTEM_PACKAGES := antiword catdoc w3m lynx pandoc wkhtmltopdf chromium chromium-driver poppler-utils fonts-wqy-microhei
-SYSTEM_BINARIES := antiword catdoc w3m lynx pandoc wkhtmltopdf chromium pdftotext
+SYSTEM_PACKAGES := antiword catdoc w3m lynx pandoc wkhtmltopdf chromium chromium-driver poppler-utils fonts-wqy-microhei npm
+SYSTEM_BINARIES := antiword catdoc w3m lynx pandoc wkhtmltopdf chromium chromedriver pdftotext npm
 
 system-deps:
 	@missing=""; for b in $(SYSTEM_BINARIES); do command -v $$b >/dev/null 2>&1 || missing="$$missing $$b"; done; \
@@ -60,4 +70,4 @@ system-deps:
 	if [ -n "$$still" ]; then echo "note: still missing$$still: the tests that need them skip (without antiword/catdoc, .doc/.wps/.xls attachments are unsupported)"; fi
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) data dbt_project/target dbt_project/logs
+	rm -rf $(VENV) $(BENCH_VENV) data dbt_project/target dbt_project/logs dashboard/node_modules

@@ -7,10 +7,11 @@ default thread pool, or a Dask cluster (``XXGK_DASK_ADDRESS`` / ``xxgk run --das
 take only picklable arguments and write only files (blobs, manifest shards, WARC), so they can
 run on any worker that shares the data folder.
 
-``nightly`` then parses, builds the marts with dbt through prefect-dbt's runner (every model and
-test is a visible task), publishes, and stores the run summary as an artifact. It ends Failed
-when a portal is unhealthy or nothing landed, after publishing what did land, so the on-call
-person is told and the warehouse still gets every good report.
+``nightly`` then parses, builds the marts with dbt (failing models and tests logged by name),
+publishes, writes the downloads, the dbt docs and the dashboard from the published file, and
+stores the run summary as an artifact. It ends Failed when a portal is unhealthy, nothing landed
+or an output was not built, after publishing what did land, so the on-call person is told and the
+warehouse still gets every good report.
 """
 
 from __future__ import annotations
@@ -51,21 +52,44 @@ def parse_task(data_dir: Path):
 
 @task(cache_policy=NO_CACHE)
 def dbt_build_task(data_dir: Path) -> bool:
-    from prefect_dbt import PrefectDbtRunner, PrefectDbtSettings
-
-    os.environ.update(pipeline.dbt_env(data_dir))
-    settings = PrefectDbtSettings(
-        project_dir=pipeline.DBT_PROJECT_DIR,
-        profiles_dir=pipeline.DBT_PROJECT_DIR,
-        target_path=Path(data_dir) / "dbt" / "target",
-    )
-    result = PrefectDbtRunner(settings=settings, raise_on_failure=False).invoke(["build"])
-    return bool(result.success)
+    # dbt's own runner, not prefect-dbt's PrefectDbtRunner: with the latter the process ended with
+    # ~40 nanobind "leaked instance" lines about DuckDB's types (even without its per-node tasks),
+    # which read as a crash at 3 am; failing nodes are logged by name instead (pipeline.dbt_build_plain)
+    return pipeline.dbt_build_plain(data_dir, quiet=True)
 
 
 @task(cache_policy=NO_CACHE)
 def publish_task(data_dir: Path) -> dict:
     return publish(data_dir)
+
+
+@task(cache_policy=NO_CACHE)
+def export_task(data_dir: Path) -> dict:
+    from xxgk.export import export_marts
+
+    return export_marts(data_dir).files
+
+
+@task(cache_policy=NO_CACHE)
+def docs_task(data_dir: Path) -> str:
+    return str(pipeline.build_docs(data_dir))
+
+
+@task(cache_policy=NO_CACHE)
+def site_task(data_dir: Path) -> str:
+    from xxgk.site import build_site
+
+    return str(build_site(data_dir).path)
+
+
+def build_outputs(data_dir: Path) -> dict[str, str | None]:
+    """Downloads, the data dictionary and the dashboard, each from what publish wrote; one failing
+    does not stop the others, and each failure is kept with its reason for the summary."""
+    outputs = {}
+    for name, step in (("export", export_task), ("docs", docs_task), ("site", site_task)):
+        state = step(data_dir, return_state=True)
+        outputs[name] = None if state.is_completed() else (state.message or "failed")
+    return outputs
 
 
 def crashed_result(portal: Portal, message: str) -> dict:
@@ -137,11 +161,13 @@ def nightly(
 
     parse_summary = parse_task(data)
     dbt_ok = dbt_build_task(data)
+    outputs = {}
     if dbt_ok:
         publish_task(data)
+        outputs = build_outputs(data)
     else:
         logger.error("dbt build failed: the published warehouse was left as it was")
-    summary = pipeline.summarise(run_id, data, results, parse_summary, dbt_ok)
+    summary = pipeline.summarise(run_id, data, results, parse_summary, dbt_ok, outputs)
     markdown = pipeline.format_summary(summary)
     create_markdown_artifact(markdown, key="nightly-summary", description="xxgk nightly run summary")
     logger.info("run %s: %d of %d portals ok, %d reports landed, %d documents parsed (artifact nightly-summary)",
@@ -154,6 +180,7 @@ def nightly(
         problems.append(f"{summary['portals_failed']} portal(s) unhealthy")
     if not dbt_ok:
         problems.append("dbt build failed")
+    problems += [f"{name} not built ({error})" for name, error in outputs.items() if error is not None]
     if problems:
         raise NightlyRunFailed("; ".join(problems), summary)
     return summary

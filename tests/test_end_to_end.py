@@ -1,10 +1,13 @@
 """The whole nightly pipeline on the bundled sample portal, as a new user runs it (`xxgk demo`).
 
-One demo run is shared by the tests of this module; a second run happens while another process
-holds the published warehouse open, as a BI tool would.
+One demo run (the session fixture ``demo`` of tests/conftest.py) is shared by these tests and the
+dashboard's (tests/test_site.py); a second run happens while another process holds the published
+warehouse open, as a BI tool would.
 """
 
+import csv
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -13,41 +16,63 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.conftest import ROOT, query, run_demo
 from xxgk.sample_portal import EXPECTED
 
-ROOT = Path(__file__).resolve().parents[1]
-XXGK = str(Path(sys.executable).with_name("xxgk"))
-
 pytestmark = pytest.mark.slow
-
-
-def run_demo(data_dir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PREFECT_HOME": str(data_dir / "prefect")}
-    env.pop("PREFECT_API_URL", None)
-    return subprocess.run([XXGK, "demo", "--data-dir", str(data_dir)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("demo")
-    result = run_demo(data_dir)
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    return data_dir, result.stdout
-
-
-def query(data_dir: Path, sql: str, params=None):
-    con = duckdb.connect(str(data_dir / "xxgk.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def test_summary_is_printed(demo):
     _data_dir, stdout = demo
     for words in ("reports found", "landed", "parsed", "failures", "marts.fct_province_year_kpis", "xxgk.duckdb"):
         assert words in stdout
+
+
+def test_the_terminal_ends_with_the_summary_and_the_paths_and_no_leak_noise(demo):
+    data_dir, stdout = demo
+    stderr = (data_dir / "demo.stderr").read_text()
+    assert "leaked" not in stdout and "leaked" not in stderr
+    tail = stdout.strip().splitlines()[-6:]
+    assert any(str(data_dir / "site" / "index.html") in line for line in tail)
+    assert "- export: ok" in stdout and "- docs: ok" in stdout and "- site: ok" in stdout
+    assert "Running with dbt" not in stdout  # dbt's progress goes to DIR/dbt/logs, not the terminal
+
+
+def test_downloads_hold_every_published_mart_with_a_datapackage_that_matches(demo):
+    import json
+
+    data_dir, _ = demo
+    export = data_dir / "export"
+    marts = {table for (table,) in query(data_dir, "select table_name from duckdb_tables() where schema_name = 'marts'")}
+    package = json.loads((export / "datapackage.json").read_text(encoding="utf-8"))
+    assert {"name", "version", "created", "licenses", "resources"} <= set(package)
+    resources = {r["path"]: r for r in package["resources"]}
+    assert set(resources) == {f"{m}.{fmt}" for m in marts for fmt in ("csv", "parquet")}
+    for resource in package["resources"]:
+        (rows,) = query(data_dir, f'select count(*) from marts."{resource["title"]}"')[0]
+        assert resource["rows"] == rows, resource["path"]
+        assert (export / resource["path"]).stat().st_size == resource["bytes"]
+        assert all(len(f["name"]) <= 32 and f["type"] for f in resource["schema"]["fields"])
+        assert re.fullmatch(r"[a-z0-9._-]+", resource["name"])
+    # the CSV reads back to the mart's row count (RFC 4180: newlines inside quoted fields)
+    with (export / "fct_report_kpis.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert sum(1 for _ in csv.reader(handle)) - 1 == resources["fct_report_kpis.csv"]["rows"]
+
+
+def test_published_columns_carry_their_descriptions(demo):
+    data_dir, _ = demo
+    (columns, described), = query(data_dir, "select count(*), count(*) filter (where comment <> '') "
+                                            "from duckdb_columns() where schema_name = 'marts'")
+    assert described / columns >= 0.95, f"{described} of {columns} published columns have a comment"
+    (tables, tables_described), = query(data_dir, "select count(*), count(*) filter (where comment <> '') "
+                                                  "from duckdb_tables() where schema_name = 'marts'")
+    assert tables_described == tables
+
+
+def test_the_data_dictionary_is_built(demo):
+    data_dir, _ = demo
+    index = (data_dir / "docs" / "index.html").read_text(encoding="utf-8")
+    assert "fct_province_year_kpis" in index and len(index) > 100_000  # the static page embeds the manifest
 
 
 def test_province_year_kpis_cover_several_provinces(demo):

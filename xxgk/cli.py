@@ -113,6 +113,42 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from xxgk.export import FORMATS, ExportError, export_marts
+
+    data_dir = _data_dir(args)
+    try:
+        summary = export_marts(data_dir, (args.format,) if args.format else FORMATS)
+    except ExportError as error:
+        print(f"xxgk export: {error}", file=sys.stderr)
+        return 1
+    for name, rows in summary.files.items():
+        print(f"{name}: {rows} rows")
+    print(f"exported to {summary.path} (datapackage.json; {summary.renamed_columns} column names shortened "
+          "for Stata, see column_names.csv)")
+    return 0
+
+
+def cmd_site(args) -> int:
+    from xxgk.site import SiteError, build_site
+
+    try:
+        summary = build_site(_data_dir(args))
+    except SiteError as error:
+        print(f"xxgk site: {error}", file=sys.stderr)
+        return 1
+    print(f"dashboard: {summary.path / 'index.html'} ({summary.provinces} provinces, {summary.reports} reports in "
+          f"{summary.report_shards} shards); open it in a browser or serve it: python -m http.server -d {summary.path}")
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from xxgk.pipeline import build_docs
+
+    print(f"data dictionary: {build_docs(_data_dir(args)) / 'index.html'}")
+    return 0
+
+
 def cmd_run(args) -> int:
     data_dir = _data_dir(args)
     configure_prefect(data_dir)
@@ -173,7 +209,9 @@ def cmd_demo(args) -> int:
                                allowed_networks=["127.0.0.0/8"])
     if code == 0:
         published = data_dir / "xxgk.duckdb"
-        print(f"\nDone. Query the marts read-only, e.g.:\n  .venv/bin/python -c \"import duckdb; "
+        print(f"\nDone. Open the dashboard: {data_dir / 'site' / 'index.html'} in a browser (or serve it: "
+              f"python -m http.server -d {data_dir / 'site'}); downloads in {data_dir / 'export'}; data dictionary "
+              f"{data_dir / 'docs' / 'index.html'}.\nQuery the marts read-only, e.g.:\n  .venv/bin/python -c \"import duckdb; "
               f"print(duckdb.connect('{published}', read_only=True).sql('select * from marts.fct_province_year_kpis'))\"")
     return code
 
@@ -248,6 +286,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_data_dir(sub.add_parser("publish", help="publish the marts to DIR/xxgk.duckdb"))
     p.set_defaults(func=cmd_publish)
+
+    p = with_data_dir(sub.add_parser("export", help="write every published mart as Parquet and CSV with "
+                                                    "datapackage.json into DIR/export"))
+    p.add_argument("--format", choices=["parquet", "csv"], help="only this format (default both)")
+    p.set_defaults(func=cmd_export)
+
+    p = with_data_dir(sub.add_parser("site", help="build the static dashboard into DIR/site from the published marts"))
+    p.set_defaults(func=cmd_site)
+
+    p = with_data_dir(sub.add_parser("docs", help="build the dbt docs site (the data dictionary) into DIR/docs"))
+    p.set_defaults(func=cmd_docs)
 
     p = with_data_dir(sub.add_parser("run", help="run the nightly flow on registry portals"))
     p.add_argument("--portal", action="append", help="portal id (repeatable; default all)")

@@ -140,15 +140,41 @@ def dbt_env(data_dir: Path) -> dict[str, str]:
     }
 
 
-def dbt_build_plain(data_dir: Path, args: list[str] | None = None) -> bool:
-    """Run ``dbt build`` (or ``args``) outside Prefect; True when every node passed."""
+def dbt_build_plain(data_dir: Path, args: list[str] | None = None, *, quiet: bool = False) -> bool:
+    """Run ``dbt build`` (or ``args``); True when every node passed. ``quiet``: only warnings and
+    errors on the terminal (the nightly run ends with its summary); DIR/dbt/logs/dbt.log has it all."""
     from dbt.cli.main import dbtRunner
 
     os.environ.update(dbt_env(data_dir))
-    result = dbtRunner().invoke([*(args or ["build"]), "--project-dir", str(DBT_PROJECT_DIR)])
+    terminal = ["--log-level", "warn"] if quiet else []
+    result = dbtRunner().invoke([*(args or ["build"]), *terminal, "--project-dir", str(DBT_PROJECT_DIR)])
     if result.exception:
         raise result.exception
+    for node in getattr(result.result, "results", None) or []:
+        if str(node.status) in {"error", "fail", "runtime error"}:
+            log.error("dbt %s %s: %s", node.node.resource_type, node.node.name, node.message)
     return bool(result.success)
+
+
+DOCS = "docs"
+
+
+def build_docs(data_dir: Path) -> Path:
+    """The dbt docs site of the warehouse (models, columns, lineage, tests) into DIR/docs, swapped in
+    whole; ``--static`` makes index.html one self-contained file that opens from the file system."""
+    import shutil
+
+    from xxgk import folders
+
+    target = Path(data_dir) / "dbt" / "target"
+    if not dbt_build_plain(data_dir, ["docs", "generate", "--static"], quiet=True):
+        raise RuntimeError(f"dbt docs generate failed: see {Path(data_dir) / 'dbt' / 'logs' / 'dbt.log'}")
+    folders.remove_stale(data_dir, DOCS)
+    folder = folders.new_version(data_dir, DOCS)
+    shutil.copy2(target / "static_index.html", folder / "index.html")
+    for name in ("manifest.json", "catalog.json"):
+        shutil.copy2(target / name, folder / name)
+    return folders.swap_in(data_dir, DOCS, folder)
 
 
 def mart_row_counts(data_dir: Path) -> dict[str, int]:
@@ -179,6 +205,7 @@ def format_summary(summary: dict) -> str:
         f"- facts: {summary['parse']['facts']}, quality issues: {summary['parse']['issues']}",
         f"- failures (URLs not landed): {summary['url_failures']}",
         f"- dbt build: {'passed' if summary['dbt_ok'] else 'FAILED'}",
+        *(f"- {name}: {'ok' if error is None else 'FAILED: ' + error}" for name, error in summary.get("outputs", {}).items()),
         "",
         "| portal | health | pages | reports found | landed | failures |",
         "|---|---|---|---|---|---|",
@@ -197,12 +224,19 @@ def format_summary(summary: dict) -> str:
     lines += [
         "",
         f"Published warehouse (open read-only in your BI tool): {summary['published']}",
+        f"Downloads (Parquet, CSV, datapackage.json): {Path(summary['data_dir']) / 'export'}",
+        f"Data dictionary (dbt docs): {Path(summary['data_dir']) / DOCS / 'index.html'}",
+        f"Dashboard: {Path(summary['data_dir']) / 'site' / 'index.html'} (open it in a browser, or serve the "
+        f"folder: python -m http.server -d {Path(summary['data_dir']) / 'site'})",
         f"Working warehouse: {summary['warehouse']}; raw bodies: {summary['raw_dir']}",
     ]
     return "\n".join(lines)
 
 
-def summarise(run_id: str, data_dir: Path, portal_results: list[dict], parse_summary, dbt_ok: bool) -> dict:
+def summarise(run_id: str, data_dir: Path, portal_results: list[dict], parse_summary, dbt_ok: bool,
+              outputs: dict[str, str | None] | None = None) -> dict:
+    """The run in figures; ``outputs`` maps each output built after publish (export, docs, site) to
+    None when it was built, else the reason it was not."""
     from xxgk.publish import published_path
 
     reasons: dict[str, int] = {}
@@ -231,6 +265,7 @@ def summarise(run_id: str, data_dir: Path, portal_results: list[dict], parse_sum
             "by_doc_type": parse_summary.by_doc_type,
         },
         "dbt_ok": dbt_ok,
+        "outputs": outputs or {},
         "mart_rows": mart_row_counts(data_dir),
         "portal_results": [
             {k: v for k, v in p.items() if k not in ("failure_list", "documents")} for p in portal_results
@@ -238,4 +273,5 @@ def summarise(run_id: str, data_dir: Path, portal_results: list[dict], parse_sum
         "published": str(published_path(data_dir)),
         "warehouse": str(warehouse.warehouse_path(data_dir)),
         "raw_dir": str(Path(data_dir) / "raw"),
+        "data_dir": str(Path(data_dir)),
     }

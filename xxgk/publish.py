@@ -36,6 +36,24 @@ def published_path(data_dir: Path) -> Path:
     return Path(data_dir) / PUBLISHED_NAME
 
 
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def copy_comments(con: duckdb.DuckDBPyConnection, source_db: str, schema: str, table: str) -> None:
+    """Carry the table's and its columns' comments (dbt's descriptions, persist_docs) into the copy:
+    ``create table as`` keeps the data only, and a BI tool shows the comments as column help."""
+    (table_comment,) = con.execute(
+        "select comment from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ?",
+        [source_db, schema, table]).fetchone()
+    if table_comment:
+        con.execute(f"comment on table {schema}.{table} is {_sql_string(table_comment)}")
+    for column, comment in con.execute(
+            "select column_name, comment from duckdb_columns() where database_name = ? and schema_name = ? "
+            "and table_name = ? and comment is not null and comment <> ''", [source_db, schema, table]).fetchall():
+        con.execute(f'comment on column {schema}.{table}."{column}" is {_sql_string(comment)}')
+
+
 def publish(data_dir: Path) -> dict[str, int]:
     """Copy every table of the published schemas; return row counts per table."""
     data_dir = Path(data_dir)
@@ -65,6 +83,7 @@ def publish(data_dir: Path) -> dict[str, int]:
             for schema, table in tables:
                 con.execute(f"create schema if not exists {schema}")
                 con.execute(f"create table {schema}.{table} as select * from wh.{schema}.{table}")
+                copy_comments(con, "wh", schema, table)
                 counts[f"{schema}.{table}"] = con.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
             con.execute("detach wh")
             con.execute("checkpoint")

@@ -129,8 +129,13 @@ create table if not exists parsed.facts (
     col_label varchar,
     char_start integer,
     char_end integer,
+    context_before varchar,
+    context_after varchar,
     primary key (sha256, fact_seq)
 );
+-- warehouses created before facts carried their sentence
+alter table parsed.facts add column if not exists context_before varchar;
+alter table parsed.facts add column if not exists context_after varchar;
 create table if not exists parsed.quality_issues (
     sha256 varchar not null,
     issue_seq integer not null,
@@ -151,7 +156,7 @@ DOCUMENT_COLUMNS = [
 FACT_COLUMNS = [
     "sha256", "fact_seq", "kpi", "value", "cell_state", "qualifier", "unit", "raw_text", "source",
     "table_index", "row_index", "col_index", "row_key", "col_key", "row_label", "col_label",
-    "char_start", "char_end",
+    "char_start", "char_end", "context_before", "context_after",
 ]
 ISSUE_COLUMNS = ["sha256", "issue_seq", "check_id", "severity", "message", "detail"]
 

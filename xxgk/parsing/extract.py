@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from xxgk.parsing import gazetteer as gz
 from xxgk.parsing import metadata, prose, sources, tables
 from xxgk.parsing.audits import run_audits
+from xxgk.parsing.facts import with_context
 from xxgk.parsing.normalize import fold
 
-PARSER_VERSION = "0.5.0"
+PARSER_VERSION = "0.6.0"
 
 DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "place_code",
                    "province",
@@ -159,7 +160,7 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
         "text_chars": len(text),
         "field_sources": sources,
     }
-    return Extraction({k: document.get(k) for k in DOCUMENT_FIELDS}, text, facts, issues)
+    return Extraction({k: document.get(k) for k in DOCUMENT_FIELDS}, text, with_context(facts, text), issues)
 
 
 def _table_facts(source: sources.Source, folded: str, era: str | None, table_era: str | None,

@@ -74,6 +74,8 @@ final as (
         char_start,
         char_end,
         raw_text,
+        context_before,
+        context_after,
         candidate_facts_cnt,
         distinct_exact_values_cnt > 1 as has_conflicting_exact_values
     from ranked

@@ -14,6 +14,7 @@ report_kpis as (
 
 ),
 
+
 final as (
 
     select
@@ -42,6 +43,8 @@ final as (
         report_kpis.char_start,
         report_kpis.char_end,
         report_kpis.raw_text,
+        report_kpis.context_before,
+        report_kpis.context_after,
         report_kpis.candidate_facts_cnt,
         report_kpis.has_conflicting_exact_values
     from report_kpis

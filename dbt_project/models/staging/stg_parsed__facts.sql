@@ -24,7 +24,9 @@ renamed as (
         cast(row_label as varchar) as row_label,
         cast(col_label as varchar) as col_label,
         cast(char_start as integer) as char_start,
-        cast(char_end as integer) as char_end
+        cast(char_end as integer) as char_end,
+        cast(context_before as varchar) as context_before,
+        cast(context_after as varchar) as context_after
     from source
 
 ),
