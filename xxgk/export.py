@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from xxgk import folders
+from xxgk import folders, warehouse
 from xxgk.publish import PUBLISHED_SCHEMAS, published_path
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,7 @@ def export_marts(data_dir: Path, formats: tuple[str, ...] = FORMATS) -> ExportSu
     summary = ExportSummary(path=data_dir / EXPORT_LINK)
     resources, renamed = [], []
     try:
-        con = duckdb.connect(str(source), read_only=True)
+        con = duckdb.connect(str(source), read_only=True, config={"memory_limit": warehouse.MEMORY_LIMIT})
         try:
             con.execute("set TimeZone = 'UTC'")
             parser_versions = [v for (v,) in con.execute(

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from xxgk import folders
+from xxgk import folders, warehouse
 from xxgk.publish import published_path
 
 SITE = "site"
@@ -285,7 +285,7 @@ def build_site(data_dir: Path) -> SiteSummary:
         shutil.copy2(CHART_LIBRARY, out / "vendor" / CHART_LIBRARY.name)
         shutil.copytree(DASHBOARD_DIR / "assets", out / "assets")
         (out / "data").mkdir()
-        con = duckdb.connect(str(source), read_only=True)
+        con = duckdb.connect(str(source), read_only=True, config={"memory_limit": warehouse.MEMORY_LIMIT})
         try:
             con.execute("set TimeZone = 'UTC'")
             built_at = datetime.fromtimestamp(source.stat().st_mtime, UTC)
