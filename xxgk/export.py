@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import logging
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -29,8 +28,6 @@ import duckdb
 
 from xxgk import folders, warehouse
 from xxgk.publish import PUBLISHED_SCHEMAS, published_path
-
-log = logging.getLogger(__name__)
 
 FORMATS = ("parquet", "csv")
 EXPORT_LINK = "export"
@@ -162,15 +159,11 @@ def export_marts(data_dir: Path, formats: tuple[str, ...] = FORMATS) -> ExportSu
     source = published_path(data_dir)
     if not source.exists():
         raise ExportError(f"no published warehouse at {source}: run xxgk publish (or xxgk run) first")
-    removed = folders.remove_stale(data_dir, EXPORT_LINK)
-    if removed:
-        log.warning("removed %d export folder(s) left by an earlier or killed run", len(removed))
     built_at = datetime.fromtimestamp(source.stat().st_mtime, UTC)
-    folder = folders.new_version(data_dir, EXPORT_LINK)
     abbreviations = _abbreviations()
     summary = ExportSummary(path=data_dir / EXPORT_LINK)
     resources, renamed = [], []
-    try:
+    with folders.building(data_dir, EXPORT_LINK) as folder:
         con = duckdb.connect(str(source), read_only=True, config={"memory_limit": warehouse.MEMORY_LIMIT})
         try:
             con.execute("set TimeZone = 'UTC'")
@@ -221,10 +214,6 @@ def export_marts(data_dir: Path, formats: tuple[str, ...] = FORMATS) -> ExportSu
             "resources": resources,
         }
         (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    folders.swap_in(data_dir, EXPORT_LINK, folder)
     return summary
 
 

@@ -8,13 +8,17 @@ points to (older versions, or one a killed run left half-written) are removed at
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 VERSIONS = ".versions"
+log = logging.getLogger(__name__)
 
 
 def remove_stale(data_dir: Path, name: str) -> list[Path]:
@@ -55,3 +59,19 @@ def swap_in(data_dir: Path, name: str, folder: Path) -> Path:
     os.replace(tmp, link)
     remove_stale(data_dir, name)
     return link
+
+
+@contextlib.contextmanager
+def building(data_dir: Path, name: str) -> Iterator[Path]:
+    """Build the next version of ``name`` in the folder this yields: swapped in when the block ends,
+    removed if it raises (the previous version stays), versions left by killed runs dropped first."""
+    removed = remove_stale(data_dir, name)
+    if removed:
+        log.warning("removed %d %s folder(s) left by an earlier or killed run", len(removed), name)
+    folder = new_version(data_dir, name)
+    try:
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    swap_in(data_dir, name, folder)

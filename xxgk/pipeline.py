@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sys
 import uuid
 from collections.abc import Generator
@@ -22,7 +23,7 @@ from scrapers.crawl import crawl_portal_steps
 from scrapers.http import ClientConfig, HostGates, PoliteClient
 from scrapers.schedule import shared_scheduler
 from scrapers.portals import Portal
-from xxgk import warehouse
+from xxgk import folders, warehouse
 from xxgk.rawstore import RawStore, known_urls, load_pending_manifests
 
 log = logging.getLogger(__name__)
@@ -162,19 +163,14 @@ DOCS = "docs"
 def build_docs(data_dir: Path) -> Path:
     """The dbt docs site of the warehouse (models, columns, lineage, tests) into DIR/docs, swapped in
     whole; ``--static`` makes index.html one self-contained file that opens from the file system."""
-    import shutil
-
-    from xxgk import folders
-
     target = Path(data_dir) / "dbt" / "target"
     if not dbt_build_plain(data_dir, ["docs", "generate", "--static"], quiet=True):
         raise RuntimeError(f"dbt docs generate failed: see {Path(data_dir) / 'dbt' / 'logs' / 'dbt.log'}")
-    folders.remove_stale(data_dir, DOCS)
-    folder = folders.new_version(data_dir, DOCS)
-    shutil.copy2(target / "static_index.html", folder / "index.html")
-    for name in ("manifest.json", "catalog.json"):
-        shutil.copy2(target / name, folder / name)
-    return folders.swap_in(data_dir, DOCS, folder)
+    with folders.building(data_dir, DOCS) as folder:
+        shutil.copy2(target / "static_index.html", folder / "index.html")
+        for name in ("manifest.json", "catalog.json"):
+            shutil.copy2(target / name, folder / name)
+    return Path(data_dir) / DOCS
 
 
 def mart_row_counts(data_dir: Path) -> dict[str, int]:

@@ -133,12 +133,10 @@ def _page(name: str) -> str:
 
 def _national(con: duckdb.DuckDBPyConnection) -> dict:
     provinces = _rows(con, "select province_code as code, province_name as name from marts.dim_provinces order by 1")
-    columns = {name for (name,) in con.execute(
-        "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = 'fct_province_year_kpis'"
-    ).fetchall()}
     comments = dict(con.execute(
         "select column_name, comment from duckdb_columns() where schema_name = 'marts' "
         "and table_name = 'fct_province_year_kpis'").fetchall())
+    columns = set(comments)
     # a KPI column is one with its own reports count beside it
     kpis = sorted(c for c in columns if f"{c}_reports_cnt" in columns)
     kpi_rows = _rows(con, "select * from marts.fct_province_year_kpis order by province_code, report_year")
@@ -277,10 +275,8 @@ def build_site(data_dir: Path) -> SiteSummary:
     if not CHART_LIBRARY.exists():
         raise SiteError(f"the chart library is not installed ({CHART_LIBRARY}): run `make install` "
                         "(it runs `npm ci` in dashboard/; needs npm, which `make system-deps` installs)")
-    folders.remove_stale(data_dir, SITE)
-    out = folders.new_version(data_dir, SITE)
     summary = SiteSummary(path=data_dir / SITE)
-    try:
+    with folders.building(data_dir, SITE) as out:
         (out / "vendor").mkdir()
         shutil.copy2(CHART_LIBRARY, out / "vendor" / CHART_LIBRARY.name)
         shutil.copytree(DASHBOARD_DIR / "assets", out / "assets")
@@ -300,8 +296,4 @@ def build_site(data_dir: Path) -> SiteSummary:
         for name in BODIES:
             (out / f"{name}.html").write_text(_page(name), encoding="utf-8")
             summary.pages.append(f"{name}.html")
-    except BaseException:
-        shutil.rmtree(out, ignore_errors=True)
-        raise
-    folders.swap_in(data_dir, SITE, out)
     return summary
