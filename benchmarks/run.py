@@ -18,6 +18,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapers.portals import Portal
 
@@ -57,7 +58,9 @@ def crawl_once(portals: list[Portal], data_dir: Path, delay: float) -> tuple[flo
     """One whole crawl run as the flow does it: known URLs read, portals crawled, manifests loaded."""
     from xxgk import pipeline
 
-    settings = pipeline.CrawlSettings(per_host_delay=delay, allowed_networks=["127.0.0.0/8"])
+    # the local portals' own endpoints only (the SSRF guard allows a network per port)
+    endpoints = sorted({urlsplit(url).netloc for portal in portals for url in portal.seed_urls})
+    settings = pipeline.CrawlSettings(per_host_delay=delay, allowed_networks=endpoints)
     run_id = pipeline.new_run_id()
     started = time.monotonic()
     known = pipeline.prepare_run(data_dir, run_id, portals)

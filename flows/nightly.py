@@ -55,7 +55,7 @@ def dbt_build_task(data_dir: Path) -> bool:
     # dbt's own runner, not prefect-dbt's PrefectDbtRunner: with the latter the process ended with
     # ~40 nanobind "leaked instance" lines about DuckDB's types (even without its per-node tasks),
     # which read as a crash at 3 am; failing nodes are logged by name instead (pipeline.dbt_build_plain)
-    return pipeline.dbt_build_plain(data_dir, quiet=True)
+    return pipeline.dbt_build(data_dir, quiet=True)
 
 
 @task(cache_policy=NO_CACHE)

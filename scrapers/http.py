@@ -62,7 +62,8 @@ FAILURE_REASONS = {
     "redirect_loop": "a redirect chain that revisits a URL",
     "too_many_redirects": "more redirects than allowed",
     "offsite": "URL or redirect outside the portal's own hosts",
-    "private_address": "host resolves to a private, loopback or link-local address",
+    "private_address": "host resolves to an address that is not globally routable (private, loopback, "
+                       "link-local, shared, multicast, reserved, or one of these embedded in IPv6)",
     "robots_disallowed": "robots.txt disallows the path (or robots.txt was unreachable)",
     "js_challenge": "a JavaScript anti-bot challenge page (needs a browser)",
     "unsupported_scheme": "not http(s)",
@@ -227,6 +228,77 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+
+# --- the SSRF guard's address rules ------------------------------------------------------------
+
+# IPv6 forms that carry an IPv4 address the connection may end up at (RFC 6052 NAT64, the
+# local-use NAT64 prefix of RFC 8215); 6to4, Teredo and IPv4-mapped have ipaddress properties
+NAT64_PREFIXES = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address stands for: IPv4-mapped, 6to4, Teredo (server and
+    client) and NAT64."""
+    found = [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
+    if address.teredo:
+        found.extend(address.teredo)
+    if any(address in prefix for prefix in NAT64_PREFIXES):
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
+def unroutable_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why a crawler must not connect to ``address``, or None for a globally routable one.
+    ``is_global`` leaves out shared address space (100.64.0.0/10) and private ranges, but counts
+    multicast as global and knows nothing of IPv4 embedded in IPv6, so both are checked too."""
+    if address.is_multicast:
+        return "multicast"
+    if not address.is_global:
+        return "not globally routable"
+    if isinstance(address, ipaddress.IPv6Address):
+        for inner in embedded_ipv4(address):
+            reason = unroutable_reason(inner)
+            if reason:
+                return f"embeds {inner}: {reason}"
+    return None
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_port(parts) -> int:
+    """The port a split URL connects to (its scheme's default when none is written)."""
+    return parts.port or DEFAULT_PORTS.get(parts.scheme, 80)
+
+
+def parse_endpoint(text: str) -> tuple[str, int]:
+    """``host:port``, ``[v6]:port`` or a URL → (lowercase host, port). A port is required: an
+    entry that named a host alone would open every service on it."""
+    parts = urlsplit(text if "//" in text else f"//{text}")
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"not a host:port endpoint: {text!r}") from exc
+    if port is None and parts.scheme in DEFAULT_PORTS:
+        port = DEFAULT_PORTS[parts.scheme]
+    if not host or port is None:
+        raise ValueError(f"an allowed endpoint needs a host and a port (e.g. 127.0.0.1:8080): {text!r}")
+    return host, port
+
+
+def parse_network_endpoint(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, int]:
+    """``CIDR:port`` (``127.0.0.0/8:8080``, ``[::1]:8080``, ``10.0.0.5:80``) → (network, port)."""
+    network, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not network:
+        raise ValueError(f"an allowed network needs a port (e.g. 127.0.0.0/8:8080): {text!r}")
+    network = network.removeprefix("[").replace("]", "")
+    try:
+        return ipaddress.ip_network(network, strict=False), int(port)
+    except ValueError as exc:
+        raise ValueError(f"not a network:port entry: {text!r} ({exc})") from exc
+
+
 def is_js_challenge(status: int | None, headers: dict[str, str], body: bytes, url: str) -> bool:
     """瑞数-style anti-bot pages: 412/521 (sometimes 202) with a script that sets a cookie and reloads."""
     if "wzwschallenge" in url or "wzwsrs" in url:
@@ -257,8 +329,8 @@ class PoliteClient:
         self._gates = gates or HostGates()
         self._robots: dict[str, RobotFileParser | bool] = {}
         self._lock = threading.Lock()
-        self.allowed_networks = [ipaddress.ip_network(n) for n in (allowed_networks or [])]
-        self.trusted_hosts: set[str] = set()
+        self.allowed_networks = [parse_network_endpoint(n) for n in (allowed_networks or [])]
+        self.trusted_endpoints: set[tuple[str, int]] = set()
         self.requests_made: list[str] = []
         # told of every robots.txt response, so the crawler can land it (evidence of what the
         # portal allowed, and a cache for tomorrow's run)
@@ -272,24 +344,27 @@ class PoliteClient:
     def _gate(self, netloc: str) -> _HostGate:
         return self._gates.get(netloc)
 
-    def trust_hosts(self, hosts) -> None:
-        """Hosts a person named explicitly (``xxgk crawl URL``) may resolve to private addresses."""
-        self.trusted_hosts.update(h.lower() for h in hosts)
+    def trust_hosts(self, endpoints) -> None:
+        """Endpoints (``host:port``) a person named explicitly (``xxgk crawl URL``) may resolve to a
+        private address: that port only, never the host's others."""
+        self.trusted_endpoints.update(parse_endpoint(e) for e in endpoints)
 
-    def check_address(self, host: str) -> None:
-        """Refuse hosts that resolve to private, loopback or link-local addresses (SSRF guard)."""
-        if self.config.allow_private or host.lower() in self.trusted_hosts:
+    def check_address(self, host: str, port: int) -> None:
+        """SSRF guard: refuse a host that resolves to an address that is not globally routable
+        (see :func:`unroutable_reason`), unless the endpoint is trusted or allow-listed."""
+        if self.config.allow_private or (host.lower(), port) in self.trusted_endpoints:
             return
         try:
-            infos = socket.getaddrinfo(host, None)
+            infos = socket.getaddrinfo(host, port)
         except socket.gaierror as exc:
             raise FetchFailure("connect_error", f"DNS lookup failed for {host}: {exc}") from exc
         for info in infos:
-            address = ipaddress.ip_address(info[4][0])
-            if any(address in net for net in self.allowed_networks):
+            address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+            if any(address in net and port == net_port for net, net_port in self.allowed_networks):
                 continue
-            if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-                raise FetchFailure("private_address", f"{host} resolves to {address}")
+            reason = unroutable_reason(address)
+            if reason:
+                raise FetchFailure("private_address", f"{host}:{port} resolves to {address} ({reason})")
 
     def _robots_allows(self, url: str) -> Generator[float, None, bool]:
         """RFC 9309: a 4xx robots.txt allows everything; 5xx or unreachable disallows for now."""
@@ -433,7 +508,7 @@ class PoliteClient:
         netloc = parts.netloc.lower()
         if allowed_hosts is not None and netloc not in allowed_hosts:
             raise FetchFailure("offsite", f"{netloc} is not one of {sorted(allowed_hosts)}")
-        self.check_address(parts.hostname or "")
+        self.check_address(parts.hostname or "", url_port(parts))
         if not (yield from self._robots_allows(url)):
             raise FetchFailure("robots_disallowed", url)
 

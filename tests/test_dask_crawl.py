@@ -16,8 +16,9 @@ def test_crawl_subflow_runs_on_a_local_dask_cluster(tmp_path):
 
     from flows.nightly import crawl
 
-    settings = pipeline.CrawlSettings(per_host_delay=0.0, allowed_networks=["127.0.0.0/8"], backoff_base=0.01)
     with hostile_server() as (base_a, _), hostile_server() as (base_b, _):
+        settings = pipeline.CrawlSettings(per_host_delay=0.0, backoff_base=0.01,
+                                          allowed_networks=[b.removeprefix("http://") for b in (base_a, base_b)])
         portals = [
             Portal(id="a-list", name="a", province_code="440000", level="city", seed_urls=(base_a + "/list.html",)),
             Portal(id="a-second", name="a2", province_code="440000", level="city",

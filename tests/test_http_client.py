@@ -1,10 +1,18 @@
 """The polite client against a local server that misbehaves like real portals."""
 
+import ipaddress
 import json
 
 import pytest
 
-from scrapers.http import ClientConfig, PoliteClient, is_js_challenge
+from scrapers.http import (
+    ClientConfig,
+    FetchFailure,
+    PoliteClient,
+    is_js_challenge,
+    parse_network_endpoint,
+    unroutable_reason,
+)
 from tests.hostile_server import GBK_PAGE, hostile_server
 from xxgk.encoding import decode_html
 
@@ -19,12 +27,11 @@ def make_client(**overrides) -> PoliteClient:
     config = ClientConfig(
         per_host_delay=0.0, backoff_base=0.01, backoff_max=1.5, read_timeout=0.5, deadline=2.0,
         max_bytes=1024 * 1024, max_retries=3, min_rate_grace=60.0,
+        allow_private=True,  # the local test server; the SSRF guard has its own tests
     )
     for k, v in overrides.items():
         setattr(config, k, v)
-    client = PoliteClient(config)
-    client.trust_hosts(["127.0.0.1"])
-    return client
+    return PoliteClient(config)
 
 
 def test_ok_page_lands_with_headers(server):
@@ -104,6 +111,51 @@ def test_private_addresses_are_refused_unless_trusted(server):
     result = client.fetch(base + "/ok.html")
     assert result.failure == "private_address"
     assert client.requests_made == []
+
+
+@pytest.mark.parametrize("address", [
+    "100.64.0.1",          # shared address space (carrier-grade NAT)
+    "224.0.0.1", "ff02::1",  # multicast
+    "2002:7f00:1::",       # 6to4 of 127.0.0.1
+    "2002:a00:1::",        # 6to4 of 10.0.0.1
+    "::ffff:127.0.0.1",    # IPv4-mapped
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254 (cloud metadata)
+    "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo (client 10.0.0.1)
+    "0.0.0.0", "127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "fe80::1", "fc00::1", "240.0.0.1",
+])
+def test_addresses_that_are_not_globally_routable_are_refused(address):
+    assert unroutable_reason(ipaddress.ip_address(address)) is not None
+    client = PoliteClient(ClientConfig(per_host_delay=0.0))
+    with pytest.raises(FetchFailure) as refused:
+        client.check_address(address, 80)
+    assert refused.value.reason == "private_address"
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "2400:3200::1", "2002:808:808::"])
+def test_globally_routable_addresses_pass(address):
+    assert unroutable_reason(ipaddress.ip_address(address)) is None
+
+
+def test_an_allowed_endpoint_opens_its_port_only(server):
+    base, _ = server
+    port = int(base.rsplit(":", 1)[1])
+    by_network = PoliteClient(ClientConfig(per_host_delay=0.0), allowed_networks=[f"127.0.0.0/8:{port}"])
+    by_url = PoliteClient(ClientConfig(per_host_delay=0.0))
+    by_url.trust_hosts([base + "/ok.html"])
+    for client in (by_network, by_url):
+        assert client.fetch(base + "/ok.html").ok
+        other = client.fetch(f"http://127.0.0.1:{port + 1}/ok.html")
+        assert other.failure == "private_address", other
+        assert not any(f":{port + 1}/" in url for url in client.requests_made)
+
+
+def test_an_allow_list_entry_without_a_port_is_refused():
+    for entry in ("127.0.0.0/8", "10.0.0.1", "fd00::/8"):
+        with pytest.raises(ValueError, match="port"):
+            parse_network_endpoint(entry)
+    with pytest.raises(ValueError, match="port"):
+        PoliteClient(ClientConfig()).trust_hosts(["localhost"])
+    assert parse_network_endpoint("[::1]:8080") == (ipaddress.ip_network("::1/128"), 8080)
 
 
 def test_conditional_get_returns_not_modified(server):

@@ -95,8 +95,8 @@ def timed_server():
 
 def test_two_portals_on_one_host_get_one_request_at_a_time_delay_apart(tmp_path):
     delay = 0.15
-    settings = pipeline.CrawlSettings(per_host_delay=delay, allowed_networks=["127.0.0.0/8"])
     with timed_server() as (base, spans):
+        settings = pipeline.CrawlSettings(per_host_delay=delay, allowed_networks=[base.removeprefix("http://")])
         portals = [Portal(id=f"p-{name}", name=name, province_code="440000", level="county",
                           seed_urls=(f"{base}/{name}/index.html",)) for name in ("a", "b")]
         known = pipeline.prepare_run(tmp_path, "run1", portals)
@@ -112,7 +112,12 @@ def test_two_portals_on_one_host_get_one_request_at_a_time_delay_apart(tmp_path)
     assert {path for _s, _e, path in spans} >= {"/a/index.html", "/b/index.html", *REPORTS["a"], *REPORTS["b"]}
     for (start, end, path), (next_start, _next_end, next_path) in zip(spans, spans[1:]):
         assert next_start >= end - 0.005, f"{next_path} overlapped {path}"
-        assert next_start - start >= delay - 0.02, f"{next_path} came {next_start - start:.3f} s after {path}"
+        # the server sees a request when its thread gets the CPU: on a loaded 2-core machine that
+        # lags the client's send by tens of ms, so one gap can look that much shorter; without the
+        # gate the gaps are ~0, so a third of the delay still tells the two apart
+        assert next_start - start >= delay * 2 / 3, f"{next_path} came {next_start - start:.3f} s after {path}"
+    gaps = [b[0] - a[0] for a, b in zip(spans, spans[1:])]
+    assert sum(gaps) / len(gaps) >= delay - 0.01, f"requests came {sum(gaps) / len(gaps):.3f} s apart on average"
 
 
 def test_a_shared_gate_spaces_requests_by_the_delay_of_the_client_that_sent_the_last_one():

@@ -9,7 +9,6 @@ import logging
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 DEMO_PORT = 48765  # the demo's sample portal address (XXGK_DEMO_PORT overrides)
 DEMO_DELAY = 0.02  # the sample portal is ours; real portals get ClientConfig.per_host_delay
@@ -41,7 +40,7 @@ def cmd_crawl(args) -> int:
     run_id = pipeline.new_run_id()
     known = pipeline.prepare_run(data_dir, run_id, [portal])
     result = pipeline.crawl_one(portal, settings, data_dir, run_id, known[portal.id],
-                                trusted_hosts=[urlsplit(u).hostname or "" for u in args.urls])
+                                trusted_hosts=list(args.urls))
     pipeline.finish_run(data_dir, run_id, {k: v for k, v in result.items() if k != "documents"})
     crawl_documents, crawl_failures = result["documents"], result["failure_list"]
     documents: dict[str, dict] = {}
@@ -97,16 +96,18 @@ def cmd_parse(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from xxgk.pipeline import dbt_build_plain
+    from xxgk.pipeline import dbt_build, dbt_build_plain
 
-    return 0 if dbt_build_plain(_data_dir(args), args.dbt_args or None) else 1
+    if args.dbt_args:
+        return 0 if dbt_build_plain(_data_dir(args), args.dbt_args) else 1
+    return 0 if dbt_build(_data_dir(args), full_refresh=args.full_refresh) else 1
 
 
 def cmd_publish(args) -> int:
     from xxgk.publish import publish, published_path
 
     data_dir = _data_dir(args)
-    counts = publish(data_dir)
+    counts = publish(data_dir, full=args.full)
     for table, n in counts.items():
         print(f"{table}: {n} rows")
     print(f"published {published_path(data_dir)}")
@@ -206,7 +207,7 @@ def cmd_demo(args) -> int:
         write_registry(sample_portals(base_url), registry)
         print(f"sample portal serving at {base_url}; registry {registry}", flush=True)
         code = _run_and_report(nightly, registry=str(registry), data_dir=str(data_dir), per_host_delay=DEMO_DELAY,
-                               allowed_networks=["127.0.0.0/8"])
+                               allowed_networks=[f"127.0.0.1:{port}"])
     if code == 0:
         published = data_dir / "xxgk.duckdb"
         print(f"\nDone. Open the dashboard: {data_dir / 'site' / 'index.html'} in a browser (or serve it: "
@@ -257,8 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
     p.add_argument("--retries", type=int, default=3)
     p.add_argument("--max-mb", type=float, default=50.0, help="size cap per body, on the wire and decompressed")
-    p.add_argument("--allow-network", action="append", default=[], metavar="CIDR",
-                   help="private network that links may resolve to (hosts given as URLs are always allowed)")
+    p.add_argument("--allow-network", action="append", default=[], metavar="CIDR:PORT",
+                   help="a private network and port that links may resolve to, e.g. 10.0.0.0/8:80 (the host "
+                        "and port of each URL given are always allowed)")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("extract", help="extract metadata and numbers from .txt/.html report files (JSON lines)")
@@ -280,11 +282,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     p.set_defaults(func=cmd_parse)
 
-    p = with_data_dir(sub.add_parser("build", help="dbt build (or other dbt arguments) on the warehouse"))
+    p = with_data_dir(sub.add_parser(
+        "build", help="dbt build on the warehouse, incremental by report (or other dbt arguments, run as given)"))
+    p.add_argument("--full-refresh", action="store_true",
+                   help="rebuild every model from scratch (automatic after a change of the dbt project "
+                        "or a build that did not pass)")
     p.add_argument("dbt_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_build)
 
     p = with_data_dir(sub.add_parser("publish", help="publish the marts to DIR/xxgk.duckdb"))
+    p.add_argument("--full", action="store_true",
+                   help="copy every mart whole (a night updates the report-keyed marts report by report)")
     p.set_defaults(func=cmd_publish)
 
     p = with_data_dir(sub.add_parser("export", help="write every published mart as Parquet and CSV with "
@@ -302,7 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--portal", action="append", help="portal id (repeatable; default all)")
     p.add_argument("--registry", help="registry CSV (default scrapers/portals.csv)")
     p.add_argument("--delay", type=float, default=1.0)
-    p.add_argument("--allow-network", action="append", default=[], metavar="CIDR")
+    p.add_argument("--allow-network", action="append", default=[], metavar="CIDR:PORT",
+                   help="a private network and port the portals may resolve to, e.g. 10.0.0.0/8:80")
     p.add_argument("--dask", metavar="ADDRESS", help="crawl on this Dask scheduler (tcp://host:8786), "
                    "one crawl task per portal spread over its workers")
     p.set_defaults(func=cmd_run)

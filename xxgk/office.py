@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -22,6 +23,11 @@ from lxml import etree
 MAX_UNCOMPRESSED = 60 * 1024 * 1024
 MAX_RATIO = 200  # real office files compress 3-20x; bombs compress 1000x and more
 MAX_OUTPUT_CHARS = 2_000_000
+INFLATE_CHUNK = 64 * 1024
+# a report's document.xml or sheet is well under a few MB; lxml trees take ~10x the XML
+MAX_XML_PART = 16 * 1024 * 1024
+# a report's table is a few dozen columns wide; a cell at column XFD would make a 16,384-wide row
+MAX_COLUMNS = 1024
 CONVERTER_TIMEOUT = 30
 XLSX_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
@@ -34,58 +40,107 @@ class ConversionFailed(Exception):
     """The converter ran and failed, or the file breaks a safety limit."""
 
 
-def check_zip(body: bytes, max_uncompressed: int = MAX_UNCOMPRESSED, max_ratio: int = MAX_RATIO) -> zipfile.ZipFile:
-    """Open a zip container only if its declared sizes are sane (DOCX/XLSX zip bombs)."""
+def open_zip(body: bytes, max_uncompressed: int = MAX_UNCOMPRESSED, max_ratio: int = MAX_RATIO,
+             max_xml_part: int = MAX_XML_PART) -> zipfile.ZipFile:
+    """Open a DOCX/XLSX container whose members really inflate within the limits.
+
+    Declared sizes can lie (a 3 MB file that declares 5 KB and inflates to 1 GB), so every member
+    is inflated here by streaming, in bounded chunks, against a running byte count, and its CRC
+    checked; nothing is kept. Only then may a reader (python-docx, the XLSX reader) inflate it
+    again: its members are then exactly as large as they declare. An XML part is also held to
+    ``max_xml_part``: readers build trees of it, which take ten times its size in memory."""
+    limit = min(max_uncompressed, max(len(body), 1) * max_ratio)
     try:
         archive = zipfile.ZipFile(io.BytesIO(body))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise ConversionFailed(f"not a valid zip container: {exc}") from exc
-    total = sum(info.file_size for info in archive.infolist())
-    packed = sum(info.compress_size for info in archive.infolist()) or 1
-    if total > max_uncompressed:
-        raise ConversionFailed(f"zip bomb guard: {total} bytes uncompressed (limit {max_uncompressed})")
-    if total / packed > max_ratio:
-        raise ConversionFailed(f"zip bomb guard: compression ratio {total / packed:.0f} (limit {max_ratio})")
+    declared = sum(info.file_size for info in archive.infolist())
+    if declared > limit:
+        raise ConversionFailed(f"zip bomb guard: declares {declared} bytes uncompressed (limit {limit}: "
+                               f"{max_uncompressed} and {max_ratio}x the file)")
+    inflated = 0
+    for info in archive.infolist():
+        is_xml = info.filename.lower().endswith((".xml", ".rels"))
+        part = 0
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(INFLATE_CHUNK):
+                    inflated += len(chunk)
+                    part += len(chunk)
+                    if inflated > limit:
+                        raise ConversionFailed(f"zip bomb guard: {info.filename} inflates past {limit} bytes")
+                    if is_xml and part > max_xml_part:
+                        raise ConversionFailed(f"{info.filename} inflates past {max_xml_part} bytes of XML (limit)")
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError,
+                OSError) as exc:  # bad CRC, truncated stream, unknown compression, encrypted member
+            raise ConversionFailed(f"corrupt zip member {info.filename}: {type(exc).__name__}: {exc}"[:300]) from exc
     return archive
 
 
-def _read_member(archive: zipfile.ZipFile, name: str, limit: int = MAX_UNCOMPRESSED) -> bytes:
-    # declared sizes can lie; read at most ``limit`` bytes whatever the header says
+def _xml_events(archive: zipfile.ZipFile, name: str, tag: str):
+    """Stream the elements ``tag`` of one XML member (a sheet can hold a million cells: no tree)."""
     with archive.open(name) as member:
-        data = member.read(limit + 1)
-    if len(data) > limit:
-        raise ConversionFailed(f"zip bomb guard: {name} inflates past {limit} bytes")
-    return data
+        for _event, element in etree.iterparse(member, events=("end",), tag=tag, resolve_entities=False,
+                                               no_network=True, huge_tree=False):
+            yield element
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
 
 
-def xlsx_to_grids(body: bytes) -> list[list[list[str]]]:
-    """Every worksheet as rows of cell strings (shared strings resolved, empty cells kept as '')."""
-    archive = check_zip(body)
+def xlsx_to_grids(body: bytes, max_chars: int = MAX_OUTPUT_CHARS) -> list[list[list[str]]]:
+    """Every worksheet as rows of cell strings (shared strings resolved, empty cells kept as '').
+    Malformed XML, a shared-string index out of range or a broken container raise
+    :class:`ConversionFailed`; more than ``max_chars`` characters of cells too (memory bound)."""
+    archive = open_zip(body)
+    try:
+        return _xlsx_grids(archive, max_chars)
+    except etree.XMLSyntaxError as exc:
+        raise ConversionFailed(f"xlsx: malformed XML: {exc}"[:300]) from exc
+    except KeyError as exc:
+        raise ConversionFailed(f"xlsx: missing part {exc}") from exc
+
+
+def _xlsx_grids(archive: zipfile.ZipFile, max_chars: int) -> list[list[list[str]]]:
     names = set(archive.namelist())
+    # characters held: the shared-string table and the cells read out are each bounded (a
+    # string the sheet cites a thousand times counts a thousand times)
+    chars = {"shared strings": 0, "cells": 0}
+
+    def count(text: str, what: str = "cells") -> str:
+        chars[what] += len(text)
+        if chars[what] > max_chars:
+            raise ConversionFailed(f"xlsx: more than {max_chars} characters of {what} (limit)")
+        return text
+
     shared: list[str] = []
     if "xl/sharedStrings.xml" in names:
-        root = etree.fromstring(_read_member(archive, "xl/sharedStrings.xml"))
-        for item in root.iterfind("m:si", XLSX_NS):
-            shared.append("".join(t.text or "" for t in item.iter(f"{{{XLSX_NS['m']}}}t")))
+        for item in _xml_events(archive, "xl/sharedStrings.xml", f"{{{XLSX_NS['m']}}}si"):
+            shared.append(count("".join(t.text or "" for t in item.iter(f"{{{XLSX_NS['m']}}}t")), "shared strings"))
     sheets = sorted(n for n in names if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"))
     if not sheets:
         raise ConversionFailed("xlsx without worksheets")
     grids = []
     for sheet in sheets:
-        root = etree.fromstring(_read_member(archive, sheet))
         rows = []
-        for row in root.iterfind(".//m:sheetData/m:row", XLSX_NS):
+        for row in _xml_events(archive, sheet, f"{{{XLSX_NS['m']}}}row"):
             cells: dict[int, str] = {}
             for cell in row.iterfind("m:c", XLSX_NS):
                 column = _column_index(cell.get("r", ""))
                 kind = cell.get("t")
                 value = cell.find("m:v", XLSX_NS)
                 if kind == "s" and value is not None:
-                    text = shared[int(value.text)]
+                    index = int(value.text) if (value.text or "").strip().isdigit() else -1
+                    if not 0 <= index < len(shared):
+                        raise ConversionFailed(f"xlsx: cell {cell.get('r')} of {sheet} points at shared string "
+                                               f"{value.text!r}, of {len(shared)}")
+                    text = count(shared[index])
                 elif kind == "inlineStr":
-                    text = "".join(t.text or "" for t in cell.iter(f"{{{XLSX_NS['m']}}}t"))
+                    text = count("".join(t.text or "" for t in cell.iter(f"{{{XLSX_NS['m']}}}t")))
                 else:
-                    text = value.text if value is not None and value.text is not None else ""
+                    text = count(value.text if value is not None and value.text is not None else "")
+                if column > MAX_COLUMNS:
+                    raise ConversionFailed(f"xlsx: cell {cell.get('r')} of {sheet} beyond column {MAX_COLUMNS}")
                 cells[column if column >= 0 else len(cells)] = text
             width = max(cells) + 1 if cells else 0
             rows.append([cells.get(i, "") for i in range(width)])

@@ -6,6 +6,7 @@ what the one before it wrote, so each can be re-run alone over all history.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -155,6 +156,50 @@ def dbt_build_plain(data_dir: Path, args: list[str] | None = None, *, quiet: boo
         if str(node.status) in {"error", "fail", "runtime error"}:
             log.error("dbt %s %s: %s", node.node.resource_type, node.node.name, node.message)
     return bool(result.success)
+
+
+# what the marts are computed by: a change here makes the next build a full refresh, so the
+# incremental models never hold rows of two versions of their logic side by side
+DBT_LOGIC_PATHS = ("models", "macros", "seeds", "dbt_project.yml")
+
+
+def dbt_project_fingerprint() -> str:
+    """sha256 over the dbt project's models, macros, seeds and dbt_project.yml (paths and bytes)."""
+    digest = hashlib.sha256()
+    for name in DBT_LOGIC_PATHS:
+        root = DBT_PROJECT_DIR / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def built_project_stamp(data_dir: Path) -> Path:
+    """DIR/dbt/built_project.sha256: the dbt project fingerprint of the last build that passed."""
+    return Path(data_dir) / "dbt" / "built_project.sha256"
+
+
+def dbt_build(data_dir: Path, *, full_refresh: bool = False, quiet: bool = False) -> bool:
+    """``dbt build``, incremental where the models are, a full refresh when asked, when the dbt
+    project changed since the last build that passed, or when that build failed or was cut off
+    (the stamp is removed before and written only after a passing build)."""
+    stamp = built_project_stamp(data_dir)
+    fingerprint = dbt_project_fingerprint()
+    previous = stamp.read_text().strip() if stamp.exists() else None
+    reason = ("asked" if full_refresh else "no passing build recorded" if previous is None
+              else "the dbt project changed" if previous != fingerprint else None)
+    if reason:
+        log.info("dbt build: full refresh (%s)", reason)
+    stamp.unlink(missing_ok=True)
+    # unit tests check the models' logic on fixed rows, not the data: with the project as it was at
+    # the last passing build they cannot give another answer, so a night leaves them out
+    mode = ["--full-refresh"] if reason else ["--exclude-resource-type", "unit_test"]
+    ok = dbt_build_plain(data_dir, ["build", *mode], quiet=quiet)
+    if ok:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(fingerprint + "\n")
+    return ok
 
 
 DOCS = "docs"

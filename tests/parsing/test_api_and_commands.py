@@ -76,6 +76,27 @@ def test_extract_main_prints_one_line_per_file(tmp_path, capsys):
     assert extract_main([str(tmp_path / "missing.txt")]) == 2
 
 
+def test_extract_main_goes_on_past_a_file_the_extractor_breaks_on(tmp_path, capsys, monkeypatch):
+    from xxgk.parsing import commands
+
+    broken, good = tmp_path / "broken.xlsx", tmp_path / "report.html"
+    broken.write_bytes(b"PK")
+    good.write_bytes(report_html())
+    real = commands.extract_path
+
+    def extract_path(path, **hints):
+        if path.name == "broken.xlsx":  # any defect of a reader the extractor does not foresee
+            raise IndexError("list index out of range")
+        return real(path, **hints)
+
+    monkeypatch.setattr(commands, "extract_path", extract_path)
+    assert extract_main([str(broken), str(good)]) == 1
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["status"] for line in lines] == ["failed", "parsed"]
+    assert lines[0]["status_reason"] == "IndexError: list index out of range"
+    assert lines[1]["issuer"] == "东莞市人民政府"
+
+
 def test_eval_reports_wrong_and_missing_values(tmp_path, capsys):
     (tmp_path / "a.html").write_bytes(report_html())
     gold = {"issuer": "东莞市人民政府", "place": "东莞市", "province": "广东省", "level": "city", "scope": "aggregate",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from xxgk.parsing import extract_document
 from xxgk.parsing.commands import extraction_summary
 
@@ -206,3 +208,24 @@ def test_title_and_publisher_outside_the_article_body():
     assert (d["issuer"], d["level"], d["admin_tier"], d["province"]) == ("泉州市统计局", "department", "city", "福建省")
     assert str(d["publication_date"]) == "2022-01-25" and d["report_year"] == 2021
     assert {f["kpi"]: f["value"] for f in ex.facts}["proactive_items_total"] == 120
+
+
+@pytest.mark.parametrize("depth", [300, 3000, 100_000])
+def test_a_report_nested_deeper_than_the_parser_limit_is_read_in_full(depth):
+    page = report_html().decode("utf-8")
+    head, rest = page.split("<body>", 1)
+    content, tail = rest.rsplit("</body>", 1)
+    nested = f"{head}<body>{'<div>' * depth}{content}{'</div>' * depth}</body>{tail}".encode()
+    flat, deep = extract_document(report_html(), content_type="text/html"), extract_document(nested, content_type="text/html")
+    assert deep.document["status"] == "parsed", deep.document["status_reason"]
+    facts = lambda ex: sorted((f["kpi"], f["value"]) for f in ex.facts)  # noqa: E731
+    assert facts(deep) == facts(flat) and len(facts(flat)) > 100
+    assert any(i["check_id"] == "deep-nesting" for i in deep.issues) == (depth > 2000)
+
+
+def test_a_page_too_deep_even_without_containers_fails_with_that_reason():
+    nested = ("<html><body>" + "<table><tr><td>" * 3000 + "2023年政府信息公开工作年度报告" + "</td></tr></table>" * 3000
+              + "</body></html>").encode()
+    ex = extract_document(nested, content_type="text/html")
+    assert ex.document["status"] == "failed"
+    assert "nested deeper than the parser's limit" in ex.document["status_reason"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from xxgk.parsing.numbers import as_number
 METADATA_FIELDS = ("doc_type", "issuer", "place", "province", "level", "admin_tier", "scope", "report_year", "era")
 APPROX_QUALIFIERS = ("more_than", "nearly", "rounded_wan")  # 约 (about) has no documented qualifier in the gold
 _SOURCE_RANK = {"table2": 0, "table3": 0, "table4": 0, "annex_2008": 1, "narrative": 2}
+log = logging.getLogger(__name__)
 _T4_OUTPUT_GROUP = {"admin_reconsideration": "admin_reconsideration", "admin_litigation_direct": "litigation_direct",
                     "admin_litigation_after_reconsideration": "litigation_after_reconsideration"}
 
@@ -114,8 +117,13 @@ def extract_main(paths: list[str], sources_csv: str | None = None) -> int:
             status = 2
             continue
         row = sources.get(str(path.resolve()), {})
-        print(json.dumps(extract_path(path, url=row.get("url"), link_text=row.get("link_text")),
-                         ensure_ascii=False, default=str))
+        try:
+            summary = extract_path(path, url=row.get("url"), link_text=row.get("link_text"))
+        except Exception as exc:  # noqa: BLE001 - as the parse stage does: the file is failed, the run goes on
+            log.error("extracting %s failed:\n%s", name, traceback.format_exc())
+            summary = {"path": str(path), "status": "failed", "status_reason": f"{type(exc).__name__}: {exc}"[:1000]}
+            status = status or 1
+        print(json.dumps(summary, ensure_ascii=False, default=str), flush=True)
     return status
 
 

@@ -12,7 +12,7 @@ from xxgk.parsing.audits import run_audits
 from xxgk.parsing.facts import with_context
 from xxgk.parsing.normalize import fold
 
-PARSER_VERSION = "0.6.0"
+PARSER_VERSION = "0.6.1"
 
 DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "place_code",
                    "province",

@@ -185,7 +185,11 @@ def from_text(body: bytes, content_type: str | None) -> Source:
                               "detail": {"encoding": encoding, "how": how, "replaced": raw.count("\ufffd")}})
     if raw.startswith("# source:"):
         raw = raw.split("\n", 1)[1] if "\n" in raw else ""
-    raw = raw[:MAX_TEXT_CHARS]
+    if len(raw) > MAX_TEXT_CHARS:
+        source.issues.append({"check_id": "text-truncated", "severity": "warning",
+                              "message": f"text cut at {MAX_TEXT_CHARS} of {len(raw)} characters (limit)",
+                              "detail": {"limit": MAX_TEXT_CHARS, "chars": len(raw)}})
+        raw = raw[:MAX_TEXT_CHARS]
     if "\f" in raw:  # PDF text with its pages: their numbers are not content
         raw = "\n".join(strip_page_numbers(raw.split("\f")))
     raw = PAGE_FOOTER.sub("", _normalise_piece(raw))
@@ -224,7 +228,20 @@ _XPATH: dict = {}
 def _html_parser():
     from lxml import etree
 
-    return etree.HTMLParser(remove_comments=True, remove_pis=True)
+    # huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: CMS pages wrap a report in
+    # hundreds of <div>s, and past the limit libxml2 drops everything below it without an error.
+    # The input is already capped (MAX_TEXT_CHARS), which is the limit huge_tree also lifts.
+    return etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+
+
+# what a page nested past the parser's limit keeps when it is read again: the tags that carry
+# the report's structure (tables, paragraphs, headings, line breaks) and the document's frame
+_STRUCTURE_TAGS = "html|head|title|meta|body|table|thead|tbody|tfoot|tr|td|th|caption|p|br|h[1-6]|li"
+_NON_STRUCTURE_TAG = re.compile(rf"</?(?!(?:{_STRUCTURE_TAGS})\b)[a-zA-Z][^>]*>")
+
+
+def _too_deep(parser) -> bool:
+    return any(entry.type_name == "ERR_RESOURCE_LIMIT" and "depth" in entry.message for entry in parser.error_log)
 
 
 # the catalogue fields run together in the page text ("发布机构：X发布日期：2022-01-25"): each value
@@ -259,6 +276,19 @@ def from_html(body: bytes, content_type: str | None) -> Source:
     try:
         # plain etree elements: lxml.html's element-class lookup costs a Python call per node visited
         root = etree.fromstring(decoded[:MAX_TEXT_CHARS * 2] or "<html></html>", _HTML_PARSER)
+        if _too_deep(_HTML_PARSER):
+            # libxml2 stops reading below its depth limit and keeps what was above: read the page
+            # again without its container tags (div, span, font, …), and say so
+            root = etree.fromstring(_NON_STRUCTURE_TAG.sub("", decoded[:MAX_TEXT_CHARS * 2]), _HTML_PARSER)
+            if _too_deep(_HTML_PARSER):
+                source.status = "failed"
+                source.status_reason = ("html nested deeper than the parser's limit (2048 levels), "
+                                        "even with its container tags removed")
+                return source
+            source.issues.append({"check_id": "deep-nesting", "severity": "warning",
+                                  "message": "html nested deeper than the parser's limit (2048 levels): read "
+                                             "again with container tags removed (body container not used)",
+                                  "detail": {"limit": 2048}})
         if root is None:
             raise ValueError("document is empty")
     except (etree.LxmlError, ValueError) as exc:
@@ -482,13 +512,15 @@ def from_docx(body: bytes) -> Source:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
 
+    from xxgk import office
+
     source = Source("docx")
     try:
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-            if total > MAX_DOCX_UNCOMPRESSED:
-                source.status, source.status_reason = "failed", f"docx expands to {total} bytes (limit)"
-                return source
+        office.open_zip(body, max_uncompressed=MAX_DOCX_UNCOMPRESSED)
+    except office.ConversionFailed as exc:
+        source.status, source.status_reason = "failed", f"docx: {exc}"[:500]
+        return source
+    try:
         import docx
         from docx.table import Table
         from docx.text.paragraph import Paragraph
@@ -502,9 +534,16 @@ def from_docx(body: bytes) -> Source:
         return source
     builder = _TextBuilder()
     for child in document.element.body.iterchildren():
+        if builder.length >= MAX_TEXT_CHARS:
+            # as a .txt body is cut: the first 2 M characters hold any real report; what follows
+            # is not read (whole paragraphs and tables only, so no table is cut mid-row)
+            source.issues.append({"check_id": "text-truncated", "severity": "warning",
+                                  "message": f"docx text cut at {builder.length} characters (limit {MAX_TEXT_CHARS})",
+                                  "detail": {"limit": MAX_TEXT_CHARS}})
+            break
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            text = _WS.sub(" ", _normalise_piece(Paragraph(child, document).text)).strip()
+            text = _WS.sub(" ", _normalise_piece(Paragraph(child, document).text[:MAX_TEXT_CHARS])).strip()
             if text:
                 builder.add(text)
                 builder.add("\n")
@@ -558,7 +597,9 @@ def load(body: bytes, content_type: str | None, url: str | None) -> Source:
         try:
             grids = office.xlsx_to_grids(body) if kind == "xlsx" else office.xls_to_grids(body)
         except (office.ConversionUnavailable, office.ConversionFailed) as exc:
-            source = Source("text", status="unsupported", status_reason=f"{kind}: {exc}"[:500])
+            # no converter here: unsupported; a file that breaks a limit or does not parse: failed
+            status = "unsupported" if isinstance(exc, office.ConversionUnavailable) else "failed"
+            source = Source("text", status=status, status_reason=f"{kind}: {exc}"[:500])
             source.issues.append({"check_id": "unsupported-format", "severity": "warning",
                                   "message": source.status_reason, "detail": {"url": url}})
             return source

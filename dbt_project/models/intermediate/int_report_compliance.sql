@@ -1,11 +1,29 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='report_id',
+    on_schema_change='fail',
+    post_hook="{{ delete_stale_report_rows() }}",
+) }}
+
 -- format compliance of each report under the 2019/2021 national format (国办公开办函〔2019〕60号,
 -- 〔2021〕30号): its six sections, the shape of tables 三 and 四, and the fee of table 三 against
--- section 六. null where the format does not apply (2008-era reports) or nothing can be said
+-- section 六. null where the format does not apply (2008-era reports) or nothing can be said.
+-- incremental by report (macros/per_report_incremental.sql): only the texts, facts and issues of
+-- the reports being built are read.
 
-with reports as (
+with reports_to_build as (
 
-    select * from {{ ref('int_reports_deduped') }}
-    where doc_type = 'annual_report'
+    {{ reports_to_build() }}
+
+),
+
+reports as (
+
+    select reports.*, reports_to_build.report_fingerprint
+    from {{ ref('int_reports_deduped') }} as reports
+    inner join reports_to_build using (report_id)
+    where reports.doc_type = 'annual_report'
 
 ),
 
@@ -13,18 +31,21 @@ texts as (
 
     select sha256, regexp_replace(document_text, '\s+', '', 'g') as compact_text
     from {{ ref('stg_parsed__document_texts') }}
+    where sha256 in (select sha256 from reports)
 
 ),
 
 facts as (
 
     select * from {{ ref('stg_parsed__facts') }}
+    where sha256 in (select sha256 from reports)
 
 ),
 
 issues as (
 
     select * from {{ ref('stg_parsed__quality_issues') }}
+    where sha256 in (select sha256 from reports)
 
 ),
 
@@ -82,7 +103,8 @@ final as (
             when table_shapes.fee_unpaid_applications = 0 then true
             else contains(texts.compact_text, '信息处理费')
                 and not regexp_matches(texts.compact_text, '(未|没有|不)(收取|收缴)[^。]{0,6}信息处理费')
-        end as fee_consistent_with_section6
+        end as fee_consistent_with_section6,
+        reports.report_fingerprint
     from reports
     left join texts using (sha256)
     left join table_shapes using (sha256)

@@ -1,11 +1,28 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='report_id',
+    on_schema_change='fail',
+    post_hook="{{ delete_stale_report_rows() }}",
+) }}
+
 -- one row per report and kpi: the best fact among every document of the report.
 -- preference: an exact value (cell_state 'value', no qualifier) over an approximate one over a
 -- blank cell; then a table (table2/3/4, annex_2008) over narrative prose; then the chosen
 -- document over its duplicates; then the first fact in document order.
+-- incremental by report (macros/per_report_incremental.sql).
 
-with report_documents as (
+with reports_to_build as (
 
-    select * from {{ ref('int_report_documents') }}
+    {{ reports_to_build() }}
+
+),
+
+report_documents as (
+
+    select report_documents.*
+    from {{ ref('int_report_documents') }} as report_documents
+    inner join reports_to_build using (report_id)
 
 ),
 
@@ -77,8 +94,11 @@ final as (
         context_before,
         context_after,
         candidate_facts_cnt,
-        distinct_exact_values_cnt > 1 as has_conflicting_exact_values
+        distinct_exact_values_cnt > 1 as has_conflicting_exact_values,
+        -- joined after the ranking, so the window does not carry it through its sort
+        reports_to_build.report_fingerprint
     from ranked
+    inner join reports_to_build using (report_id)
     where preference_rank = 1
 
 )

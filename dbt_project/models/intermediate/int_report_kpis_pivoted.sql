@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='report_id',
+    on_schema_change='fail',
+    post_hook="{{ delete_stale_report_rows() }}",
+) }}
+
 -- one row per report, one column per headline kpi: exact values only (approximate values and
 -- blank cells are null here). table 三 columns are the 总计 column (the bare row key).
 {%- set kpis = [
@@ -24,9 +32,17 @@
     'admin_fee_amount_wan_yuan', 'fee_income_yuan', 'fees_collected_yuan',
 ] %}
 
-with reports as (
+with reports_to_build as (
 
-    select * from {{ ref('int_reports_deduped') }}
+    {{ reports_to_build() }}
+
+),
+
+reports as (
+
+    select reports.report_id, reports_to_build.report_fingerprint
+    from {{ ref('int_reports_deduped') }} as reports
+    inner join reports_to_build using (report_id)
 
 ),
 
@@ -40,6 +56,7 @@ stated as (
 
     select
         reports.report_id,
+        any_value(reports.report_fingerprint) as report_fingerprint,
         {%- for kpi in kpis %}
         max(report_kpis.value) filter (where report_kpis.kpi = '{{ kpi }}' and report_kpis.is_exact) as {{ kpi }},
         {%- endfor %}

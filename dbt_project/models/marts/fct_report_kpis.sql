@@ -1,10 +1,26 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='report_id',
+    on_schema_change='fail',
+    post_hook="{{ delete_stale_report_rows() }}",
+) }}
+
 -- long form: one row per annual report and kpi, with where the number was read (news
--- look-alikes are left out)
+-- look-alikes are left out). incremental by report (macros/per_report_incremental.sql).
 
-with reports as (
+with reports_to_build as (
 
-    select * from {{ ref('int_reports_deduped') }}
-    where doc_type = 'annual_report'
+    {{ reports_to_build() }}
+
+),
+
+reports as (
+
+    select reports.*, reports_to_build.report_fingerprint
+    from {{ ref('int_reports_deduped') }} as reports
+    inner join reports_to_build using (report_id)
+    where reports.doc_type = 'annual_report'
 
 ),
 
@@ -46,7 +62,8 @@ final as (
         report_kpis.context_before,
         report_kpis.context_after,
         report_kpis.candidate_facts_cnt,
-        report_kpis.has_conflicting_exact_values
+        report_kpis.has_conflicting_exact_values,
+        reports.report_fingerprint
     from report_kpis
     inner join reports using (report_id)
 
