@@ -261,7 +261,7 @@ def run_size(n: int, night: int, keep: Path | None) -> list[tuple[str, str, str]
                      f"≤ 600 s {'✓' if total <= 600 else '✗'}" if n >= 100_000 else ""))
         rows.append((f"national {n:,} peak RSS", f"{peak:,.0f} MB (largest process of any stage)",
                      f"≤ 1024 MB {'✓' if peak <= 1024 else '✗'}"))
-        rows.append((f"national {n:,} dbt build", f"{full['build'][0]:,.1f} s",
+        rows.append((f"national {n:,} dbt build, full refresh", f"{full['build'][0]:,.1f} s",
                      f"≤ 60 s {'✓' if full['build'][0] <= 60 else '✗'}" if n >= 100_000 else ""))
         for name, ms in query_latency(data_dir / "xxgk.duckdb").items():
             rows.append((f"national {n:,} query {name}", f"{ms:,.1f} ms (median of 7)", f"≤ 50 ms {'✓' if ms <= 50 else '✗'}"))
@@ -275,6 +275,9 @@ def run_size(n: int, night: int, keep: Path | None) -> list[tuple[str, str, str]
             rows.append((f"national {n:,} + {night:,} night", f"{night_total:,.1f} s ({detail}) = "
                                                               f"{night_total / total:.1%} of the full rebuild",
                          f"≤ 5% {'✓' if night_total / total <= 0.05 else '✗'}"))
+            build_seconds = nightly["build"][0]
+            rows.append((f"national {n:,} dbt build, night (incremental by report)", f"{build_seconds:,.1f} s",
+                         f"≤ 60 s {'✓' if build_seconds <= 60 else '✗'}" if n >= 100_000 else ""))
     finally:
         if keep is None:
             shutil.rmtree(data_dir, ignore_errors=True)
@@ -285,7 +288,7 @@ def national_bench(sizes: list[int], night: int, keep: Path | None = None) -> li
     rows = []
     for n in sizes:
         rows += run_size(n, night, keep)
-        print("\n".join(f"  {name}: {figure} {target}" for name, figure, target in rows[-12:]), flush=True)
+        print("\n".join(f"  {name}: {figure} {target}" for name, figure, target in rows[-13:]), flush=True)
     return rows
 
 

@@ -16,13 +16,16 @@ warehouse still gets every good report.
 
 from __future__ import annotations
 
+import logging
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from prefect import allow_failure, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from scrapers.crawl import CrawlLimits
 from scrapers.portals import REGISTRY_CSV, Portal, load_registry
 from xxgk import pipeline
 from xxgk.publish import publish
@@ -34,6 +37,27 @@ class NightlyRunFailed(RuntimeError):
     def __init__(self, message: str, summary: dict):
         super().__init__(message)
         self.summary = summary
+
+
+class ExplainedFailureFilter(logging.Filter):
+    """Prefect logs the traceback of every exception a flow ends with. For a run that ends failed
+    on purpose (NightlyRunFailed) or on a machine failure (a locked warehouse, a full disk), the
+    one-line message says it all: the traceback would only bury it at 3 am."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and (isinstance(error, NightlyRunFailed) or pipeline.machine_failure(error)):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_explained_failures() -> None:
+    """Put the filter on every handler of Prefect's loggers (they are set up when prefect is imported)."""
+    names = ["", "prefect", *(n for n in logging.Logger.manager.loggerDict if n.startswith("prefect"))]
+    for name in names:
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(f, ExplainedFailureFilter) for f in handler.filters):
+                handler.addFilter(ExplainedFailureFilter())
 
 
 @task(retries=1, retry_delay_seconds=30, cache_policy=NO_CACHE)
@@ -96,7 +120,7 @@ def crashed_result(portal: Portal, message: str) -> dict:
     return {
         "portal_id": portal.id, "health": "crashed", "health_reason": message[:300], "pages_fetched": 0,
         "reports_found": 0, "reports_landed": 0, "attachments_landed": 0, "known_skipped": 0, "failures": 0,
-        "failure_list": [],
+        "truncated": None, "failure_list": [],
     }
 
 
@@ -139,8 +163,15 @@ def nightly(
     data_dir: str | None = None,
     per_host_delay: float = 1.0,
     allowed_networks: list[str] | None = None,
+    max_reports: int = CrawlLimits.max_reports,
+    portal_hours: float = CrawlLimits.portal_seconds / 3600,
+    crawl_hours: float = 6.0,
 ) -> dict:
-    """Crawl the given portals (ids from the registry; all when empty) and rebuild the warehouse."""
+    """Crawl the given portals (ids from the registry; all when empty) and rebuild the warehouse.
+    Each portal's crawl follows at most ``max_reports`` report links for at most ``portal_hours``,
+    and the crawl of all portals stops ``crawl_hours`` after it began (what landed is kept; the
+    portal's health reason says ``truncated: …``)."""
+    quiet_explained_failures()
     logger = get_run_logger()
     data = Path(data_dir).resolve() if data_dir else pipeline.default_data_dir()
     registry_portals = load_registry(Path(registry) if registry else REGISTRY_CSV)
@@ -151,22 +182,39 @@ def nightly(
     if not selected:
         raise ValueError("no portals to crawl")
 
-    settings = pipeline.CrawlSettings(per_host_delay=per_host_delay, allowed_networks=allowed_networks or [])
+    settings = pipeline.CrawlSettings(per_host_delay=per_host_delay, allowed_networks=allowed_networks or [],
+                                      max_reports=max_reports, portal_seconds=portal_hours * 3600,
+                                      stop_at=datetime.now(UTC) + timedelta(hours=crawl_hours))
     crawl_flow = crawl
     if os.environ.get("XXGK_DASK_ADDRESS"):
         from prefect_dask import DaskTaskRunner
 
         crawl_flow = crawl.with_options(task_runner=DaskTaskRunner(address=os.environ["XXGK_DASK_ADDRESS"]))
-    run_id, results = crawl_flow(selected, str(data), settings)
-
-    parse_summary = parse_task(data)
-    dbt_ok = dbt_build_task(data)
-    outputs = {}
-    if dbt_ok:
-        publish_task(data)
-        outputs = build_outputs(data)
-    else:
-        logger.error("dbt build failed: the published warehouse was left as it was")
+    stage, run_id, results, parse_summary, dbt_ok, outputs = "crawl", None, [], None, None, {}
+    try:
+        pipeline.check_free_space(data, stage)
+        run_id, results = crawl_flow(selected, str(data), settings)
+        stage = "parse"
+        pipeline.check_free_space(data, stage)
+        parse_summary = parse_task(data)
+        stage = "dbt build"
+        pipeline.check_free_space(data, stage)
+        dbt_ok = dbt_build_task(data)
+        if dbt_ok:
+            stage = "publish"
+            pipeline.check_free_space(data, stage)
+            publish_task(data)
+            outputs = build_outputs(data)
+        else:
+            logger.error("dbt build failed: the published warehouse was left as it was")
+    except Exception as exc:
+        # a locked warehouse or a full disk: one line that says what to do, and the summary of
+        # what the run did reach; anything else is a bug and keeps its traceback
+        reason = pipeline.explain_failure(exc, data)
+        if reason is None:
+            raise
+        summary = pipeline.summarise(run_id, data, results, parse_summary, dbt_ok, outputs, stopped=(stage, reason))
+        raise NightlyRunFailed(f"{stage} stopped: {reason}", summary) from None
     summary = pipeline.summarise(run_id, data, results, parse_summary, dbt_ok, outputs)
     markdown = pipeline.format_summary(summary)
     create_markdown_artifact(markdown, key="nightly-summary", description="xxgk nightly run summary")

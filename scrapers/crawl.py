@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Generator
@@ -49,6 +50,18 @@ HEALTH_BY_SEED_FAILURE = {
 }
 
 
+@dataclass(frozen=True)
+class CrawlLimits:
+    """Bounds of one portal's crawl besides the portal's own page cap (``Portal.max_pages``): the
+    report links it follows, its time, and the time of the whole run it belongs to (an absolute
+    ``stop_at``, so portals that start late get what is left). A crawl that hits one stops,
+    keeps what landed, and says so in its health reason (``truncated: …``)."""
+
+    max_reports: int = 5000
+    portal_seconds: float = 2 * 3600
+    stop_at: datetime | None = None
+
+
 @dataclass
 class PortalCrawl:
     portal_id: str
@@ -62,6 +75,8 @@ class PortalCrawl:
     reports_landed: int = 0
     attachments_landed: int = 0
     known_skipped: int = 0
+    # the limit the crawl stopped at ("page cap: …", "report cap: …", "deadline: …"), or None
+    truncated: str | None = None
     documents: list[dict] = field(default_factory=list)
     failures: list[dict] = field(default_factory=list)
 
@@ -75,6 +90,7 @@ class PortalCrawl:
             "reports_landed": self.reports_landed,
             "attachments_landed": self.attachments_landed,
             "known_skipped": self.known_skipped,
+            "truncated": self.truncated,
             "failures": len(self.failures),
         }
 
@@ -206,8 +222,10 @@ class PortalCrawler:
     """
 
     def __init__(self, portal: Portal, client: PoliteClient, store: RawStore,
-                 revalidate_after: timedelta = REVALIDATE_AFTER):
+                 revalidate_after: timedelta = REVALIDATE_AFTER, limits: CrawlLimits | None = None):
         self.portal = portal
+        self.limits = limits or CrawlLimits()
+        self.started = time.monotonic()
         self.client = client
         self.store = store
         self.crawl = PortalCrawl(portal_id=portal.id, run_id=store.run_id)
@@ -257,6 +275,26 @@ class PortalCrawler:
         return Page(result.final_url or url, sha, result.content_type, changed=known is None or known.sha256 != sha,
                     store=self.store, _body=None if result.not_modified else result.body)
 
+    def _out_of_time(self) -> str | None:
+        """The deadline passed, if one did: the portal's own or the run's."""
+        if time.monotonic() - self.started > self.limits.portal_seconds:
+            return f"deadline: {self.limits.portal_seconds:,.0f} s for the portal"
+        if self.limits.stop_at is not None and datetime.now(UTC) >= self.limits.stop_at:
+            return f"deadline: the run's, {self.limits.stop_at:%Y-%m-%d %H:%M:%S} UTC"
+        return None
+
+    def _deadline_passed(self) -> bool:
+        """True (and the crawl marked truncated) once a deadline has passed."""
+        late = self._out_of_time()
+        if late is not None:
+            self._stop(late)
+        return late is not None
+
+    def _stop(self, reason: str) -> None:
+        if self.crawl.truncated is None:
+            self.crawl.truncated = reason
+            log.warning("%s: crawl truncated (%s)", self.portal.id, reason)
+
     def run(self) -> PortalCrawl:
         """Crawl in this thread, sleeping through each wait for the host's turn."""
         return drive(self.steps())
@@ -271,6 +309,8 @@ class PortalCrawler:
         attachments: dict[str, tuple[str, str]] = {}
         seed_failures: list[str] = []
         while lists and crawl.pages_fetched < portal.max_pages:
+            if self._deadline_passed():
+                break
             url, role, referrer, text, referrer_changed = lists.popleft()
             if url in self.attempted:
                 continue
@@ -294,8 +334,16 @@ class PortalCrawler:
                         reports[link.url] = (text_and_referrer[0], text_and_referrer[1], True)
                 elif link.kind == "attachment":
                     attachments.setdefault(link.url, (link.text, page.url))
+        if any(item[0] not in self.attempted for item in lists) and crawl.pages_fetched >= portal.max_pages:
+            self._stop(f"page cap: {portal.max_pages} list pages read, more were linked")
         crawl.reports_found = len(reports)
+        if len(reports) > self.limits.max_reports:
+            # list pages put the newest first: the first links found are the ones a night is for
+            self._stop(f"report cap: {self.limits.max_reports:,} of {len(reports):,} report links followed")
+            reports = dict(list(reports.items())[: self.limits.max_reports])
         for url, (text, referrer, listed_on_changed_page) in reports.items():
+            if self._deadline_passed():
+                break
             self.attempted.add(url)
             page = yield from self._get(url, "report", referrer, text, listed_on_changed_page)
             if page is None:
@@ -304,6 +352,8 @@ class PortalCrawler:
             for link in self.links.attachments(page):
                 attachments.setdefault(link.url, (link.text or text, url))
         for url, (text, referrer) in attachments.items():
+            if self._deadline_passed():
+                break
             self.attempted.add(url)
             page = yield from self._get(url, "attachment", referrer, text, False)
             if page is not None:
@@ -327,6 +377,8 @@ class PortalCrawler:
         else:
             crawl.health = "empty"
             crawl.health_reason = f"{crawl.pages_fetched} list pages fetched, no report links found"
+        if crawl.truncated:
+            crawl.health_reason = "; ".join(filter(None, (crawl.health_reason, f"truncated: {crawl.truncated}")))
 
     def _fetch_and_land(self, url, role, referrer, link_text) -> Generator[float, None, tuple[FetchResult, str | None]]:
         """Request ``url`` (conditionally when it landed before) and land or record the outcome."""
@@ -367,14 +419,16 @@ class PortalCrawler:
         return result, sha
 
 
-def crawl_portal(portal: Portal, client: PoliteClient, store: RawStore) -> PortalCrawl:
+def crawl_portal(portal: Portal, client: PoliteClient, store: RawStore,
+                 limits: CrawlLimits | None = None) -> PortalCrawl:
     """Crawl one portal into ``store`` in this thread; see :func:`crawl_portal_steps`."""
-    return drive(crawl_portal_steps(portal, client, store))
+    return drive(crawl_portal_steps(portal, client, store, limits))
 
 
-def crawl_portal_steps(portal: Portal, client: PoliteClient, store: RawStore) -> Generator[float, None, PortalCrawl]:
+def crawl_portal_steps(portal: Portal, client: PoliteClient, store: RawStore,
+                       limits: CrawlLimits | None = None) -> Generator[float, None, PortalCrawl]:
     """Crawl one portal into ``store`` (its run id and known URLs) and record the portal's health."""
-    crawl = yield from PortalCrawler(portal, client, store).steps()
+    crawl = yield from PortalCrawler(portal, client, store, limits=limits).steps()
     store.record_portal_run(crawl.summary(), crawl.started_at, crawl.finished_at)
     return crawl
 

@@ -229,6 +229,44 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 
+def pinned_adapter(pins: dict[str, str]) -> requests.adapters.HTTPAdapter:
+    """A transport adapter whose connections go to ``pins[host]`` when the host is pinned, while
+    the Host header, SNI and certificate checks keep the name (only the socket's address changes).
+    Through a proxy the proxy resolves names, and nothing is pinned."""
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class Pinned:
+        def _new_conn(self):
+            address = pins.get(self._dns_host.rstrip(".").lower())
+            if address is None:
+                return super()._new_conn()
+            named, self._dns_host = self._dns_host, address
+            try:
+                return super()._new_conn()
+            finally:
+                self._dns_host = named
+
+    class PinnedHTTPConnection(Pinned, HTTPConnection):
+        pass
+
+    class PinnedHTTPSConnection(Pinned, HTTPSConnection):
+        pass
+
+    class PinnedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = PinnedHTTPConnection
+
+    class PinnedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = PinnedHTTPSConnection
+
+    class PinnedAdapter(requests.adapters.HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": PinnedHTTPPool, "https": PinnedHTTPSPool}
+
+    return PinnedAdapter()
+
+
 # --- the SSRF guard's address rules ------------------------------------------------------------
 
 # IPv6 forms that carry an IPv4 address the connection may end up at (RFC 6052 NAT64, the
@@ -319,6 +357,11 @@ class PoliteClient:
                  gates: HostGates | None = None):
         self.config = config or ClientConfig()
         self.session = requests.Session()
+        # the address the SSRF guard checked is the one connected to (DNS rebinding): host → address
+        self.pinned_addresses: dict[str, str] = {}
+        adapter = pinned_adapter(self.pinned_addresses)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self.session.headers.update({"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"})
         # requests re-reads the proxy environment on every request (a sixth of a request's CPU);
         # read it once, and keep requests' per-URL NO_PROXY handling only where proxies are set.
@@ -354,17 +397,27 @@ class PoliteClient:
         (see :func:`unroutable_reason`), unless the endpoint is trusted or allow-listed."""
         if self.config.allow_private or (host.lower(), port) in self.trusted_endpoints:
             return
-        try:
-            infos = socket.getaddrinfo(host, port)
-        except socket.gaierror as exc:
-            raise FetchFailure("connect_error", f"DNS lookup failed for {host}: {exc}") from exc
-        for info in infos:
-            address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        # a host is looked up once per client (one portal's crawl): the connection then goes to
+        # that checked address, so a second lookup cannot answer otherwise (DNS rebinding)
+        pinned = self.pinned_addresses.get(host.lower())
+        if pinned is None:
+            try:
+                infos = socket.getaddrinfo(host, port)
+            except socket.gaierror as exc:
+                raise FetchFailure("connect_error", f"DNS lookup failed for {host}: {exc}") from exc
+            addresses = [info[4][0].split("%", 1)[0] for info in infos]
+        else:
+            addresses = [pinned]
+        for text in addresses:
+            address = ipaddress.ip_address(text)
             if any(address in net and port == net_port for net, net_port in self.allowed_networks):
                 continue
             reason = unroutable_reason(address)
             if reason:
                 raise FetchFailure("private_address", f"{host}:{port} resolves to {address} ({reason})")
+        if pinned is None:
+            with self._lock:
+                self.pinned_addresses.setdefault(host.lower(), addresses[0])
 
     def _robots_allows(self, url: str) -> Generator[float, None, bool]:
         """RFC 9309: a 4xx robots.txt allows everything; 5xx or unreachable disallows for now."""

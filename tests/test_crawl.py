@@ -6,8 +6,9 @@ from datetime import timedelta
 import sys
 
 import duckdb
+import pytest
 
-from scrapers.crawl import LinkCache, Page, PortalCrawler, crawl_portal, may_link_attachments
+from scrapers.crawl import CrawlLimits, LinkCache, Page, PortalCrawler, crawl_portal, may_link_attachments
 from scrapers.discovery import discover, script_pages
 from scrapers.http import ClientConfig, FetchResult, PoliteClient
 from scrapers.portals import Portal
@@ -22,13 +23,13 @@ def client() -> PoliteClient:
                                      allow_private=True))
 
 
-def crawl_and_load(portal: Portal, data_dir, run_id: str):
+def crawl_and_load(portal: Portal, data_dir, run_id: str, limits: CrawlLimits | None = None):
     """Crawl as the flow does (known URLs in, manifest shard out) and load the shard; returns (crawl, con)."""
     con = warehouse.connect(data_dir)
     known = known_urls(con, [portal.id], data_dir)[portal.id]
     con.close()
     with RawStore(data_dir, run_id, portal.id, known) as store:
-        crawl = crawl_portal(portal, client(), store)
+        crawl = crawl_portal(portal, client(), store, limits)
     con = warehouse.connect(data_dir)
     load_pending_manifests(con, data_dir)
     return crawl, con
@@ -105,6 +106,51 @@ def test_report_pages_without_an_attachment_extension_are_not_parsed_for_links()
     assert may_link_attachments("<a href='b.wps'>附件</a>".encode("gb18030"))
     assert not may_link_attachments(b'<a href="/doc/index.html">document</a><p>.pdfx</p>')
     assert may_link_attachments("<a href='b.pdf'>x</a>".encode("utf-16"))
+
+
+@pytest.mark.parametrize(("limit", "expected"), [
+    ("pages", "page cap: 1 list pages read, more were linked"),
+    ("reports", "report cap: 3 of 8 report links followed"),
+    ("portal deadline", "deadline: 0 s for the portal"),
+    ("run deadline", "deadline: the run's"),
+])
+def test_a_crawl_cut_short_keeps_what_landed_and_says_where_it_stopped(tmp_path, limit, expected):
+    from datetime import UTC, datetime
+
+    limits = CrawlLimits()
+    with hostile_server() as (base, state):
+        portal = portal_for(base)
+        if limit == "pages":
+            portal = Portal(**{**portal.__dict__, "max_pages": 1})
+        elif limit == "reports":
+            limits = CrawlLimits(max_reports=3)
+        elif limit == "portal deadline":
+            limits = CrawlLimits(portal_seconds=0)
+        else:
+            limits = CrawlLimits(stop_at=datetime.now(UTC))
+        crawl, con = crawl_and_load(portal, tmp_path, "run1", limits)
+        row = con.execute("select health, health_reason, truncated from raw.portal_runs").fetchone()
+        con.close()
+    assert crawl.truncated.startswith(expected), crawl.truncated
+    assert row[2] == crawl.truncated and f"truncated: {crawl.truncated}" in row[1]
+    if limit == "reports":
+        assert crawl.reports_landed <= 3 and crawl.reports_found == 8
+    if limit.endswith("deadline"):
+        assert crawl.pages_fetched == 0 and row[0] == "empty"
+
+
+def test_a_run_that_never_finished_is_marked_abandoned_by_the_next(tmp_path):
+    from xxgk import pipeline
+
+    portal = Portal(id="p", name="p", province_code="440000", level="city", seed_urls=("http://p.gov.cn/",))
+    pipeline.prepare_run(tmp_path, "run-killed", [portal])  # killed before finish_run
+    pipeline.prepare_run(tmp_path, "run-next", [portal])
+    pipeline.finish_run(tmp_path, "run-next", {})
+    con = warehouse.connect(tmp_path)
+    rows = con.execute("select run_id, outcome, outcome_reason from raw.crawl_runs order by run_id").fetchall()
+    con.close()
+    assert [(run, outcome) for run, outcome, _ in rows] == [("run-killed", "abandoned"), ("run-next", "finished")]
+    assert "run-next" in rows[0][2]
 
 
 def test_a_killed_run_resumes_without_loss_or_duplicates(tmp_path):

@@ -179,7 +179,8 @@ def write_fixture(path: Path) -> None:
     try:
         create_schema(con)
         con.executemany(f"insert into raw.fetches values ({', '.join('?' * 17)})", fetches())
-        con.execute("insert into raw.crawl_runs values (?, ?, ?, 3, null), (?, ?, ?, 3, null)",
+        con.execute("insert into raw.crawl_runs (run_id, started_at, finished_at, portals, summary) "
+                    "values (?, ?, ?, 3, null), (?, ?, ?, 3, null)",
                     [RUN_1, ts("2024-02-01", 1), ts("2024-02-01", 9), RUN_2, ts("2024-03-01", 1), ts("2024-03-01", 9)])
         con.executemany(f"insert into parsed.documents ({', '.join(DOCUMENT_COLUMNS)}) values "
                         f"({', '.join('?' * len(DOCUMENT_COLUMNS))})",

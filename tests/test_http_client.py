@@ -210,3 +210,49 @@ def test_a_ca_bundle_named_in_the_environment_is_used_with_or_without_a_proxy(mo
         client = PoliteClient(ClientConfig())
         assert client.session.verify == "/etc/ssl/corp-ca.pem"
         assert client.session.trust_env is proxied  # requests resolves proxies per URL only when one is set
+
+
+def test_the_connection_goes_to_the_address_the_guard_checked(monkeypatch):
+    """DNS rebinding: the guard's lookup answers an allowed address, the connection's lookup a
+    forbidden one. The connection must go where the guard looked."""
+    import http.server
+    import socket
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = f"host {self.headers['Host']}".encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    real_getaddrinfo = socket.getaddrinfo
+    answers = []
+
+    def rebinding(host, *args, **kwargs):
+        if host != "rebind.example":
+            return real_getaddrinfo(host, *args, **kwargs)
+        answers.append(host)
+        # first the allowed address, then one nothing may reach (and where nothing listens)
+        address = "127.0.0.2" if len(answers) == 1 else "127.0.0.3"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    try:
+        client = PoliteClient(ClientConfig(per_host_delay=0.0, obey_robots=False),
+                              allowed_networks=[f"127.0.0.2/32:{port}"])
+        result = client.fetch(f"http://rebind.example:{port}/report.html")
+        again = client.fetch(f"http://rebind.example:{port}/other.html")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.ok, result
+    assert result.body == f"host rebind.example:{port}".encode()  # the name kept in the Host header
+    assert again.ok and len(answers) == 1  # one lookup, by the guard; the connection never asks again

@@ -209,7 +209,8 @@ def test_default_selectors_portal_wins_and_body_order():
 
 def _insert_run(con, run_id, portal_id, started, health, found, landed, failures=0, reason=None):
     con.execute(
-        "insert into raw.portal_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw.portal_runs (run_id, portal_id, started_at, finished_at, health, health_reason, "
+        "pages_fetched, reports_found, reports_landed, failures) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [run_id, portal_id, started, started + timedelta(minutes=3), health, reason, 4, found, landed, failures],
     )
 

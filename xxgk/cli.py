@@ -158,14 +158,25 @@ def cmd_run(args) -> int:
     from flows.nightly import nightly
 
     return _run_and_report(nightly, portals=args.portal or None, registry=args.registry, data_dir=str(data_dir),
-                           per_host_delay=args.delay, allowed_networks=args.allow_network)
+                           per_host_delay=args.delay, allowed_networks=args.allow_network,
+                           max_reports=args.max_reports, portal_hours=args.portal_hours, crawl_hours=args.crawl_hours)
 
 
 def _run_and_report(flow, **parameters) -> int:
     """Run the nightly flow and print its summary on stdout, whether it passed or not."""
     from flows.nightly import NightlyRunFailed
+    from xxgk import pipeline
     from xxgk.pipeline import format_summary
 
+    data_dir = Path(parameters["data_dir"])
+    try:
+        # before Prefect starts: its database lives in DIR/prefect, on the same disk
+        pipeline.check_free_space(data_dir, "the run")
+    except OSError as exc:
+        reason = pipeline.explain_failure(exc, data_dir)
+        print(format_summary(pipeline.summarise(None, data_dir, [], None, None, stopped=("start", reason))))
+        print(f"\nnightly run FAILED: not started: {reason}", file=sys.stderr)
+        return 1
     try:
         summary = flow(**parameters)
     except NightlyRunFailed as exc:
@@ -314,6 +325,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a private network and port the portals may resolve to, e.g. 10.0.0.0/8:80")
     p.add_argument("--dask", metavar="ADDRESS", help="crawl on this Dask scheduler (tcp://host:8786), "
                    "one crawl task per portal spread over its workers")
+    p.add_argument("--max-reports", type=int, default=5000, help="report links followed per portal (default 5000)")
+    p.add_argument("--portal-hours", type=float, default=2.0, help="time one portal's crawl may take (default 2)")
+    p.add_argument("--crawl-hours", type=float, default=6.0,
+                   help="time the crawl of all portals may take (default 6); a crawl cut short keeps what landed "
+                        "and its portal's health says truncated")
     p.set_defaults(func=cmd_run)
 
     p = with_data_dir(sub.add_parser("portals", help="registered portals with health and last run"))
@@ -332,7 +348,17 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as exc:
+        from xxgk.pipeline import explain_failure
+
+        # a locked warehouse or a full disk is the machine's state, not a bug: say what to do
+        reason = explain_failure(exc, _data_dir(args)) if hasattr(args, "data_dir") else None
+        if reason is None:
+            raise
+        print(f"xxgk {args.command}: {reason}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ what the one before it wrote, so each can be re-run alone over all history.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import uuid
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from scrapers.crawl import crawl_portal_steps
+from scrapers.crawl import CrawlLimits, crawl_portal_steps
 from scrapers.http import ClientConfig, HostGates, PoliteClient
 from scrapers.schedule import shared_scheduler
 from scrapers.portals import Portal
@@ -45,6 +47,13 @@ class CrawlSettings:
     max_retries: int = 3
     backoff_base: float = 1.0
     max_bytes: int = ClientConfig.max_bytes
+    # bounds of each portal's crawl and of the run (scrapers.crawl.CrawlLimits); stop_at is absolute
+    max_reports: int = CrawlLimits.max_reports
+    portal_seconds: float = CrawlLimits.portal_seconds
+    stop_at: datetime | None = None
+
+    def limits(self) -> CrawlLimits:
+        return CrawlLimits(max_reports=self.max_reports, portal_seconds=self.portal_seconds, stop_at=self.stop_at)
 
     def client(self, gates: HostGates | None = None) -> PoliteClient:
         config = ClientConfig(
@@ -78,12 +87,26 @@ def prepare_run(data_dir: Path, run_id: str, portals: list[Portal]) -> dict[str,
         leftover = load_pending_manifests(con, data_dir)
         if leftover["shards"]:
             log.warning("loaded %d manifest shards left by an earlier run", leftover["shards"])
+        abandon_unfinished_runs(con, run_id)
         record_portals(con, portals)
         con.execute("insert into raw.crawl_runs (run_id, started_at, portals) values (?, ?, ?)",
                     [run_id, datetime.now(UTC), len(portals)])
         return known_urls(con, [p.id for p in portals], data_dir)
     finally:
         con.close()
+
+
+def abandon_unfinished_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """Mark runs that never finished as abandoned (killed or crashed; runs on one data folder do
+    not overlap, so a run still open when the next one starts will not finish). Their shards were
+    just loaded by ``run_id``. Returns how many were marked."""
+    (count,) = con.execute(
+        "update raw.crawl_runs set outcome = 'abandoned', outcome_reason = ? "
+        "where finished_at is null and outcome is null and run_id <> ?",
+        [f"never finished (killed or crashed); what it landed was loaded by run {run_id}", run_id]).fetchone()
+    if count:
+        log.warning("marked %d unfinished crawl run(s) as abandoned", count)
+    return count
 
 
 # Crawl workers are many threads, mostly waiting on sockets. With CPython's 5 ms switch interval
@@ -114,7 +137,7 @@ def crawl_one_steps(portal: Portal, settings: CrawlSettings, data_dir: Path, run
     client.trust_hosts(trusted_hosts or [])
     try:
         with RawStore(data_dir, run_id, portal.id, known) as store:
-            crawl = yield from crawl_portal_steps(portal, client, store)
+            crawl = yield from crawl_portal_steps(portal, client, store, settings.limits())
     finally:
         client.close()
     return {**crawl.summary(), "failure_list": crawl.failures, "documents": crawl.documents}
@@ -125,7 +148,7 @@ def finish_run(data_dir: Path, run_id: str, summary: dict) -> dict[str, int]:
     con = warehouse.connect(data_dir)
     try:
         loaded = load_pending_manifests(con, data_dir)
-        con.execute("update raw.crawl_runs set finished_at = ?, summary = ? where run_id = ?",
+        con.execute("update raw.crawl_runs set finished_at = ?, summary = ?, outcome = 'finished' where run_id = ?",
                     [datetime.now(UTC), json.dumps(summary, ensure_ascii=False, default=str), run_id])
         return loaded
     finally:
@@ -219,11 +242,17 @@ def build_docs(data_dir: Path) -> Path:
 
 
 def mart_row_counts(data_dir: Path) -> dict[str, int]:
+    """Row counts of the published marts: what BI users see (after a stopped run, what they saw)."""
     from xxgk.publish import published_path
+
     path = published_path(data_dir)
     if not path.exists():
         return {}
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        log.warning("cannot read %s for the summary: %s", path, exc)
+        return {}
     try:
         tables = con.execute("select schema_name, table_name from duckdb_tables() order by 1, 2").fetchall()
         return {f"{s}.{t}": con.execute(f'select count(*) from {s}."{t}"').fetchone()[0] for s, t in tables}
@@ -231,21 +260,90 @@ def mart_row_counts(data_dir: Path) -> dict[str, int]:
         con.close()
 
 
+# a stage is not started with less than this free under DIR (XXGK_MIN_FREE_MB): a disk that fills
+# mid-stage takes dbt's and Prefect's own log files with it, and their errors bury the real one
+MIN_FREE_MB = 200
+
+
+def check_free_space(data_dir: Path, before: str) -> None:
+    """Raise OSError(ENOSPC) when the device of DIR has less than XXGK_MIN_FREE_MB free."""
+    minimum = int(os.environ.get("XXGK_MIN_FREE_MB", MIN_FREE_MB))
+    existing = Path(data_dir)
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free / 2**20
+    if free < minimum:
+        raise OSError(errno.ENOSPC, f"No space left on device: {free:,.0f} MB free under {data_dir}, less than "
+                                    f"the {minimum:,} MB a night needs (XXGK_MIN_FREE_MB) before {before}")
+
+
+def _exception_chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (\S+) \(PID (\d+)\)")
+
+
+def machine_failure(exc: BaseException) -> tuple[str, BaseException] | None:
+    """('locked' | 'disk_full', the error) when ``exc`` (or what caused it) is a failure of the
+    machine rather than of the code: the working warehouse locked by another process, a full disk."""
+    for error in _exception_chain(exc):
+        text = str(error)
+        if "Could not set lock" in text or "Conflicting lock" in text:
+            return "locked", error
+        if (isinstance(error, OSError) and error.errno == errno.ENOSPC) or "No space left on device" in text:
+            return "disk_full", error
+    return None
+
+
+def explain_failure(exc: BaseException, data_dir: Path) -> str | None:
+    """One line for the operator, saying what happened and what to do, for a machine failure
+    (:func:`machine_failure`). None for anything else (that is a bug, and keeps its traceback)."""
+    found = machine_failure(exc)
+    if found is not None:
+        kind, error = found
+        text = str(error)
+        if kind == "locked":
+            holder = _LOCK_HOLDER.search(text)
+            by = f" by {holder.group(1)} (PID {holder.group(2)})" if holder else ""
+            return (f"the working warehouse {warehouse.warehouse_path(data_dir)} is held open{by}: close that "
+                    f"program (BI tools and notebooks should open the published copy "
+                    f"{Path(data_dir) / 'xxgk.duckdb'} read-only) and run again")
+        if kind == "disk_full":
+            try:
+                free = f"{shutil.disk_usage(data_dir).free / 2**20:,.0f} MB free"
+            except OSError:
+                free = "free space unknown"
+            return (f"no space left on the device of {data_dir} ({free}): free space there (old WARC files "
+                    f"under {Path(data_dir) / 'warc'}, superseded outputs under {Path(data_dir) / '.versions'}) "
+                    f"and run again; what was committed before is intact")
+    return None
+
+
 def format_summary(summary: dict) -> str:
     """The run summary as Markdown: printed at the end of a run and stored as a Prefect artifact."""
+    parse = summary["parse"]
+    stopped = summary.get("stopped")
     lines = [
-        f"# xxgk nightly run {summary['run_id']}",
+        f"# xxgk nightly run {summary['run_id'] or '(no run started)'}",
         "",
+        *([f"- STOPPED in {stopped['stage']}: {stopped['reason']}"] if stopped else []),
         f"- portals: {summary['portals']} ({summary['portals_ok']} ok, {summary['portals_failed']} failing)",
         f"- reports found: {summary['reports_found']}, landed: {summary['reports_landed']}, "
         f"attachments landed: {summary['attachments_landed']}",
-        f"- documents: {summary['parse']['documents']} landed, {summary['parse']['reparsed']} parsed this run "
-        f"({summary['parse']['up_to_date']} already current): {summary['parse']['parsed']} parsed, "
-        f"{summary['parse']['failed']} failed, {summary['parse']['unsupported']} unsupported; "
-        f"by type: {summary['parse']['by_doc_type']}",
-        f"- facts: {summary['parse']['facts']}, quality issues: {summary['parse']['issues']}",
+        (f"- documents: {parse['documents']} landed, {parse['reparsed']} parsed this run "
+         f"({parse['up_to_date']} already current): {parse['parsed']} parsed, "
+         f"{parse['failed']} failed, {parse['unsupported']} unsupported; by type: {parse['by_doc_type']}"
+         if parse else "- documents: not parsed (the run stopped before the parse stage)"),
+        *([f"- facts: {parse['facts']}, quality issues: {parse['issues']}"] if parse else []),
         f"- failures (URLs not landed): {summary['url_failures']}",
-        f"- dbt build: {'passed' if summary['dbt_ok'] else 'FAILED'}",
+        *([f"- crawls truncated at a cap or deadline: {summary['portals_truncated']} (see health below)"]
+          if summary.get("portals_truncated") else []),
+        f"- dbt build: {'not run' if summary['dbt_ok'] is None else 'passed' if summary['dbt_ok'] else 'FAILED'}",
         *(f"- {name}: {'ok' if error is None else 'FAILED: ' + error}" for name, error in summary.get("outputs", {}).items()),
         "",
         "| portal | health | pages | reports found | landed | failures |",
@@ -274,10 +372,11 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def summarise(run_id: str, data_dir: Path, portal_results: list[dict], parse_summary, dbt_ok: bool,
-              outputs: dict[str, str | None] | None = None) -> dict:
+def summarise(run_id: str | None, data_dir: Path, portal_results: list[dict], parse_summary, dbt_ok: bool | None,
+              outputs: dict[str, str | None] | None = None, stopped: tuple[str, str] | None = None) -> dict:
     """The run in figures; ``outputs`` maps each output built after publish (export, docs, site) to
-    None when it was built, else the reason it was not."""
+    None when it was built, else the reason it was not. A run that stopped early (``stopped``:
+    stage and reason) has None for what it did not reach: ``parse_summary``, ``dbt_ok``."""
     from xxgk.publish import published_path
 
     reasons: dict[str, int] = {}
@@ -293,8 +392,9 @@ def summarise(run_id: str, data_dir: Path, portal_results: list[dict], parse_sum
         "reports_landed": sum(p["reports_landed"] for p in portal_results),
         "attachments_landed": sum(p["attachments_landed"] for p in portal_results),
         "url_failures": sum(p["failures"] for p in portal_results),
+        "portals_truncated": sum(bool(p.get("truncated")) for p in portal_results),
         "failure_reasons": reasons,
-        "parse": {
+        "parse": None if parse_summary is None else {
             "documents": parse_summary.documents,
             "reparsed": parse_summary.reparsed,
             "up_to_date": parse_summary.up_to_date,
@@ -307,6 +407,7 @@ def summarise(run_id: str, data_dir: Path, portal_results: list[dict], parse_sum
         },
         "dbt_ok": dbt_ok,
         "outputs": outputs or {},
+        "stopped": None if stopped is None else {"stage": stopped[0], "reason": stopped[1]},
         "mart_rows": mart_row_counts(data_dir),
         "portal_results": [
             {k: v for k, v in p.items() if k not in ("failure_list", "documents")} for p in portal_results

@@ -40,7 +40,7 @@ FETCH_COLUMNS = [
 ]
 PORTAL_RUN_COLUMNS = [
     "run_id", "portal_id", "started_at", "finished_at", "health", "health_reason", "pages_fetched",
-    "reports_found", "reports_landed", "failures",
+    "reports_found", "reports_landed", "failures", "truncated",
 ]
 
 
@@ -232,7 +232,9 @@ class RawStore:
     def record_portal_run(self, summary: dict, started_at: datetime, finished_at: datetime | None) -> None:
         self._append("portal_runs", {
             "run_id": self.run_id, "portal_id": self.portal_id, "started_at": started_at,
-            "finished_at": finished_at, **{k: summary[k] for k in PORTAL_RUN_COLUMNS[4:]},
+            "finished_at": finished_at,
+            # truncated came later: a summary from before it (a retried task of an older worker) has none
+            **{k: summary.get(k) if k == "truncated" else summary[k] for k in PORTAL_RUN_COLUMNS[4:]},
         })
 
 

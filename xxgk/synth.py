@@ -15,7 +15,9 @@ import io
 import json
 import random
 import re
+import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
@@ -511,9 +513,26 @@ def render_docx(report: SynthReport) -> bytes:
     for line in _closing(report):
         document.add_paragraph(line)
     document.core_properties.author = GENERATOR
+    document.core_properties.created = document.core_properties.modified = STABLE_TIME
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _stable_zip(buffer.getvalue())
+
+
+# python-docx stamps every zip entry with the time of saving: the same report rendered twice (the
+# sample portal restarted) would be new bytes, a new body to land and a new report id
+STABLE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The zip with every entry's timestamp fixed, so equal content is equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            stable = zipfile.ZipInfo(info.filename, date_time=STABLE_TIME.timetuple()[:6])
+            stable.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(stable, source.read(info))
+    return out.getvalue()
 
 
 # --- PDF --------------------------------------------------------------------------------------

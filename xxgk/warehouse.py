@@ -56,6 +56,10 @@ create table if not exists raw.crawl_runs (
     portals integer,
     summary json
 );
+-- null while a run is under way, then 'finished'; 'abandoned' when a later run found it unfinished
+-- (killed or crashed: its shards are loaded by that later run)
+alter table raw.crawl_runs add column if not exists outcome varchar;
+alter table raw.crawl_runs add column if not exists outcome_reason varchar;
 create table if not exists raw.portal_runs (
     run_id varchar not null,
     portal_id varchar not null,
@@ -69,6 +73,8 @@ create table if not exists raw.portal_runs (
     failures integer,
     primary key (run_id, portal_id)
 );
+-- the limit a portal's crawl stopped at (page cap, report cap, deadline), null when it ran out of links
+alter table raw.portal_runs add column if not exists truncated varchar;
 """
 
 PARSED_DDL = """
