@@ -114,3 +114,33 @@ def test_a_stage_does_not_start_on_a_nearly_full_disk(tmp_path, monkeypatch):
     assert stopped.value.errno == errno.ENOSPC and "before parse" in str(stopped.value)
     monkeypatch.setenv("XXGK_MIN_FREE_MB", "1")
     pipeline.check_free_space(tmp_path, "parse")
+
+
+def test_log_records_a_full_disk_cannot_write_are_dropped_and_other_handler_errors_kept(capsys, monkeypatch):
+    import logging
+
+    from xxgk import cli
+
+    monkeypatch.setattr(logging.Handler, "handleError", logging.Handler.handleError)  # undone after the test
+    cli.quiet_logging_on_a_full_disk()
+
+    class Failing(logging.Handler):
+        def __init__(self, error):
+            super().__init__()
+            self.error = error
+
+        def emit(self, record):
+            try:
+                raise self.error
+            except OSError:
+                self.handleError(record)
+
+    logger = logging.getLogger("xxgk.test.full-disk")
+    logger.propagate = False
+    for error, shown in ((OSError(errno.ENOSPC, "No space left on device"), False),
+                         (OSError(errno.EIO, "Input/output error"), True)):
+        handler = Failing(error)
+        logger.addHandler(handler)
+        logger.error("a record")
+        logger.removeHandler(handler)
+        assert ("--- Logging error ---" in capsys.readouterr().err) == shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -20,8 +21,25 @@ def _data_dir(args) -> Path:
     return path
 
 
+def quiet_logging_on_a_full_disk() -> None:
+    """A log handler that cannot write because the disk is full prints a traceback per record
+    (logging's handleError), hundreds in a night, burying the run's own one-line explanation of
+    the full disk (pipeline.explain_failure). Those records are dropped; any other handler error
+    is reported as before."""
+    report = logging.Handler.handleError
+
+    def handle_error(self, record):
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return
+        report(self, record)
+
+    logging.Handler.handleError = handle_error
+
+
 def configure_prefect(data_dir: Path) -> None:
     """Ephemeral Prefect (no server) with its state inside the data folder; set before importing prefect."""
+    quiet_logging_on_a_full_disk()
     os.environ.setdefault("PREFECT_HOME", str(data_dir / "prefect"))
     # a fresh PREFECT_HOME takes 17-21 s to start the ephemeral API, close to the 20 s default
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")

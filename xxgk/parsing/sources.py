@@ -599,7 +599,8 @@ def load(body: bytes, content_type: str | None, url: str | None) -> Source:
         except (office.ConversionUnavailable, office.ConversionFailed) as exc:
             # no converter here: unsupported; a file that breaks a limit or does not parse: failed
             status = "unsupported" if isinstance(exc, office.ConversionUnavailable) else "failed"
-            source = Source("text", status=status, status_reason=f"{kind}: {exc}"[:500])
+            reason = str(exc) if str(exc).startswith(kind) else f"{kind}: {exc}"
+            source = Source("text", status=status, status_reason=reason[:500])
             source.issues.append({"check_id": "unsupported-format", "severity": "warning",
                                   "message": source.status_reason, "detail": {"url": url}})
             return source
