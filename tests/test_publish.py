@@ -138,3 +138,18 @@ def test_the_next_publish_removes_temporaries_a_killed_publish_left(tmp_path):
     publish(tmp_path)
     assert not any(path.exists() for path in left)
     assert not list(tmp_path.glob(".xxgk.duckdb.*"))
+
+
+def test_a_second_publish_while_one_runs_fails_clearly_and_removes_nothing(tmp_path):
+    import fcntl
+
+    build_marts(tmp_path, 2)
+    in_flight = tmp_path / ".xxgk.duckdb.feedbeef.tmp"
+    in_flight.write_bytes(b"the running publish's copy")
+    with open(tmp_path / ".publish.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(RuntimeError, match="another publish"):
+            publish(tmp_path)
+    assert in_flight.exists()
+    publish(tmp_path)
+    assert not in_flight.exists()

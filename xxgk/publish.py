@@ -8,6 +8,7 @@ file keep reading the old, complete inode; new readers see the new one.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -119,6 +120,17 @@ def publish(data_dir: Path, *, full: bool = False) -> dict[str, int]:
     or a file grown past MAX_GROWTH make it a full copy.
     Either way each table ends with the warehouse's row count, or the publish fails."""
     data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".publish.lock", "w") as lock:
+        try:
+            # one publish at a time: the temporaries left beside the target are then a dead one's
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RuntimeError(f"another publish of {data_dir} is running (it holds {lock.name})") from exc
+        return _publish_locked(data_dir, full)
+
+
+def _publish_locked(data_dir: Path, full: bool) -> dict[str, int]:
     source = warehouse.warehouse_path(data_dir)
     target = published_path(data_dir)
     remove_stale_temporaries(target)
