@@ -42,7 +42,7 @@ class Portal:
 
 
 def load_registry(path: Path = REGISTRY_CSV) -> list[Portal]:
-    """Read a registry CSV; columns added later (extra_hosts, admin_tier, notes) are optional."""
+    """Read a registry CSV; columns added later (extra_hosts, admin_tier, notes, max_pages) are optional."""
     portals = []
     with open(path, encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
@@ -62,6 +62,8 @@ def load_registry(path: Path = REGISTRY_CSV) -> list[Portal]:
                     extra_hosts=tuple(h.lower() for h in (row.get("extra_hosts") or "").split() if h),
                     admin_tier=row.get("admin_tier") or "",
                     notes=row.get("notes") or "",
+                    # the list pages one crawl reads; a crawl stopped by it says so in its health reason
+                    max_pages=int(row["max_pages"]) if (row.get("max_pages") or "").strip() else Portal.max_pages,
                 )
             )
     return portals
@@ -69,7 +71,7 @@ def load_registry(path: Path = REGISTRY_CSV) -> list[Portal]:
 
 REGISTRY_FIELDS = [
     "id", "name", "province_code", "level", "admin_tier", "family", "seed_urls", "extra_hosts", "selectors",
-    "verified", "notes",
+    "verified", "notes", "max_pages",
 ]
 
 
@@ -85,4 +87,5 @@ def write_registry(portals: list[Portal], path: Path) -> None:
                 "selectors": ";".join(f"{k}={v}" for k, v in p.selectors.items()),
                 "verified": str(p.verified).lower(),
                 "admin_tier": p.admin_tier, "extra_hosts": " ".join(p.extra_hosts), "notes": p.notes,
+                "max_pages": p.max_pages,
             })

@@ -260,3 +260,14 @@ def test_docs_page_is_current(registry):
     assert coverage.render_coverage_markdown(rows) == committed, (
         f"docs/portals.md is stale: run `{coverage.GENERATOR}`")
     assert set(coverage.recorded_runs(committed)) == {p.id for p in registry}
+
+
+def test_the_page_cap_is_a_registry_column_and_survives_a_round_trip(tmp_path):
+    from scrapers.portals import Portal, load_registry, write_registry
+
+    portals = [Portal(id="a", name="a", province_code="440000", level="city", seed_urls=("http://a.gov.cn/",),
+                      max_pages=7),
+               Portal(id="b", name="b", province_code="440000", level="city", seed_urls=("http://b.gov.cn/",))]
+    write_registry(portals, tmp_path / "portals.csv")
+    assert [p.max_pages for p in load_registry(tmp_path / "portals.csv")] == [7, 50]
+    assert all(p.max_pages == 50 for p in load_registry())  # the shipped registry: the default everywhere
