@@ -1,6 +1,7 @@
 {#-
-  The per-report models are incremental by report (config: per_report_incremental()): each row
-  carries the report_fingerprint it was built from (int_report_fingerprints).
+  The per-report models are incremental by report (their config: the per_report_incremental
+  anchor in dbt_project.yml): each row carries the report_fingerprint it was built from
+  (int_report_fingerprints).
   - reports_to_build(): the reports a run must (re)build: all of them on a full refresh, else
     the ones whose current fingerprint the model does not hold. delete+insert on report_id then
     replaces every row of those reports.

@@ -1,16 +1,8 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='report_id',
-    on_schema_change='fail',
-    post_hook="{{ delete_stale_report_rows() }}",
-) }}
-
 -- one row per report and kpi: the best fact among every document of the report.
 -- preference: an exact value (cell_state 'value', no qualifier) over an approximate one over a
 -- blank cell; then a table (table2/3/4, annex_2008) over narrative prose; then the chosen
 -- document over its duplicates; then the first fact in document order.
--- incremental by report (macros/per_report_incremental.sql).
+-- incremental by report (dbt_project.yml, macros/per_report_incremental.sql).
 
 with reports_to_build as (
 

@@ -1,11 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='report_id',
-    on_schema_change='fail',
-    post_hook="{{ delete_stale_report_rows() }}",
-) }}
-
 -- one row per report, one column per headline kpi: exact values only (approximate values and
 -- blank cells are null here). table 三 columns are the 总计 column (the bare row key).
 {%- set kpis = [

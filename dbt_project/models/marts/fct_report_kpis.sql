@@ -1,11 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='report_id',
-    on_schema_change='fail',
-    post_hook="{{ delete_stale_report_rows() }}",
-) }}
-
 -- long form: one row per annual report and kpi, with where the number was read (news
 -- look-alikes are left out). incremental by report (macros/per_report_incremental.sql).
 
