@@ -83,17 +83,17 @@ def cmd_crawl(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from xxgk.parsing.commands import extract_main
+    from xxgk.extract_commands import extract_main
 
     return extract_main(args.files, args.sources)
 
 
 def cmd_eval(args) -> int:
     if args.wild:
-        from xxgk.parsing.wild import wild_main
+        from xxgk.wild_evaluation import wild_main
 
         return wild_main(args.directory, as_json=args.json)
-    from xxgk.parsing.commands import eval_main
+    from xxgk.evaluation import eval_main
 
     return eval_main(args.directory)
 

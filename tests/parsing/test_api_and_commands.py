@@ -7,7 +7,8 @@ from io import BytesIO
 import pytest
 
 from xxgk.parsing import PARSER_VERSION, extract_document
-from xxgk.parsing.commands import eval_main, evaluate, extract_main
+from xxgk.evaluation import eval_main, evaluate
+from xxgk.extract_commands import extract_main
 from xxgk.parsing.extract import DOCUMENT_FIELDS
 from xxgk.parsing.facts import FACT_FIELDS
 
@@ -77,7 +78,7 @@ def test_extract_main_prints_one_line_per_file(tmp_path, capsys):
 
 
 def test_extract_main_goes_on_past_a_file_the_extractor_breaks_on(tmp_path, capsys, monkeypatch):
-    from xxgk.parsing import commands
+    from xxgk import extract_commands as commands
 
     broken, good = tmp_path / "broken.xlsx", tmp_path / "report.html"
     broken.write_bytes(b"PK")

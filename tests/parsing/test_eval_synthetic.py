@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from xxgk import synth
-from xxgk.parsing.commands import evaluate
+from xxgk.evaluation import evaluate
 
 from .standard_report import COLUMNS, report_html, table3_values
 

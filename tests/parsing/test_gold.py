@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from xxgk.parsing import extract_document
-from xxgk.parsing.commands import EvalResult, eval_main, evaluate, extract_path, gold_pairs, score_file
+from xxgk.evaluation import EvalResult, eval_main, evaluate, gold_pairs, score_file
+from xxgk.extract_commands import extract_path
 
 from .conftest import GOLD, unexplained
 

@@ -9,7 +9,7 @@ import shutil
 import opencc
 import pytest
 
-from xxgk.parsing.commands import evaluate
+from xxgk.evaluation import evaluate
 
 from .conftest import GOLD, unexplained
 

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from xxgk.parsing import extract_document
-from xxgk.parsing.commands import extraction_summary
+from xxgk.parsing.summary import extraction_summary
 
 from .standard_report import COLUMNS, T3_ROWS_2021, report_html, table3_values
 

@@ -26,7 +26,7 @@ import opencc
 import pytest
 
 from xxgk import synth
-from xxgk.parsing.commands import METADATA_FIELDS
+from xxgk.parsing.summary import METADATA_FIELDS
 from xxgk.parsing.extract import extract_document
 
 from .conftest import GOLD

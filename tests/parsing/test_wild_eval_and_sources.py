@@ -6,7 +6,7 @@ import json
 
 from xxgk import synth
 from xxgk.cli import main
-from xxgk.parsing.wild import evaluate_wild
+from xxgk.wild_evaluation import evaluate_wild
 
 NEWS = "本报讯(记者 王明)近日,市政府召开新闻发布会,介绍全市政务公开工作情况。\n"
 

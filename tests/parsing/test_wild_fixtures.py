@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from xxgk.parsing.commands import evaluate
+from xxgk.evaluation import evaluate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wild"
 

@@ -11,6 +11,7 @@ from xxgk.parsing import metadata, prose, sources, tables
 from xxgk.parsing.audits import run_audits
 from xxgk.parsing.facts import with_context
 from xxgk.parsing.normalize import fold
+from xxgk.parsing.summary import extraction_summary
 
 PARSER_VERSION = "0.6.1"
 
@@ -31,8 +32,6 @@ class Extraction:
 
     def to_extract_json(self, path: str) -> dict:
         """The line ``xxgk extract`` prints for this document (gold schema, data dictionary section 12)."""
-        from xxgk.parsing.commands import extraction_summary
-
         return extraction_summary(self, path)
 
     def to_json(self) -> str:

@@ -1,133 +1,17 @@
-"""``xxgk extract`` and ``xxgk eval``: one JSON line per file, and scores against gold files."""
+"""``xxgk eval DIR``: extraction scored against hand-checked ``*.expected.json`` gold files."""
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xxgk.parsing.extract import Extraction, extract_document
+from xxgk.extract_commands import extract_path
 from xxgk.parsing.labels import kpi_dictionary
-from xxgk.parsing.numbers import as_number
+from xxgk.parsing.summary import METADATA_FIELDS
 
-METADATA_FIELDS = ("doc_type", "issuer", "place", "province", "level", "admin_tier", "scope", "report_year", "era")
-APPROX_QUALIFIERS = ("more_than", "nearly", "rounded_wan")  # 约 (about) has no documented qualifier in the gold
-_SOURCE_RANK = {"table2": 0, "table3": 0, "table4": 0, "annex_2008": 1, "narrative": 2}
-log = logging.getLogger(__name__)
-_T4_OUTPUT_GROUP = {"admin_reconsideration": "admin_reconsideration", "admin_litigation_direct": "litigation_direct",
-                    "admin_litigation_after_reconsideration": "litigation_after_reconsideration"}
-
-
-def extraction_summary(extraction: Extraction, path: str) -> dict:
-    document = extraction.document
-    out = {"path": path, "status": document["status"]}
-    if document.get("status_reason"):
-        out["status_reason"] = document["status_reason"]
-    for name in METADATA_FIELDS:
-        out[name] = document.get(name)
-    out["title"] = document.get("title")
-    out["publication_date"] = document["publication_date"].isoformat() if document.get("publication_date") else None
-    kpis: dict[str, tuple[int, float]] = {}
-    approx: dict[str, dict] = {}
-    table3: dict[str, dict] = {}
-    table4: dict[str, dict] = {}
-    for fact in extraction.facts:
-        kpi, value, source = fact["kpi"], fact["value"], fact["source"]
-        if source == "table3":
-            table3.setdefault(fact["row_key"], {})[fact["col_key"]] = None if value is None else as_number(value)
-            if fact["col_key"] != "total":
-                continue
-        if source == "table4" and fact["row_key"] in _T4_OUTPUT_GROUP:
-            group = _T4_OUTPUT_GROUP[fact["row_key"]]
-            table4.setdefault(group, {})[fact["col_key"]] = None if value is None else as_number(value)
-        if value is None:
-            continue
-        if fact["qualifier"] is None:
-            rank = _SOURCE_RANK.get(source, 3)
-            if kpi not in kpis or rank < kpis[kpi][0]:
-                kpis[kpi] = (rank, value)
-        elif fact["qualifier"] in APPROX_QUALIFIERS and kpi not in approx:
-            approx[kpi] = {"value": as_number(value), "raw": fact["raw_text"], "qualifier": fact["qualifier"]}
-    out["kpis"] = {kpi: as_number(value) for kpi, (_rank, value) in kpis.items()}
-    out["approx"] = {kpi: entry for kpi, entry in approx.items() if kpi not in out["kpis"]}
-    if table3:
-        out["table3"] = table3
-    if table4:
-        out["table4"] = table4
-    return out
-
-
-def _content_type(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    return "text/html" if suffix in (".html", ".htm") else "text/plain" if suffix == ".txt" else None
-
-
-def extract_file(path: Path, *, url: str | None = None, link_text: str | None = None) -> Extraction:
-    """One file through the parse stage's own entry point, with what the crawl would have known
-    about it (the URL it came from, the anchor text that linked to it)."""
-    hints = {"link_text": link_text} if link_text else {}
-    return extract_document(path.read_bytes(), content_type=_content_type(path), url=url or None, hints=hints)
-
-
-def extract_path(path: Path, *, url: str | None = None, link_text: str | None = None) -> dict:
-    return extraction_summary(extract_file(path, url=url, link_text=link_text), str(path))
-
-
-SOURCES_HEADER = ("path", "url", "link_text")
-
-
-def read_sources(csv_path: Path) -> dict[str, dict]:
-    """``path,url,link_text`` rows keyed by the resolved path; a bad header is an error, not a guess."""
-    import csv
-
-    with open(csv_path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) [:3] != SOURCES_HEADER:
-            raise ValueError(f"{csv_path}: header must start with {','.join(SOURCES_HEADER)}, "
-                             f"got {','.join(reader.fieldnames or ())}")
-        rows = {}
-        for row in reader:
-            if not row.get("path"):
-                raise ValueError(f"{csv_path}: line {reader.line_num} has no path")
-            rows[str((csv_path.parent / row["path"]).resolve())] = row
-            rows.setdefault(str(Path(row["path"]).resolve()), row)
-    return rows
-
-
-def extract_main(paths: list[str], sources_csv: str | None = None) -> int:
-    if not paths:
-        print("usage: xxgk extract [--sources SOURCES.csv] FILE...", file=sys.stderr)
-        return 2
-    sources: dict[str, dict] = {}
-    if sources_csv:
-        try:
-            sources = read_sources(Path(sources_csv))
-        except (OSError, ValueError) as error:
-            print(f"xxgk extract: {error}", file=sys.stderr)
-            return 2
-    status = 0
-    for name in paths:
-        path = Path(name)
-        if not path.is_file():
-            print(f"xxgk extract: no such file: {name}", file=sys.stderr)
-            status = 2
-            continue
-        row = sources.get(str(path.resolve()), {})
-        try:
-            summary = extract_path(path, url=row.get("url"), link_text=row.get("link_text"))
-        except Exception as exc:  # noqa: BLE001 - as the parse stage does: the file is failed, the run goes on
-            log.error("extracting %s failed:\n%s", name, traceback.format_exc())
-            summary = {"path": str(path), "status": "failed", "status_reason": f"{type(exc).__name__}: {exc}"[:1000]}
-            status = status or 1
-        print(json.dumps(summary, ensure_ascii=False, default=str), flush=True)
-    return status
-
-
-# ------------------------------------------------------------------------------------------ scoring
 
 @dataclass
 class FieldScore:

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xxgk.extract_commands import extract_file
 from xxgk.parsing.extract import Extraction
 from xxgk.parsing.normalize import fold
 
@@ -132,8 +133,6 @@ def wild_documents(directory: Path) -> list[Path]:
 
 
 def evaluate_wild(directory: str | Path) -> WildFigures:
-    from xxgk.parsing.commands import extract_file
-
     figures = WildFigures()
     for path in wild_documents(Path(directory)):
         extraction = extract_file(path)
@@ -182,7 +181,7 @@ def wild_main(directory: str, *, as_json: bool = False) -> int:
     try:
         return _wild_main(directory, as_json)
     except BrokenPipeError:
-        # `xxgk eval --wild DIR | head`: the reader has seen enough (as in commands.eval_main)
+        # `xxgk eval --wild DIR | head`: the reader has seen enough (as in evaluation.eval_main)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
