@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 
 from xxgk.parsing.normalize import fold, label_key, strip_pinyin_glosses, to_simplified
-from xxgk.parsing.numbers import chinese_numeral, parse_cell
-from xxgk.parsing.prose import parse_quantity
+from xxgk.parsing.numbers import chinese_numeral, parse_cell, parse_quantity
 
 
 @pytest.mark.parametrize(("text", "expected"), [

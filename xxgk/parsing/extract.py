@@ -189,7 +189,7 @@ def _table_facts(source: sources.Source, folded: str, era: str | None, table_era
         facts.extend(table_facts)
         issues.extend(table_issues)
     if era == "2008_regulation" or not any(f["source"] in ("table2", "table3", "table4") for f in facts):
-        annex = tables.parse_annex(region_cells((0, len(folded))), issues, original, prose.parse_quantity)
+        annex = tables.parse_annex(region_cells((0, len(folded))), issues, original)
         facts.extend(annex)
     return facts
 

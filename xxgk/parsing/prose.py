@@ -13,51 +13,7 @@ from dataclasses import dataclass
 
 from xxgk.parsing.facts import make_fact
 from xxgk.parsing.labels import kpi_unit
-from xxgk.parsing.numbers import CN_NUMERAL_CHARS, Number, chinese_numeral
-
-_QTY = (r"(?P<pre>将近|接近|近|约|大约|超过)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|[" + CN_NUMERAL_CHARS + r"]+)\s*"
-        r"(?P<q1>余|多)?\s*(?P<scale>万|亿)?\s*(?P<q2>余|多)?")
-
-
-def _qty(name: str = "") -> str:
-    return _QTY.replace("(?P<", f"(?P<{name}") if name else _QTY
-
-
-_CELL_QTY = re.compile(r"^\s*" + _QTY + r"\s*(?P<unit>人次|条|件|个|次|项|宗|篇|场|元|万元|%)?\s*$")
-
-
-def number_from_match(m: re.Match, prefix: str = "") -> Number | None:
-    raw = m.group(prefix + "num")
-    if raw[0].isdigit():
-        value = float(raw.replace(",", ""))
-    else:
-        parsed = chinese_numeral(raw)
-        if parsed is None:
-            return None
-        value = float(parsed)
-    scale = m.group(prefix + "scale")
-    if scale == "万":
-        value *= 10_000
-    elif scale == "亿":
-        value *= 100_000_000
-    pre = m.group(prefix + "pre")
-    if m.group(prefix + "q1") or m.group(prefix + "q2") or pre == "超过":
-        qualifier = "more_than"
-    elif pre in ("近", "将近", "接近"):
-        qualifier = "nearly"
-    elif pre in ("约", "大约"):
-        qualifier = "about"
-    elif scale:
-        qualifier = "rounded_wan"
-    else:
-        qualifier = None
-    return Number(round(value, 6), qualifier, None)
-
-
-def parse_quantity(text: str) -> Number | None:
-    """A table cell or short string such as '26万多', '37551人次', '1,207'."""
-    m = _CELL_QTY.match(text.replace("（", "(").replace("）", ")"))
-    return number_from_match(m) if m else None
+from xxgk.parsing.numbers import QUANTITY, Number, number_from_match, quantity_pattern
 
 
 @dataclass
@@ -90,7 +46,7 @@ def is_hard_wrapped(text: str) -> bool:
 
 
 def _rx(pattern: str) -> re.Pattern:
-    return re.compile(pattern.replace("QTY", _QTY))
+    return re.compile(pattern.replace("QTY", QUANTITY))
 
 
 _SUB_SCOPE = re.compile(r"及其部门|市级机关|各区|县\(区\)|区\(市\)|本级")
@@ -145,8 +101,8 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
     ("admin_penalty_decisions", _rx(r"行政处罚\s*QTY\s*(?:项|件)"), "restated"),
     ("admin_coercion_decisions", _rx(r"行政强制\s*QTY\s*(?:项|件)"), "restated"),
 )
-_RESTATED_NORMATIVE = _rx(r"规范性文件\s*[:]?\s*制发件数\s*" + _qty("a_") + r"\s*件\s*[,]?\s*废止件数\s*" + _qty("b_")
-                          + r"\s*件\s*[,]?\s*现行有效件数\s*" + _qty("c_") + r"\s*件")
+_RESTATED_NORMATIVE = _rx(r"规范性文件\s*[:]?\s*制发件数\s*" + quantity_pattern("a_") + r"\s*件\s*[,]?\s*废止件数\s*" + quantity_pattern("b_")
+                          + r"\s*件\s*[,]?\s*现行有效件数\s*" + quantity_pattern("c_") + r"\s*件")
 _RESTATED_FEE = _rx(r"行政事业性收费\s*QTY\s*(?P<unit>万元|元)")
 
 _ELECTRONIC_RATE = re.compile(r"全文电子化率?(?:达到?|为|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from xxgk.parsing import labels
 from xxgk.parsing.facts import make_fact
-from xxgk.parsing.numbers import parse_cell
+from xxgk.parsing.numbers import parse_cell, parse_quantity
 from xxgk.parsing.sources import Cell
 
 VALUE_KINDS = ("value", "blank", "dash")
@@ -737,7 +737,7 @@ def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None
     return facts
 
 
-def parse_annex(cells: list[Cell], issues: list, original: str | None, number_parser) -> list[dict]:
+def parse_annex(cells: list[Cell], issues: list, original: str | None) -> list[dict]:
     """2008-era 附表 rows: a label, then (after an optional unit column) the value of the year."""
     keys = labels.annex_labels()
     facts: list[dict] = []
@@ -754,7 +754,7 @@ def parse_annex(cells: list[Cell], issues: list, original: str | None, number_pa
             continue
         kpi, score = labels.match_label([current[0].text], keys, min_prefix=99)
         if kpi is None or score < 90:
-            if any(number_parser(c.text) is not None for c in current[1:]) and len(current[0].text) <= 40:
+            if any(parse_quantity(c.text) is not None for c in current[1:]) and len(current[0].text) <= 40:
                 issues.append({"check_id": "unmapped-label", "severity": "info",
                                "message": f"附表 row label not recognised: {_printed(current[0], original)!r}",
                                "detail": {"table": "annex_2008", "label": _printed(current[0], original)}})
@@ -775,7 +775,7 @@ def parse_annex(cells: list[Cell], issues: list, original: str | None, number_pa
             facts.append(make_fact(kpi, None, source="annex_2008", unit=labels.kpi_unit(kpi), cell=value_cell,
                                    row_label=_printed(current[0], original)))
             continue
-        parsed = number_parser(value_cell.text)
+        parsed = parse_quantity(value_cell.text)
         if parsed is None:
             issues.append({"check_id": "unreadable-cell", "severity": "info",
                            "message": f"附表 {kpi}: {value_cell.text!r} is not a number", "detail": {"kpi": kpi}})
