@@ -181,8 +181,7 @@ def _table_facts(source: sources.Source, folded: str, era: str | None, table_era
     if regions.table3:
         by_table["table3"] = _parsed(tables.parse_table3, region_cells(regions.table3, 7, True), standard_era, original)
     if regions.table4:
-        by_table["table4"] = _parsed(lambda cells, _era, found, orig: tables.parse_table4(cells, found, orig),
-                                     region_cells(regions.table4, 15), standard_era, original)
+        by_table["table4"] = _parsed(tables.parse_table4, region_cells(regions.table4, 15), standard_era, original)
     if source.source_format == "pdf" and source.grids:
         by_table = _pdf_grid_fallback(source, by_table, standard_era)
     for table_facts, table_issues in by_table.values():
@@ -213,7 +212,7 @@ def _pdf_grid_fallback(source, by_table: dict, era) -> dict:
     from_grid = {
         "table2": _parsed(tables.parse_table2, cells, era, None),
         "table3": _parsed(tables.parse_table3, cells, era, None),
-        "table4": _parsed(lambda c, _era, found, orig: tables.parse_table4(c, found, orig), cells, era, None),
+        "table4": _parsed(tables.parse_table4, cells, era, None),
     }
     chosen = dict(by_table)
     for table, (grid_facts, grid_issues) in from_grid.items():

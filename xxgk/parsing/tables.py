@@ -609,8 +609,10 @@ def parse_table3(cells: list[Cell], era: str, issues: list, original: str | None
     return facts
 
 
-def parse_table4(cells: list[Cell], issues: list, original: str | None) -> list[dict]:
-    """Table 四: the single data row of 15 cells (复议 5, direct suits 5, suits after 复议 5)."""
+def parse_table4(cells: list[Cell], era: str, issues: list, original: str | None) -> list[dict]:
+    """Table 四: the single data row of 15 cells (复议 5, direct suits 5, suits after 复议 5).
+
+    Its layout is the same in every era; ``era`` keeps the signature of the other table readers."""
     for _pending, run in aligned_rows(cells, 15, _t4_balanced, issues, "table 四", original):
         if all(_kind(c)[0] != "value" for c in run):
             continue
