@@ -6,7 +6,7 @@ Checks touching a blank or absent cell are recorded as not checkable."""
 from __future__ import annotations
 
 from xxgk.parsing import labels
-from xxgk.parsing.facts import make_fact
+from xxgk.parsing.facts import make_fact, quality_issue
 from xxgk.parsing.tables import T4_GROUPS
 
 _APPLICANT_COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
@@ -37,9 +37,9 @@ def _record(check_id: str, outcomes: list[dict], what: str) -> dict | None:
         severity, message = "info", f"{what}: not checkable (blank or absent cells)"
     else:
         severity, message = "info", f"{what}: holds ({len(outcomes) - len(unchecked)} checked)"
-    return {"check_id": check_id, "severity": severity, "message": message,
-            "detail": {"failed": failed, "not_checkable": [o["where"] for o in unchecked],
-                       "checked": len(outcomes) - len(unchecked)}}
+    return quality_issue(check_id, severity, message,
+                         {"failed": failed, "not_checkable": [o["where"] for o in unchecked],
+                          "checked": len(outcomes) - len(unchecked)})
 
 
 def _compare(where: str, total, parts: list) -> dict:
@@ -111,8 +111,8 @@ def run_audits(facts: list[dict], era: str | None) -> tuple[list[dict], list[dic
                            "status": "ok" if prose["value"] == direct["value"] + after["value"] else "failed"}
             issues.append(_record("T4-litigation", [outcome], "lawsuits = direct + after reconsideration"))
         else:
-            issues.append({"check_id": "T4-litigation", "severity": "info",
-                           "message": "lawsuits total not derivable (blank or absent cells)", "detail": {}})
+            issues.append(quality_issue("T4-litigation", "info",
+                                        "lawsuits total not derivable (blank or absent cells)"))
 
     table_values = {f["kpi"]: f["value"] for f in facts + derived
                     if f["source"] in ("table3", "table4") and f["value"] is not None}

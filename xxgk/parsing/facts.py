@@ -1,4 +1,5 @@
-"""The fact record (one row of parsed.facts without sha256 and fact_seq)."""
+"""The records extraction emits: facts (rows of parsed.facts without sha256 and fact_seq) and quality
+issues (rows of parsed.quality_issues without sha256 and issue_seq)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ FACT_FIELDS = ("kpi", "value", "cell_state", "qualifier", "unit", "raw_text", "s
 # how far the sentence around a span is shown each way (a researcher reads the figure in its words)
 CONTEXT_CHARS = 120
 _SENTENCE_ENDS = "。！？；"
+
+
+def quality_issue(check_id: str, severity: str, message: str, detail: dict | None = None) -> dict:
+    """One quality issue: a check's id, ``info`` or ``warning``, a sentence for people, and its evidence."""
+    return {"check_id": check_id, "severity": severity, "message": message, "detail": {} if detail is None else detail}
 
 
 def make_fact(kpi: str, value: float | None, *, source: str, unit: str | None = None, qualifier: str | None = None,

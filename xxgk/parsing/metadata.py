@@ -9,6 +9,7 @@ from datetime import date
 from urllib.parse import unquote, urlsplit
 
 from xxgk.parsing import gazetteer as gz
+from xxgk.parsing.facts import quality_issue
 from xxgk.parsing.normalize import fold, to_simplified
 
 _CJK_NAME = r"[\u4e00-\u9fff()（）]"
@@ -180,10 +181,10 @@ def report_year_of(fold_text: str, title: str | None, doc_type: str, issues: lis
     if named:
         if period and period.group(1) != named.group(1):
             if issues is not None:
-                issues.append({"check_id": "year-conflict", "severity": "warning",
-                               "message": f"the report's name says {named.group(1)}, its statistics period "
-                                          f"{period.group(1)}: the period's year is the report year",
-                               "detail": {"named_year": int(named.group(1)), "period": period.group(0)}})
+                issues.append(quality_issue("year-conflict", "warning",
+                                            f"the report's name says {named.group(1)}, its statistics period "
+                                            f"{period.group(1)}: the period's year is the report year",
+                                            {"named_year": int(named.group(1)), "period": period.group(0)}))
             return int(period.group(1))
         return int(named.group(1))
     for pattern in (_PERIOD, _YEAR_REPORT):
@@ -474,12 +475,12 @@ def record_ambiguous_site(evidence: list[gz.Evidence], issuer: str, issues: list
     else said which: the issuer keeps the name it was printed with, and the candidates are kept."""
     for witness in evidence:
         if witness.source in ("url", "portal") and len(witness.innermost) > 1:
-            issues.append({"check_id": "place-ambiguous", "severity": "warning",
-                           "message": f"the {witness.source} names {len(witness.innermost)} divisions and nothing "
-                                      f"else picks one: {issuer} left without its area",
-                           "detail": {"issuer": issuer, "witness": witness.source,
-                                      "candidates": [f"{d.province}{d.prefecture}{d.name} ({d.code})"
-                                                     for d in witness.innermost]}})
+            issues.append(quality_issue("place-ambiguous", "warning",
+                                        f"the {witness.source} names {len(witness.innermost)} divisions and nothing "
+                                        f"else picks one: {issuer} left without its area",
+                                        {"issuer": issuer, "witness": witness.source,
+                                         "candidates": [f"{d.province}{d.prefecture}{d.name} ({d.code})"
+                                                        for d in witness.innermost]}))
             return
 
 
@@ -558,12 +559,12 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
         same_province = {d.province for d in unresolved.candidates}
         if not chain and len(same_province) == 1:
             province = same_province.pop()  # 鼓楼区 of 南京 or of 徐州: 江苏省 either way
-        issues.append({"check_id": "place-ambiguous", "severity": "warning",
-                       "message": f"{unresolved.name} names {len(unresolved.candidates)} divisions and nothing "
-                                  "in the URL, portal, title or text picks one: place left empty",
-                       "detail": {"name": unresolved.name, "issuer": issuer,
-                                  "candidates": [f"{d.province}{d.prefecture}{d.name} ({d.code})"
-                                                 for d in unresolved.candidates]}})
+        issues.append(quality_issue("place-ambiguous", "warning",
+                                    f"{unresolved.name} names {len(unresolved.candidates)} divisions and nothing "
+                                    "in the URL, portal, title or text picks one: place left empty",
+                                    {"name": unresolved.name, "issuer": issuer,
+                                     "candidates": [f"{d.province}{d.prefecture}{d.name} ({d.code})"
+                                                    for d in unresolved.candidates]}))
         chain = []
     elif not mentions and (township or not is_government):
         # "冲口街道", "统计局": the area is the site's, else the one the text is about

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from xxgk.parsing.facts import make_fact
+from xxgk.parsing.facts import make_fact, quality_issue
 from xxgk.parsing.labels import kpi_unit
 from xxgk.parsing.numbers import QUANTITY, Number, number_from_match, quantity_pattern
 
@@ -210,9 +210,9 @@ def _proactive(text: str, era: str | None, emit, issues: list) -> None:
         if number is None:
             continue
         if m.group("scale") and float(m.group("num").replace(",", "")) >= 10_000:
-            issues.append({"check_id": "implausible-unit", "severity": "warning",
-                           "message": f"{m.group(0)!r}: a 万 figure with a five-digit mantissa is a unit error",
-                           "detail": {"kpi": kpi, "raw": m.group(0)}})
+            issues.append(quality_issue("implausible-unit", "warning",
+                                        f"{m.group(0)!r}: a 万 figure with a five-digit mantissa is a unit error",
+                                        {"kpi": kpi, "raw": m.group(0)}))
             continue
         emit(kpi, number, m.start("num"), m.end())
 

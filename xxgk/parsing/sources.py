@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from xxgk.encoding import detect_encoding
+from xxgk.parsing.facts import quality_issue
 from xxgk.parsing.normalize import (
     MARKDOWN_EMPHASIS,
     PAGE_FOOTER,
@@ -143,9 +144,9 @@ def _finish(builder: _TextBuilder, source: Source) -> Source:
     if len(simplified) != len(original):
         # OpenCC changed the length somewhere: convert cell by cell is not worth it; spans of grids
         # are recomputed by searching each cell in order
-        source.issues.append({"check_id": "normalise", "severity": "info",
-                              "message": "OpenCC conversion changed the text length; raw strings are simplified",
-                              "detail": {"before": len(original), "after": len(simplified)}})
+        source.issues.append(quality_issue("normalise", "info",
+                                           "OpenCC conversion changed the text length; raw strings are simplified",
+                                           {"before": len(original), "after": len(simplified)}))
         _respan_cells(source, simplified)
         source.original = None
     else:
@@ -180,15 +181,15 @@ def from_text(body: bytes, content_type: str | None) -> Source:
     encoding, how = detect_encoding(body, content_type)
     raw = body.decode(encoding, errors="replace")
     if "\ufffd" in raw:
-        source.issues.append({"check_id": "decode", "severity": "warning",
-                              "message": f"undecodable bytes replaced ({encoding}, {how})",
-                              "detail": {"encoding": encoding, "how": how, "replaced": raw.count("\ufffd")}})
+        source.issues.append(quality_issue("decode", "warning",
+                                           f"undecodable bytes replaced ({encoding}, {how})",
+                                           {"encoding": encoding, "how": how, "replaced": raw.count("\ufffd")}))
     if raw.startswith("# source:"):
         raw = raw.split("\n", 1)[1] if "\n" in raw else ""
     if len(raw) > MAX_TEXT_CHARS:
-        source.issues.append({"check_id": "text-truncated", "severity": "warning",
-                              "message": f"text cut at {MAX_TEXT_CHARS} of {len(raw)} characters (limit)",
-                              "detail": {"limit": MAX_TEXT_CHARS, "chars": len(raw)}})
+        source.issues.append(quality_issue("text-truncated", "warning",
+                                           f"text cut at {MAX_TEXT_CHARS} of {len(raw)} characters (limit)",
+                                           {"limit": MAX_TEXT_CHARS, "chars": len(raw)}))
         raw = raw[:MAX_TEXT_CHARS]
     if "\f" in raw:  # PDF text with its pages: their numbers are not content
         raw = "\n".join(strip_page_numbers(raw.split("\f")))
@@ -269,9 +270,9 @@ def from_html(body: bytes, content_type: str | None) -> Source:
     encoding, how = detect_encoding(body, content_type)
     decoded = body.decode(encoding, errors="replace")
     if decoded.count("\ufffd") > 3:
-        source.issues.append({"check_id": "decode", "severity": "warning",
-                              "message": f"undecodable bytes replaced ({encoding}, {how})",
-                              "detail": {"encoding": encoding, "how": how, "replaced": decoded.count("\ufffd")}})
+        source.issues.append(quality_issue("decode", "warning",
+                                           f"undecodable bytes replaced ({encoding}, {how})",
+                                           {"encoding": encoding, "how": how, "replaced": decoded.count("\ufffd")}))
     decoded = re.sub(r"^\s*<\?xml[^>]*\?>", "", decoded)
     try:
         # plain etree elements: lxml.html's element-class lookup costs a Python call per node visited
@@ -285,10 +286,10 @@ def from_html(body: bytes, content_type: str | None) -> Source:
                 source.status_reason = ("html nested deeper than the parser's limit (2048 levels), "
                                         "even with its container tags removed")
                 return source
-            source.issues.append({"check_id": "deep-nesting", "severity": "warning",
-                                  "message": "html nested deeper than the parser's limit (2048 levels): read "
-                                             "again with container tags removed (body container not used)",
-                                  "detail": {"limit": 2048}})
+            source.issues.append(quality_issue("deep-nesting", "warning",
+                                               "html nested deeper than the parser's limit (2048 levels): read "
+                                               "again with container tags removed (body container not used)",
+                                               {"limit": 2048}))
         if root is None:
             raise ValueError("document is empty")
     except (etree.LxmlError, ValueError) as exc:
@@ -466,9 +467,9 @@ def from_pdf(body: bytes) -> Source:
                 source.meta["generator"] = creator
             pages = pdf.pages
             if len(pages) > MAX_PDF_PAGES:
-                source.issues.append({"check_id": "pdf-pages", "severity": "warning",
-                                      "message": f"only the first {MAX_PDF_PAGES} of {len(pages)} pages read",
-                                      "detail": {"pages": len(pages)}})
+                source.issues.append(quality_issue("pdf-pages", "warning",
+                                                   f"only the first {MAX_PDF_PAGES} of {len(pages)} pages read",
+                                                   {"pages": len(pages)}))
             ended_at_page_foot = False
             for page in pages[:MAX_PDF_PAGES]:
                 # faux bold draws each glyph twice, a hair apart (wkhtmltopdf's <strong>): 海海南南
@@ -537,9 +538,9 @@ def from_docx(body: bytes) -> Source:
         if builder.length >= MAX_TEXT_CHARS:
             # as a .txt body is cut: the first 2 M characters hold any real report; what follows
             # is not read (whole paragraphs and tables only, so no table is cut mid-row)
-            source.issues.append({"check_id": "text-truncated", "severity": "warning",
-                                  "message": f"docx text cut at {builder.length} characters (limit {MAX_TEXT_CHARS})",
-                                  "detail": {"limit": MAX_TEXT_CHARS}})
+            source.issues.append(quality_issue("text-truncated", "warning",
+                                               f"docx text cut at {builder.length} characters (limit {MAX_TEXT_CHARS})",
+                                               {"limit": MAX_TEXT_CHARS}))
             break
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -584,12 +585,12 @@ def load(body: bytes, content_type: str | None, url: str | None) -> Source:
             converted = office.doc_to_text(body)
         except (office.ConversionUnavailable, office.ConversionFailed) as exc:
             source = Source("text", status="unsupported", status_reason=f"legacy .doc: {exc}"[:500])
-            source.issues.append({"check_id": "unsupported-format", "severity": "warning",
-                                  "message": source.status_reason, "detail": {"url": url}})
+            source.issues.append(quality_issue("unsupported-format", "warning",
+                                               source.status_reason, {"url": url}))
             return source
         source = from_text(converted.encode("utf-8"), "text/plain; charset=utf-8")
-        source.issues.append({"check_id": "converted", "severity": "info",
-                              "message": "legacy .doc converted to text (tables flattened)", "detail": {}})
+        source.issues.append(quality_issue("converted", "info",
+                                           "legacy .doc converted to text (tables flattened)"))
         return source
     if kind in ("xlsx", "xls"):
         from xxgk import office
@@ -601,18 +602,18 @@ def load(body: bytes, content_type: str | None, url: str | None) -> Source:
             status = "unsupported" if isinstance(exc, office.ConversionUnavailable) else "failed"
             reason = str(exc) if str(exc).startswith(kind) else f"{kind}: {exc}"
             source = Source("text", status=status, status_reason=reason[:500])
-            source.issues.append({"check_id": "unsupported-format", "severity": "warning",
-                                  "message": source.status_reason, "detail": {"url": url}})
+            source.issues.append(quality_issue("unsupported-format", "warning",
+                                               source.status_reason, {"url": url}))
             return source
         # spreadsheet rows become pipe rows, the shape the text table reader already understands
         text = "\n\n".join("\n".join(" | ".join(row) for row in grid) for grid in grids)
         source = from_text(text.encode("utf-8"), "text/plain; charset=utf-8")
-        source.issues.append({"check_id": "converted", "severity": "info",
-                              "message": f"{kind} converted to pipe rows", "detail": {"sheets": len(grids)}})
+        source.issues.append(quality_issue("converted", "info",
+                                           f"{kind} converted to pipe rows", {"sheets": len(grids)}))
         return source
     source = Source("text")
     source.status = "unsupported"
     source.status_reason = "binary body of unknown format"
-    source.issues.append({"check_id": "unsupported-format", "severity": "warning", "message": source.status_reason,
-                          "detail": {"content_type": content_type, "url": url}})
+    source.issues.append(quality_issue("unsupported-format", "warning", source.status_reason,
+                                       {"content_type": content_type, "url": url}))
     return source

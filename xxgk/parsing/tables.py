@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from xxgk.parsing import labels
-from xxgk.parsing.facts import make_fact
+from xxgk.parsing.facts import make_fact, quality_issue
 from xxgk.parsing.numbers import parse_cell, parse_quantity
 from xxgk.parsing.sources import Cell
 
@@ -478,10 +478,10 @@ def aligned_rows(cells: list[Cell], size: int, balanced, issues: list, table: st
 
 def _unaligned(issues: list, table: str, pending: list[Cell], run: list[Cell], original: str | None, why: str) -> None:
     label = _printed(pending[-1], original) if pending else None
-    issues.append({"check_id": "unaligned-row", "severity": "warning",
-                   "message": f"{table} row {label!r}: {why}; its numbers are not recorded",
-                   "detail": {"table": table, "label": label,
-                              "raw": [_printed(c, original) for c in run]}})
+    issues.append(quality_issue("unaligned-row", "warning",
+                                f"{table} row {label!r}: {why}; its numbers are not recorded",
+                                {"table": table, "label": label,
+                                 "raw": [_printed(c, original) for c in run]}))
 
 
 def _t3_balanced(values: list[float | None]) -> bool:
@@ -497,9 +497,9 @@ def _cell_fact(kpi: str, cell: Cell, *, source: str, unit: str, issues: list, ro
                row_label=None, col_label=None, original: str | None = None) -> dict | None:
     kind, value = _kind(cell)
     if kind == "dash":
-        issues.append({"check_id": "dash-cell", "severity": "info",
-                       "message": f"cell of {kpi} holds '{cell.text}', neither a number nor blank: not recorded",
-                       "detail": {"kpi": kpi, "text": cell.text}})
+        issues.append(quality_issue("dash-cell", "info",
+                                    f"cell of {kpi} holds '{cell.text}', neither a number nor blank: not recorded",
+                                    {"kpi": kpi, "text": cell.text}))
         return None
     raw = None
     if kind == "value":
@@ -536,9 +536,9 @@ def column_order(cells: list[Cell], issues: list) -> list[int]:
             printed = sorted(range(7), key=lambda k: positions[k])
             order = [printed.index(k) for k in range(7)]
             if order != template:
-                issues.append({"check_id": "T3-column-order", "severity": "info",
-                               "message": "table 三 columns printed in another order; read by their header",
-                               "detail": {"printed": [_T3_HEADER_WORDS[k] for k in printed]}})
+                issues.append(quality_issue("T3-column-order", "info",
+                                            "table 三 columns printed in another order; read by their header",
+                                            {"printed": [_T3_HEADER_WORDS[k] for k in printed]}))
             return order
     return template
 
@@ -570,33 +570,33 @@ def parse_table3(cells: list[Cell], era: str, issues: list, original: str | None
         # the 总计 column header padded with empty cells looks like a blank 总计 row
         dropped = [r for r in rows[:first] if any(_kind(c)[0] == "value" for c in r[2])]
         if dropped:
-            issues.append({"check_id": "T3-rows-before-first", "severity": "warning",
-                           "message": f"{len(dropped)} row(s) with numbers before 本年新收 were not read",
-                           "detail": {"labels": [r[1][-1].text if r[1] else None for r in dropped]}})
+            issues.append(quality_issue("T3-rows-before-first", "warning",
+                                        f"{len(dropped)} row(s) with numbers before 本年新收 were not read",
+                                        {"labels": [r[1][-1].text if r[1] else None for r in dropped]}))
         rows = rows[first:]
     identified = [r for r in rows if r[0] is not None]
     if len(rows) == len(order) and len({r[0] for r in identified}) < len(order):
         # labels wrapped beyond recognition (PDF text): the template fixes the order of the rows
         mismatched = [(r[0], expected) for r, expected in zip(rows, order) if r[0] not in (None, expected)]
         if mismatched:
-            issues.append({"check_id": "T3-row-order", "severity": "warning",
-                           "message": "table 三 rows assigned by template order despite label mismatches",
-                           "detail": {"mismatched": mismatched[:10]}})
+            issues.append(quality_issue("T3-row-order", "warning",
+                                        "table 三 rows assigned by template order despite label mismatches",
+                                        {"mismatched": mismatched[:10]}))
         rows = [(expected, pending, run) for (_, pending, run), expected in zip(rows, order)]
     facts: list[dict] = []
     seen: set[str] = set()
     for row_key, pending, run in rows:
         label_text = _printed(pending[-1], original) if pending else None
         if row_key is None:
-            issues.append({"check_id": "unmapped-label", "severity": "warning",
-                           "message": f"table 三 row label not recognised: {label_text!r}",
-                           "detail": {"table": "table3", "label": label_text,
-                                      "values": [c.text for c in run]}})
+            issues.append(quality_issue("unmapped-label", "warning",
+                                        f"table 三 row label not recognised: {label_text!r}",
+                                        {"table": "table3", "label": label_text,
+                                         "values": [c.text for c in run]}))
             continue
         if row_key in seen:
-            issues.append({"check_id": "T3-duplicate-row", "severity": "warning",
-                           "message": f"table 三 row {row_key} appears twice; the first is kept",
-                           "detail": {"row_key": row_key, "label": label_text}})
+            issues.append(quality_issue("T3-duplicate-row", "warning",
+                                        f"table 三 row {row_key} appears twice; the first is kept",
+                                        {"row_key": row_key, "label": label_text}))
             continue
         seen.add(row_key)
         for col_key, cell in zip(columns, run):
@@ -688,9 +688,9 @@ def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None
         if matched is None or score < 90:
             following = _kind(cells[i + 1])[0] if i + 1 < len(cells) else None
             if following in ("value", "dash") and not _HEADER_WORDS.search(cell.text):
-                issues.append({"check_id": "unmapped-label", "severity": "warning",
-                               "message": f"table 二 row label not recognised: {_printed(cell, original)!r}",
-                               "detail": {"table": "table2", "label": _printed(cell, original)}})
+                issues.append(quality_issue("unmapped-label", "warning",
+                                            f"table 二 row label not recognised: {_printed(cell, original)!r}",
+                                            {"table": "table2", "label": _printed(cell, original)}))
             i += 1
             continue
         row_block, kpis = rows[matched]
@@ -701,9 +701,9 @@ def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None
             by_column = cells_by_row.get(matched, {})
             kpis = tuple(by_column.get(column) for column in header)
         if block and row_block not in ("*", block):
-            issues.append({"check_id": "T2-block", "severity": "info",
-                           "message": f"table 二 row {cell.text!r} under block {block}, expected {row_block}",
-                           "detail": {"label": cell.text, "block": block}})
+            issues.append(quality_issue("T2-block", "info",
+                                        f"table 二 row {cell.text!r} under block {block}, expected {row_block}",
+                                        {"label": cell.text, "block": block}))
         values: list[Cell] = []
         j = i + 1
         while j < len(cells) and len(values) < len(kpis):
@@ -714,16 +714,16 @@ def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None
             j += 1
         for column, (kpi, value_cell) in enumerate(zip(kpis, values)):
             if kpi is None:
-                issues.append({"check_id": "T2-column", "severity": "warning",
-                               "message": f"table 二 row {_printed(cell, original)!r} has no KPI under its block's "
-                                          f"column {header[column]!r}: {value_cell.text!r} not recorded",
-                               "detail": {"label": _printed(cell, original), "column": header[column],
-                                          "text": value_cell.text}})
+                issues.append(quality_issue("T2-column", "warning",
+                                            f"table 二 row {_printed(cell, original)!r} has no KPI under its block's "
+                                            f"column {header[column]!r}: {value_cell.text!r} not recorded",
+                                            {"label": _printed(cell, original), "column": header[column],
+                                             "text": value_cell.text}))
                 continue
             if kpi in seen:
-                issues.append({"check_id": "T2-duplicate-row", "severity": "warning",
-                               "message": f"table 二 {kpi} appears twice; the first is kept",
-                               "detail": {"kpi": kpi, "label": _printed(cell, original), "text": value_cell.text}})
+                issues.append(quality_issue("T2-duplicate-row", "warning",
+                                            f"table 二 {kpi} appears twice; the first is kept",
+                                            {"kpi": kpi, "label": _printed(cell, original), "text": value_cell.text}))
                 continue
             seen.add(kpi)
             unit = labels.kpi_unit(kpi)
@@ -757,14 +757,14 @@ def parse_annex(cells: list[Cell], issues: list, original: str | None) -> list[d
         kpi, score = labels.match_label([current[0].text], keys, min_prefix=99)
         if kpi is None or score < 90:
             if any(parse_quantity(c.text) is not None for c in current[1:]) and len(current[0].text) <= 40:
-                issues.append({"check_id": "unmapped-label", "severity": "info",
-                               "message": f"附表 row label not recognised: {_printed(current[0], original)!r}",
-                               "detail": {"table": "annex_2008", "label": _printed(current[0], original)}})
+                issues.append(quality_issue("unmapped-label", "info",
+                                            f"附表 row label not recognised: {_printed(current[0], original)!r}",
+                                            {"table": "annex_2008", "label": _printed(current[0], original)}))
             continue
         if kpi in seen:
-            issues.append({"check_id": "annex-duplicate-row", "severity": "info",
-                           "message": f"附表 {kpi} appears twice; the first is kept",
-                           "detail": {"kpi": kpi, "label": _printed(current[0], original)}})
+            issues.append(quality_issue("annex-duplicate-row", "info",
+                                        f"附表 {kpi} appears twice; the first is kept",
+                                        {"kpi": kpi, "label": _printed(current[0], original)}))
             continue
         # the year's value is the first cell after the label (and its unit); later columns are
         # cumulative (本年累计 / 历年累计) and never stand in for a blank year cell
@@ -779,8 +779,8 @@ def parse_annex(cells: list[Cell], issues: list, original: str | None) -> list[d
             continue
         parsed = parse_quantity(value_cell.text)
         if parsed is None:
-            issues.append({"check_id": "unreadable-cell", "severity": "info",
-                           "message": f"附表 {kpi}: {value_cell.text!r} is not a number", "detail": {"kpi": kpi}})
+            issues.append(quality_issue("unreadable-cell", "info",
+                                        f"附表 {kpi}: {value_cell.text!r} is not a number", {"kpi": kpi}))
             continue
         raw = original[value_cell.start:value_cell.end] if original is not None and value_cell.start is not None \
             else value_cell.text
