@@ -153,7 +153,8 @@ def corpus_plan(n: int, seed: int = 0) -> list[tuple[int, tuple, int]]:
 def land(data_dir: Path, plan: list[tuple[int, tuple, int]], run_id: str) -> float:
     """Land the reports through the raw store as a crawl does (one portal per province); seconds."""
     from xxgk import warehouse
-    from xxgk.rawstore import RawStore, load_pending_manifests
+    from xxgk.manifest import load_pending_manifests
+    from xxgk.rawstore import RawStore
 
     started = time.monotonic()
     stores: dict[str, RawStore] = {}

@@ -1,8 +1,9 @@
 """The nightly flow: thin Prefect wrappers over xxgk.pipeline's plain functions.
 
-``crawl`` (a subflow) fans out one task per portal. Portals on the same host are chained with
-``wait_for`` so a host never sees two of our crawls at once, while different hosts run in
-parallel; a failed crawl never stops the next one (``allow_failure``). Its task runner is the
+``crawl`` (a subflow) hands ``pipeline.crawl_portals``, which composes the crawl, its task's
+submit: one task per portal, chained with ``wait_for`` to the crawls on the same hosts so a host
+never sees two of our crawls at once, while different hosts run in parallel; a failed crawl
+never stops the next one (``allow_failure``). The flow holds retries and the task runner only. Its task runner is the
 default thread pool, or a Dask cluster (``XXGK_DASK_ADDRESS`` / ``xxgk run --dask``): crawl tasks
 take only picklable arguments and write only files (blobs, manifest shards, WARC), so they can
 run on any worker that shares the data folder.
@@ -116,44 +117,19 @@ def build_outputs(data_dir: Path) -> dict[str, str | None]:
     return outputs
 
 
-def crashed_result(portal: Portal, message: str) -> dict:
-    return {
-        "portal_id": portal.id, "health": "crashed", "health_reason": message[:300], "pages_fetched": 0,
-        "reports_found": 0, "reports_landed": 0, "attachments_landed": 0, "known_skipped": 0, "failures": 0,
-        "truncated": None, "failure_list": [],
-    }
+def submit_crawl_task(portal: Portal, args: tuple, after: list) -> object:
+    """pipeline.crawl_portals' ``submit``: one task per portal, started once the crawls on its hosts
+    before it have ended, whatever their outcome (a failed crawl never stops the next one)."""
+    return crawl_portal_task.with_options(task_run_name=f"crawl-{portal.id}").submit(
+        *args, wait_for=[allow_failure(handle) for handle in after])
 
 
 @flow(name="xxgk-crawl", log_prints=True)
 def crawl(portals: list[Portal], data_dir: str, settings: pipeline.CrawlSettings | None = None,
           trusted_hosts: list[str] | None = None) -> tuple[str, list[dict]]:
     """Crawl ``portals`` into DIR/raw and raw.*; returns (run id, one summary per portal)."""
-    logger = get_run_logger()
-    data = Path(data_dir)
-    settings = settings or pipeline.CrawlSettings()
-    run_id = pipeline.new_run_id()
-    known = pipeline.prepare_run(data, run_id, portals)
-    last_on_host = {}
-    futures = []
-    for portal in portals:
-        upstream = [allow_failure(last_on_host[h]) for h in sorted(portal.hosts) if h in last_on_host]
-        future = crawl_portal_task.with_options(task_run_name=f"crawl-{portal.id}").submit(
-            portal, settings, data, run_id, known[portal.id], trusted_hosts or [], wait_for=upstream
-        )
-        for host in portal.hosts:
-            last_on_host[host] = future
-        futures.append(future)
-    results = []
-    for portal, future in zip(portals, futures, strict=True):
-        future.wait()
-        if future.state.is_completed():
-            results.append(future.result())
-        else:
-            logger.error("crawl of %s crashed: %s", portal.id, future.state.message)
-            results.append(crashed_result(portal, str(future.state.message)))
-    loaded = pipeline.finish_run(data, run_id, {"portals": [r["portal_id"] for r in results]})
-    logger.info("loaded %d manifest rows from %d shards", loaded["fetches"], loaded["shards"])
-    return run_id, results
+    return pipeline.crawl_portals(portals, Path(data_dir), settings or pipeline.CrawlSettings(), trusted_hosts,
+                                  submit=submit_crawl_task)
 
 
 @flow(name="xxgk-nightly", log_prints=True)
@@ -174,13 +150,7 @@ def nightly(
     quiet_explained_failures()
     logger = get_run_logger()
     data = Path(data_dir).resolve() if data_dir else pipeline.default_data_dir()
-    registry_portals = load_registry(Path(registry) if registry else REGISTRY_CSV)
-    unknown = set(portals or []) - {p.id for p in registry_portals}
-    if unknown:
-        raise ValueError(f"unknown portal ids: {sorted(unknown)}")
-    selected = [p for p in registry_portals if not portals or p.id in portals]
-    if not selected:
-        raise ValueError("no portals to crawl")
+    selected = pipeline.select_portals(load_registry(Path(registry) if registry else REGISTRY_CSV), portals)
 
     settings = pipeline.CrawlSettings(per_host_delay=per_host_delay, allowed_networks=allowed_networks or [],
                                       max_reports=max_reports, portal_seconds=portal_hours * 3600,

@@ -14,7 +14,8 @@ from scrapers.http import ClientConfig, FetchResult, PoliteClient
 from scrapers.portals import Portal
 from tests.hostile_server import ROBOTS_TXT, hostile_server
 from xxgk import warehouse
-from xxgk.rawstore import RawStore, known_urls, load_pending_manifests, sha256_hex
+from xxgk.manifest import known_urls, load_pending_manifests
+from xxgk.rawstore import RawStore, sha256_hex
 
 
 def client() -> PoliteClient:

@@ -9,7 +9,8 @@ import pytest
 
 from xxgk import pipeline, synth, warehouse
 from xxgk.parse_stage import parse_landed
-from xxgk.rawstore import RawStore, load_pending_manifests
+from xxgk.manifest import load_pending_manifests
+from xxgk.rawstore import RawStore
 
 PER_REPORT_MODELS = ("intermediate.int_report_kpis", "intermediate.int_report_kpis_pivoted",
                      "intermediate.int_report_compliance", "marts.fct_report_kpis")

@@ -6,7 +6,8 @@ import duckdb
 import pytest
 
 from xxgk import warehouse
-from xxgk.rawstore import RawStore, load_pending_manifests, manifest_dir
+from xxgk.manifest import load_pending_manifests
+from xxgk.rawstore import RawStore, manifest_dir
 
 
 def land_two(data_dir):

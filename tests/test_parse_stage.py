@@ -7,7 +7,8 @@ import pytest
 
 from xxgk import warehouse
 from xxgk.parse_stage import parse_landed
-from xxgk.rawstore import RawStore, load_pending_manifests
+from xxgk.manifest import load_pending_manifests
+from xxgk.rawstore import RawStore
 
 GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "gold"
 

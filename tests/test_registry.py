@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
-from scrapers import coverage
+from xxgk import coverage, manifest
 from scrapers.families import FAMILIES, default_selectors, detect_family, family_for, page_urls
 from scrapers.families import hanweb, json_api, numbered, trs, unified_platform
 from scrapers.portals import REGISTRY_CSV, Portal, load_registry, write_registry
@@ -222,8 +222,8 @@ def test_coverage_joins_latest_run(tmp_path, registry):
     _insert_run(con, "r1", "mva", t0, "ok", 6, 6)
     _insert_run(con, "r2", "mva", t0 + timedelta(days=1), "needs_browser", 0, 0, 1, "seed URL failed: js_challenge")
     _insert_run(con, "r1", "gd-prov", t0, "empty", 0, 0)
-    rows = {r["id"]: r for r in coverage.portal_status(registry, con)}
     con.close()
+    rows = {r["id"]: r for r in coverage.portal_status(registry, manifest.latest_portal_runs(tmp_path))}
     assert len(rows) == len(registry)
     mva = rows["mva"]
     assert (mva["health"], mva["run_id"], mva["runs"]) == ("needs_browser", "r2", 2)

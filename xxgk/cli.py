@@ -55,11 +55,7 @@ def cmd_crawl(args) -> int:
     portal = adhoc_portal(args.urls)
     settings = pipeline.CrawlSettings(per_host_delay=args.delay, max_retries=args.retries,
                                       allowed_networks=args.allow_network, max_bytes=int(args.max_mb * 1024 * 1024))
-    run_id = pipeline.new_run_id()
-    known = pipeline.prepare_run(data_dir, run_id, [portal])
-    result = pipeline.crawl_one(portal, settings, data_dir, run_id, known[portal.id],
-                                trusted_hosts=list(args.urls))
-    pipeline.finish_run(data_dir, run_id, {k: v for k, v in result.items() if k != "documents"})
+    _, (result,) = pipeline.crawl_portals([portal], data_dir, settings, trusted_hosts=list(args.urls))
     crawl_documents, crawl_failures = result["documents"], result["failure_list"]
     documents: dict[str, dict] = {}
     for doc in crawl_documents:
@@ -247,7 +243,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_portals(args) -> int:
-    from scrapers.coverage import portals_main
+    from xxgk.coverage import portals_main
 
     data_dir = Path(args.data_dir or os.environ.get("XXGK_DATA_DIR", "data")).resolve()
     return portals_main(data_dir, args.write_docs)

@@ -31,26 +31,11 @@ import duckdb
 from xxgk import reference, warehouse
 from xxgk.parsing import PARSER_VERSION, extract_document
 from xxgk.parsing.similarity import sentence_hashes
+from xxgk.manifest import LANDED_DOCUMENTS_SQL
 from xxgk.rawstore import blob_path
 
 log = logging.getLogger(__name__)
 
-# one row per landed body, with the context of its first fetch (the URL, the link that named
-# it, the portal): later fetches never change it, so a body parses the same on any night
-LANDED_DOCUMENTS_SQL = """
-select
-    f.sha256,
-    arg_min(f.url, f.fetched_at) as url,
-    arg_min(f.headers->>'content-type', f.fetched_at) as content_type,
-    arg_min(f.link_text, f.fetched_at) as link_text,
-    arg_min(f.portal_id, f.fetched_at) as portal_id,
-    arg_min(p.name, f.fetched_at) as portal_name,
-    arg_min(p.province_code, f.fetched_at) as portal_province_code
-from raw.fetches f
-left join raw.portals p using (portal_id)
-where f.outcome in ('landed', 'not_modified') and f.role in ('report', 'attachment') and f.sha256 is not null
-group by f.sha256
-"""
 PARSED_TABLES = ("parsed.documents", "parsed.document_texts", "parsed.facts", "parsed.quality_issues")
 TABLE_COLUMNS = {
     "parsed.documents": warehouse.DOCUMENT_COLUMNS,

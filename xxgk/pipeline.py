@@ -8,26 +8,27 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import json
 import logging
 import os
 import re
 import shutil
 import sys
 import uuid
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
 from scrapers.crawl import CrawlLimits, crawl_portal_steps
+from scrapers.families import default_selectors
 from scrapers.http import ClientConfig, HostGates, PoliteClient
 from scrapers.schedule import shared_scheduler
 from scrapers.portals import Portal
-from xxgk import folders, warehouse
-from xxgk.rawstore import RawStore, known_urls, load_pending_manifests
+from xxgk import folders, manifest, warehouse
+from xxgk.rawstore import RawStore
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +67,6 @@ class CrawlSettings:
         return PoliteClient(config, allowed_networks=self.allowed_networks, gates=gates)
 
 
-def record_portals(con: duckdb.DuckDBPyConnection, portals: list[Portal]) -> None:
-    """Snapshot the registry entries into raw.portals, so parsing never reads the registry itself."""
-    now = datetime.now(UTC)
-    rows = [{"portal_id": p.id, "name": p.name, "province_code": p.province_code, "level": p.level,
-             "family": p.family, "seed_urls": list(p.seed_urls), "updated_at": now} for p in portals]
-    warehouse.bulk_insert(con, "raw.portals", list(rows[0]) if rows else [], rows, or_replace=True)
-
-
 def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
 
@@ -84,29 +77,15 @@ def prepare_run(data_dir: Path, run_id: str, portals: list[Portal]) -> dict[str,
     contend for it."""
     con = warehouse.connect(data_dir)
     try:
-        leftover = load_pending_manifests(con, data_dir)
+        leftover = manifest.load_pending_manifests(con, data_dir)
         if leftover["shards"]:
             log.warning("loaded %d manifest shards left by an earlier run", leftover["shards"])
-        abandon_unfinished_runs(con, run_id)
-        record_portals(con, portals)
-        con.execute("insert into raw.crawl_runs (run_id, started_at, portals) values (?, ?, ?)",
-                    [run_id, datetime.now(UTC), len(portals)])
-        return known_urls(con, [p.id for p in portals], data_dir)
+        manifest.abandon_unfinished_runs(con, run_id)
+        manifest.record_portals(con, portals, {p.id: default_selectors(p) for p in portals})
+        manifest.start_run(con, run_id, len(portals))
+        return manifest.known_urls(con, [p.id for p in portals], data_dir)
     finally:
         con.close()
-
-
-def abandon_unfinished_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
-    """Mark runs that never finished as abandoned (killed or crashed; runs on one data folder do
-    not overlap, so a run still open when the next one starts will not finish). Their shards were
-    just loaded by ``run_id``. Returns how many were marked."""
-    (count,) = con.execute(
-        "update raw.crawl_runs set outcome = 'abandoned', outcome_reason = ? "
-        "where finished_at is null and outcome is null and run_id <> ?",
-        [f"never finished (killed or crashed); what it landed was loaded by run {run_id}", run_id]).fetchone()
-    if count:
-        log.warning("marked %d unfinished crawl run(s) as abandoned", count)
-    return count
 
 
 # Crawl workers are many threads, mostly waiting on sockets. With CPython's 5 ms switch interval
@@ -143,16 +122,105 @@ def crawl_one_steps(portal: Portal, settings: CrawlSettings, data_dir: Path, run
     return {**crawl.summary(), "failure_list": crawl.failures, "documents": crawl.documents}
 
 
-def finish_run(data_dir: Path, run_id: str, summary: dict) -> dict[str, int]:
-    """Load this run's manifest shards into raw.* and close the run record."""
+def finish_run(data_dir: Path, run_id: str, summary: dict, crashed: list[dict] | None = None) -> dict[str, int]:
+    """Load this run's manifest shards into raw.*, record the portals whose crawl crashed, and
+    close the run record."""
     con = warehouse.connect(data_dir)
     try:
-        loaded = load_pending_manifests(con, data_dir)
-        con.execute("update raw.crawl_runs set finished_at = ?, summary = ?, outcome = 'finished' where run_id = ?",
-                    [datetime.now(UTC), json.dumps(summary, ensure_ascii=False, default=str), run_id])
+        loaded = manifest.load_pending_manifests(con, data_dir)
+        manifest.record_crashed_portals(con, run_id, crashed or [])
+        manifest.finish_run(con, run_id, summary)
         return loaded
     finally:
         con.close()
+
+
+def select_portals(registry: list[Portal], ids: list[str] | None) -> list[Portal]:
+    """The registry portals named by ``ids`` (all when empty), in registry order; an unknown id or
+    an empty selection is an error, never a night that quietly crawls nothing."""
+    unknown = set(ids or []) - {p.id for p in registry}
+    if unknown:
+        raise ValueError(f"unknown portal ids: {sorted(unknown)}")
+    selected = [p for p in registry if not ids or p.id in ids]
+    if not selected:
+        raise ValueError("no portals to crawl")
+    return selected
+
+
+class CrawlHandle(Protocol):
+    """A submitted crawl of one portal: ``result()`` returns its summary or raises why it died."""
+
+    def result(self) -> dict: ...
+
+
+# submit(portal, crawl_one arguments, handles of the crawls it must wait for) -> its handle
+SubmitCrawl = Callable[[Portal, tuple, list[CrawlHandle]], CrawlHandle]
+
+
+class _CrawledNow:
+    """The handle of a crawl run directly in this thread (the CLI, benchmarks)."""
+
+    def __init__(self, args: tuple):
+        self._summary: dict | None = None
+        self._error: Exception | None = None
+        try:
+            self._summary = crawl_one(*args)
+        except Exception as exc:  # noqa: BLE001 -- kept and raised by result(), as a task runner would
+            self._error = exc
+
+    def result(self) -> dict:
+        if self._error is not None:
+            raise self._error
+        return self._summary
+
+
+def crawl_directly(portal: Portal, args: tuple, after: list[CrawlHandle]) -> CrawlHandle:
+    """Run one portal's crawl now; the crawls before it have ended already, so ``after`` holds."""
+    return _CrawledNow(args)
+
+
+def crashed_result(portal: Portal, message: str) -> dict:
+    """The summary of a portal whose crawl task died before it could write its own."""
+    return {
+        "portal_id": portal.id, "health": "crashed", "health_reason": message[:300], "pages_fetched": 0,
+        "reports_found": 0, "reports_landed": 0, "attachments_landed": 0, "known_skipped": 0, "failures": 0,
+        "truncated": None, "failure_list": [], "documents": [],
+    }
+
+
+def crawl_portals(portals: list[Portal], data_dir: Path, settings: CrawlSettings,
+                  trusted_hosts: list[str] | None = None, submit: SubmitCrawl = crawl_directly,
+                  ) -> tuple[str, list[dict]]:
+    """The crawl of one run, composed in this one place: prepare the run, submit one crawl per
+    portal, each after the last submitted crawl on any of its hosts (so a host never sees two of
+    our crawls at once, while different hosts run in parallel), record a ``crashed`` portal run
+    for each crawl that died, and finish (load the shards into raw.*). Returns the run id and one
+    summary per portal, in order.
+
+    ``submit`` decides where crawls run: directly in this thread by default, or as the Prefect
+    flow's tasks (flows/nightly.py passes its task's submit, which holds retries and the runner).
+    """
+    run_id = new_run_id()
+    known = prepare_run(data_dir, run_id, portals)
+    last_on_host: dict[str, CrawlHandle] = {}
+    handles = []
+    for portal in portals:
+        after = [last_on_host[h] for h in sorted(portal.hosts) if h in last_on_host]
+        handle = submit(portal, (portal, settings, data_dir, run_id, known[portal.id], trusted_hosts or []), after)
+        for host in portal.hosts:
+            last_on_host[host] = handle
+        handles.append(handle)
+    results, crashed = [], []
+    for portal, handle in zip(portals, handles, strict=True):
+        try:
+            results.append(handle.result())
+        except Exception as exc:  # noqa: BLE001 -- one portal's crash is recorded; the others' results stand
+            log.error("crawl of %s crashed: %s", portal.id, exc)
+            crashed.append(crashed_result(portal, str(exc)))
+            results.append(crashed[-1])
+    loaded = finish_run(data_dir, run_id, {"portals": [r["portal_id"] for r in results]}, crashed)
+    log.info("loaded %d manifest rows from %d shards", loaded["fetches"], loaded["shards"])
+    return run_id, results
 
 
 def dbt_env(data_dir: Path) -> dict[str, str]:

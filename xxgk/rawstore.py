@@ -3,9 +3,9 @@
 Bodies live under ``DIR/raw/<sha[:2]>/<sha256>``. A crawl task never opens the warehouse: it
 appends one JSON line per fetch to its own manifest shard under ``DIR/manifest/pending/`` (and
 each response to a WARC file), so crawl tasks can run in threads, processes or on Dask workers
-sharing the data folder. :func:`load_pending_manifests` then moves the shards into ``raw.*``
-in the warehouse; a shard left by a killed run is loaded by the next one, so nothing is lost,
-and fetch ids make loading idempotent.
+sharing the data folder. Landing needs no database: :mod:`xxgk.manifest` loads the shards
+into ``raw.*`` afterwards (a shard left by a killed run is loaded by the next one, so nothing is
+lost, and fetch ids make loading idempotent).
 
 Bodies are written to a temporary file and renamed into place, so a crash never leaves a
 partial blob under a valid name, and the same bytes are never stored twice.
@@ -16,23 +16,15 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import logging
 import os
-import shutil
 import socket
-import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
-from xxgk import warehouse
 from xxgk.warc import WarcArchive
-
-log = logging.getLogger(__name__)
 
 FETCH_COLUMNS = [
     "fetch_id", "run_id", "portal_id", "url", "final_url", "status", "headers", "fetched_at", "sha256",
@@ -42,9 +34,6 @@ PORTAL_RUN_COLUMNS = [
     "run_id", "portal_id", "started_at", "finished_at", "health", "health_reason", "pages_fetched",
     "reports_found", "reports_landed", "failures", "truncated",
 ]
-
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def sha256_hex(body: bytes) -> str:
@@ -241,171 +230,3 @@ class RawStore:
 def safe_name(name: str) -> str:
     """``name`` as a file name: anything but letters, digits, - and _ becomes _."""
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
-
-
-def known_urls(con: duckdb.DuckDBPyConnection, portal_ids: list[str], data_dir: Path) -> dict[str, dict[str, KnownUrl]]:
-    """portal id → URL → KnownUrl of everything each portal landed before whose body is still on disk.
-
-    One pass over raw.fetches for all portals: a query per portal made a no-change night
-    quadratic in the number of portals.
-    """
-    rows = con.execute(
-        """
-        with wanted as (
-            select unnest(?::varchar[]) as portal_id
-        ),
-        fetches as (
-            select f.* from raw.fetches f join wanted using (portal_id)
-        ),
-        seen as (
-            select
-                portal_id,
-                url,
-                arg_max(sha256, fetched_at) as sha256,
-                max(fetched_at) as last_checked
-            from fetches
-            where outcome in ('landed', 'not_modified') and sha256 is not null
-            group by portal_id, url
-        ),
-        landed as (
-            select
-                portal_id,
-                url,
-                arg_max(content_type, fetched_at) as content_type,
-                arg_max(headers->>'etag', fetched_at) as etag,
-                arg_max(headers->>'last-modified', fetched_at) as last_modified
-            from fetches
-            where outcome = 'landed'
-            group by portal_id, url
-        ),
-        first_capture as (
-            select sha256, arg_min(coalesce(final_url, url), fetched_at) as first_url, min(fetched_at) as first_at
-            from raw.fetches
-            where outcome = 'landed' and sha256 in (select sha256 from seen)
-            group by sha256
-        )
-        select s.portal_id, s.url, s.sha256, epoch_us(s.last_checked), l.content_type, l.etag, l.last_modified,
-               f.first_url, epoch_us(f.first_at)
-        from seen s
-        join landed l using (portal_id, url)
-        join first_capture f using (sha256)
-        """,
-        [list(portal_ids)],
-    ).fetchall()
-    known: dict[str, dict[str, KnownUrl]] = {portal_id: {} for portal_id in portal_ids}
-    # tens of thousands of rows on a national night: string paths, and epoch microseconds made
-    # exact datetimes here, cost a third of pathlib's and DuckDB's tz-aware conversion
-    raw_dir = os.path.join(data_dir, "raw")
-    on_disk: dict[str, bool] = {}
-    for portal_id, url, sha, checked_us, ctype, etag, modified, first_url, first_us in rows:
-        if sha not in on_disk:
-            on_disk[sha] = os.path.exists(os.path.join(raw_dir, sha[:2], sha))
-        if on_disk[sha]:
-            known[portal_id][url] = KnownUrl(sha, EPOCH + timedelta(microseconds=checked_us), ctype, etag, modified,
-                                             first_url, EPOCH + timedelta(microseconds=first_us))
-    return known
-
-
-LOAD_BATCH_SHARDS = 500
-
-
-def load_pending_manifests(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int]:
-    """Move every pending manifest shard into raw.fetches / raw.blobs / raw.portal_runs.
-
-    Idempotent (fetch ids are keys); a torn last line from a killed crawl is skipped with a
-    warning, because the body it described, if any, is re-fetched by the next run. DuckDB reads
-    the shards itself: parsing and re-serialising each line in Python was most of a night's load.
-    """
-    pending = manifest_dir(data_dir)
-    loaded_dir = manifest_dir(data_dir, "loaded")
-    totals = {"shards": 0, "fetches": 0, "portal_runs": 0, "torn_lines": 0}
-    if not pending.exists():
-        return totals
-    shards = [shard for shard in sorted(pending.glob("*.ndjson")) if not _being_written(shard)]
-    columns = _manifest_columns(con)
-    # a batch of shards per transaction: a transaction per shard re-derived raw.blobs from all of
-    # raw.fetches each time, which made loading a night of 1,000 portals quadratic
-    for start in range(0, len(shards), LOAD_BATCH_SHARDS):
-        batch = shards[start:start + LOAD_BATCH_SHARDS]
-        with tempfile.TemporaryDirectory(prefix="xxgk-manifest-") as scratch:
-            files = [str(_whole_lines(shard, Path(scratch), totals)) for shard in batch]
-            counts = _load_batch(con, files, columns)
-        loaded_dir.mkdir(parents=True, exist_ok=True)
-        for shard in batch:
-            shutil.move(str(shard), loaded_dir / shard.name)
-        totals["shards"] += len(batch)
-        totals["fetches"] += counts.get("fetches", 0)
-        totals["portal_runs"] += counts.get("portal_runs", 0)
-    return totals
-
-
-def _being_written(shard: Path) -> bool:
-    """Whether a crawl still holds ``shard`` open (see RunFiles); its lines are loaded once it closes."""
-    with open(shard, "rb") as f:
-        try:
-            fcntl.flock(f.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log.warning("%s is still being written by a running crawl: left for the next load", shard.name)
-            return True
-        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
-        return False
-
-
-def _manifest_columns(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Column → type of every manifest line: raw.fetches' and raw.portal_runs' columns, and "table"."""
-    types = {**warehouse.column_types(con, "raw.fetches"), **warehouse.column_types(con, "raw.portal_runs")}
-    return {"table": "VARCHAR", **{c: types[c] for c in dict.fromkeys(FETCH_COLUMNS + PORTAL_RUN_COLUMNS)}}
-
-
-def _whole_lines(shard: Path, scratch: Path, totals: dict[str, int]) -> Path:
-    """``shard``, or a copy without its torn last line when a killed crawl left one."""
-    with open(shard, "rb") as f:
-        f.seek(0, os.SEEK_END)
-        if f.tell() == 0:
-            return shard
-        f.seek(-1, os.SEEK_END)
-        if f.read(1) == b"\n":  # every line is written with its newline: a whole last line ends with one
-            return shard
-        f.seek(0)
-        data = f.read()
-    totals["torn_lines"] += 1
-    log.warning("%s: torn last line (killed crawl); its URL will be fetched again", shard.name)
-    whole = scratch / shard.name
-    whole.write_bytes(data[:data.rfind(b"\n") + 1])
-    return whole
-
-
-def _load_batch(con: duckdb.DuckDBPyConnection, files: list[str], columns: dict[str, str]) -> dict[str, int]:
-    spec = ", ".join(f"'{c}': '{t}'" for c, t in columns.items())
-    fetch_columns, run_columns = ", ".join(FETCH_COLUMNS), ", ".join(PORTAL_RUN_COLUMNS)
-    con.execute("begin transaction")
-    try:
-        con.execute(f"""
-            create or replace temp table manifest_batch as
-            select * from read_json(?, format = 'newline_delimited', columns = {{{spec}}})
-        """, [files])
-        counts = dict(con.execute('select "table", count(*) from manifest_batch group by 1').fetchall())
-        con.execute(f"""
-            insert or ignore into raw.fetches ({fetch_columns})
-            select {fetch_columns} from manifest_batch where "table" = 'fetches'
-        """)
-        con.execute("""
-            insert or ignore into raw.blobs
-            select sha256, any_value(bytes), min(fetched_at), 'raw/' || sha256[1:2] || '/' || sha256
-            from raw.fetches
-            where outcome = 'landed' and sha256 in (
-                select sha256 from manifest_batch where "table" = 'fetches' and outcome = 'landed')
-            group by sha256
-        """)
-        # a retried crawl task can leave two summaries of one portal and run: the later one wins
-        con.execute(f"""
-            insert or replace into raw.portal_runs ({run_columns})
-            select {run_columns} from manifest_batch where "table" = 'portal_runs'
-            qualify row_number() over (partition by run_id, portal_id order by finished_at desc nulls last) = 1
-        """)
-        con.execute("drop table manifest_batch")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return counts

@@ -75,6 +75,16 @@ create table if not exists raw.portal_runs (
 );
 -- the limit a portal's crawl stopped at (page cap, report cap, deadline), null when it ran out of links
 alter table raw.portal_runs add column if not exists truncated varchar;
+-- the selectors the crawl used (family defaults under the portal's own; ``body`` is the ordered
+-- list of body containers), so the parser reads the same containers the crawler was given
+alter table raw.portals add column if not exists selectors json;
+-- the first landing of each body (by fetch time, then fetch id): the context a body is parsed
+-- with (xxgk.manifest.LANDED_DOCUMENTS_SQL) and the source dbt gives each document, defined once
+create or replace view raw.first_landings as
+select *
+from raw.fetches
+where outcome in ('landed', 'not_modified') and sha256 is not null
+qualify row_number() over (partition by sha256 order by fetched_at, fetch_id) = 1;
 """
 
 PARSED_DDL = """

@@ -14,27 +14,24 @@ landed_fetches as (
 
 ),
 
-fetches_ranked as (
+first_landing_ids as (
 
-    select
-        *,
-        row_number() over (partition by sha256 order by fetched_at, fetch_id) as landing_order
-    from landed_fetches
+    select * from {{ ref('stg_raw__first_landings') }}
 
 ),
 
 first_landings as (
 
     select
-        sha256,
-        fetch_id as first_fetch_id,
-        coalesce(final_url, requested_url) as source_url,
-        portal_id,
-        fetch_role,
-        referrer_url,
-        link_text
-    from fetches_ranked
-    where landing_order = 1
+        first_landing_ids.sha256,
+        first_landing_ids.first_fetch_id,
+        coalesce(landed_fetches.final_url, landed_fetches.requested_url) as source_url,
+        landed_fetches.portal_id,
+        landed_fetches.fetch_role,
+        landed_fetches.referrer_url,
+        landed_fetches.link_text
+    from first_landing_ids
+    join landed_fetches on landed_fetches.fetch_id = first_landing_ids.first_fetch_id
 
 ),
 
