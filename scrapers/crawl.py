@@ -27,6 +27,7 @@ from scrapers.discovery import Link, discover
 from scrapers.families import default_selectors
 from scrapers.http import FetchResult, PoliteClient, drive
 from scrapers.portals import Portal
+from scrapers.health import HEALTH_BY_SEED_FAILURE
 from xxgk import encoding
 from xxgk.encoding import decode_html
 from xxgk.rawstore import RawStore, safe_name
@@ -36,19 +37,6 @@ log = logging.getLogger(__name__)
 REVALIDATE_AFTER = timedelta(days=7)
 ROBOTS_MAX_AGE = timedelta(hours=20)  # RFC 9309 allows 24 h; under a day, so each nightly run re-reads it
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-# health of a portal after a crawl; everything but "ok" is a failure the on-call person sees
-HEALTH_BY_SEED_FAILURE = {
-    "js_challenge": "needs_browser",
-    "robots_disallowed": "robots_disallowed",
-    "not_found": "moved",
-    "offsite": "moved",
-    "redirect_loop": "moved",
-    "too_many_redirects": "moved",
-    "rate_limited": "blocked",
-    "http_error": "blocked",
-}
-
 
 @dataclass(frozen=True)
 class CrawlLimits:

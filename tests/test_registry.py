@@ -14,8 +14,7 @@ import duckdb
 import pytest
 
 from xxgk import coverage, manifest
-from scrapers.families import FAMILIES, default_selectors, detect_family, family_for, page_urls
-from scrapers.families import hanweb, json_api, numbered, trs, unified_platform
+from scrapers.families import FAMILIES, default_selectors, family_for
 from scrapers.portals import REGISTRY_CSV, Portal, load_registry, write_registry
 from xxgk.warehouse import create_schema
 
@@ -118,75 +117,11 @@ def test_old_registry_without_new_columns_still_loads(tmp_path):
 
 # ---- families ---------------------------------------------------------------------------------
 
-def test_trs_page_urls_start_at_index_html():
-    assert trs.page_urls("https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index.html", 3) == [
-        "https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index.html",
-        "https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index_1.html",
-        "https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index_2.html",
-    ]
-    # a directory url, and 昆明's shtml pages read from a later page
-    assert trs.page_urls("http://zwgk.mct.gov.cn/gknb/", 2) == [
-        "http://zwgk.mct.gov.cn/gknb/index.html", "http://zwgk.mct.gov.cn/gknb/index_1.html"]
-    assert trs.page_urls("https://rsj.km.gov.cn/zfxxgk/zfxxgknb/index_4.shtml", 2) == [
-        "https://rsj.km.gov.cn/zfxxgk/zfxxgknb/index.shtml", "https://rsj.km.gov.cn/zfxxgk/zfxxgknb/index_1.shtml"]
-    assert trs.page_urls("http://zwgk.mct.gov.cn/gknb/", 0) == []
-
-
-def test_hanweb_page_urls_keep_uid():
-    assert hanweb.page_urls("http://www.qz.gov.cn/col/col1229/index.html?uid=4455&pageNum=2", 3) == [
-        "http://www.qz.gov.cn/col/col1229/index.html?uid=4455&pageNum=1",
-        "http://www.qz.gov.cn/col/col1229/index.html?uid=4455&pageNum=2",
-        "http://www.qz.gov.cn/col/col1229/index.html?uid=4455&pageNum=3",
-    ]
-    assert page_urls("hanweb", "http://x.gov.cn/col/col1/index.html", 1) == [
-        "http://x.gov.cn/col/col1/index.html?pageNum=1"]
-
-
-def test_other_family_page_urls():
-    assert page_urls("aspnet", "https://hrss.yn.gov.cn/InfoPublic.aspx?cid=1019&pid=971&page=1&kw=", 2) == [
-        "https://hrss.yn.gov.cn/InfoPublic.aspx?cid=1019&pid=971&page=1&kw=",
-        "https://hrss.yn.gov.cn/InfoPublic.aspx?cid=1019&pid=971&page=2&kw=",
-    ]
-    assert numbered.page_urls("https://jyj.yanan.gov.cn/zfxxgk/zfxxgknb/1.html", 2)[1] == (
-        "https://jyj.yanan.gov.cn/zfxxgk/zfxxgknb/2.html")
-    assert page_urls("jsp_list", "http://x.gov.cn/info/iList.jsp?cat_id=7&cur_page=1", 2)[1].endswith(
-        "cat_id=7&cur_page=2")
-    assert unified_platform.agency_code("http://zfxxgk.beijing.gov.cn/110016/zfxxgknb/list.shtml") == "110016"
-    assert page_urls("no-such-family", "http://x.gov.cn/nb/", 3) == ["http://x.gov.cn/nb/"]
-
-
-@pytest.mark.parametrize(("html", "url", "family"), [
-    ('<script>createPageHTML(5, 0, "index", "html");</script>', "http://a.gov.cn/nb/index.html", "trs"),
-    ('<div class="TRS_Editor"><p>一、总体情况</p></div>', "http://a.gov.cn/nb/202301/t20230120_1.html", "trs"),
-    ("<html></html>", "http://a.gov.cn/nb/202301/t20230120_99.html", "trs"),
-    ("<html></html>", "http://gb.shandong.gov.cn/art/2023/1/30/art_100_200.html", "hanweb"),
-    ('<form action="/module/xxgk/search.jsp">', "http://www.qz.gov.cn/", "hanweb"),
-    ('<input type="hidden" name="__VIEWSTATE" value="x">', "https://hrss.yn.gov.cn/", "aspnet"),
-    ("<html></html>", "https://hrss.yn.gov.cn/InfoPublic.aspx?cid=1", "aspnet"),
-    ("<html></html>", "http://x.gov.cn/info/iList.jsp?cat_id=3", "jsp_list"),
-    ("<html></html>", "http://zfxxgk.beijing.gov.cn/110016/zfxxgknb/list.shtml", "unified_platform"),
-    ("<html></html>", "https://www.gd.gov.cn/gkmlpt/index", "gkmlpt"),
-    ('{"data": [{"titleHtml": "2023年报", "publishedTimeStr": "2024-01-20", "url": "/c1/content.html"}]}',
-     "https://www.chinatax.gov.cn/api", "json_api"),
-    ("<html></html>", "https://jyj.yanan.gov.cn/zfxxgk/zfxxgknb/1.html", "numbered"),
-    ("<html><body><a href='nb.html'>2023年政府信息公开工作年度报告</a></body></html>", "http://a.gov.cn/", "generic"),
-])
-def test_detect_family(html, url, family):
-    assert detect_family(html, url) == family
-    assert family_for(family).detect(html, url)
-
-
-def test_json_detect_rejects_broken_json():
-    assert not json_api.detect("{not json", "http://a.gov.cn/")
-    assert not json_api.detect('{"items": [{"title": "x"}]}', "http://a.gov.cn/")
-
-
 def test_family_metadata_is_complete():
     for name, module in FAMILIES.items():
         meta = module.FAMILY
         assert meta["name"] == name
         assert meta["recognise"] and isinstance(meta["quirks"], list)
-        assert "list_links" not in meta["selectors"], "list_links switches off anchor discovery: portal only"
         assert isinstance(meta["body_containers"], tuple) and len(meta["body_containers"]) >= 11
     assert family_for(None) is family_for("generic") is family_for("unknown")
 
@@ -271,3 +206,19 @@ def test_the_page_cap_is_a_registry_column_and_survives_a_round_trip(tmp_path):
     write_registry(portals, tmp_path / "portals.csv")
     assert [p.max_pages for p in load_registry(tmp_path / "portals.csv")] == [7, 50]
     assert all(p.max_pages == 50 for p in load_registry())  # the shipped registry: the default everywhere
+
+
+def test_the_parser_reads_the_body_containers_the_crawler_is_given():
+    # one list (labels/body_containers.csv): a container a registered portal configures is one the
+    # parser looks for, so its report is read from that container and not from the whole page
+    from scrapers.families._common import BODY_CONTAINERS
+    from xxgk.parsing.sources import from_html
+
+    registry = load_registry()
+    configured = {s.strip() for p in registry for s in p.selectors.get("body", "").split(",") if s.strip()}
+    assert configured <= set(BODY_CONTAINERS)
+    report = "本机关2023年主动公开政府信息112条。" * 12
+    page = (f"<html><body><div class='nav'>首页 机构概况 政务公开 联系我们 网站地图 无障碍</div>"
+            f"<div class='activity'><p>{report}</p></div></body></html>").encode()
+    text = from_html(page, "text/html").text
+    assert "主动公开政府信息112条" in text and "网站地图" not in text

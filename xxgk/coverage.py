@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from scrapers.families import family_for
+from scrapers.health import HEALTH_MEANING
 from scrapers.portals import REGISTRY_CSV, Portal, load_registry
 from xxgk import manifest
 
@@ -34,19 +35,6 @@ PROVINCES = {
     "460000": "海南", "500000": "重庆", "510000": "四川", "520000": "贵州", "530000": "云南",
     "540000": "西藏", "610000": "陕西", "620000": "甘肃", "630000": "青海", "640000": "宁夏",
     "650000": "新疆",
-}
-
-HEALTH_MEANING = {
-    "ok": "reports landed in the latest run",
-    "empty": "list pages fetched, no report found (a redesign or a wrong seed)",
-    "moved": "seed answered 404, redirected off the portal or looped",
-    "needs_browser": "javascript challenge (瑞数-style 412/521); needs a real browser",
-    "blocked": "rate limited or refused by the portal",
-    "robots_disallowed": "robots.txt forbids the seed",
-    "unreachable": "dns, tls or connection failure on the seed",
-    "failing": "reports found but none could be fetched",
-    "crashed": "the crawl task itself crashed",
-    "never_run": "no crawl recorded yet",
 }
 
 def _when(value) -> str:

@@ -7,7 +7,6 @@ from scrapers.families._common import BODY_CONTAINERS
 FAMILY = {
     "name": "generic",
     "recognise": "fallback when no other family's detect() matches",
-    "selectors": {},
     "body_containers": BODY_CONTAINERS,
     "pagination": None,
     "quirks": [
@@ -15,13 +14,3 @@ FAMILY = {
         "pagination only through 下一页 / 尾页 anchors and script page counts (scrapers/discovery.py)",
     ],
 }
-
-
-def detect(html: str, url: str) -> bool:
-    """The fallback family matches everything."""
-    return True
-
-
-def page_urls(list_url: str, total_pages: int) -> list[str]:
-    """No known numbering: only the list page itself (discovery follows 下一页 links)."""
-    return [list_url] if total_pages >= 1 else []

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from scrapers.families._common import BODY_CONTAINERS, ordered
 
 FAMILY = {
     "name": "gkmlpt",
     "recognise": "/gkmlpt/ in the url or the page; articles …/content/…/post_<id>.html",
-    "selectors": {},
     "body_containers": ordered((".article-content", "#zoom"), BODY_CONTAINERS),
     "pagination": None,
     "quirks": [
@@ -19,14 +15,3 @@ FAMILY = {
         "shared by guangdong cities and counties (e.g. www.sz.gov.cn/gkmlpt/), not only the province",
     ],
 }
-
-MARKER = re.compile(r"/gkmlpt/")
-
-
-def detect(html: str, url: str) -> bool:
-    return bool(MARKER.search(urlsplit(url).path) or MARKER.search(html))
-
-
-def page_urls(list_url: str, total_pages: int) -> list[str]:
-    """No html pagination to enumerate (lists come from the json api)."""
-    return [list_url] if total_pages >= 1 else []

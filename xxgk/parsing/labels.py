@@ -71,6 +71,12 @@ def annex_labels() -> dict[str, str]:
 
 
 @cache
+def body_containers() -> tuple[str, ...]:
+    """CSS selectors of report body containers, in the order worth trying (PORTALS.md)."""
+    return tuple(row["selector"] for row in _rows("body_containers.csv"))
+
+
+@cache
 def kpi_dictionary() -> dict[str, dict]:
     out: dict[str, dict] = {}
     for r in _rows("kpis.csv"):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from xxgk.encoding import detect_encoding
 from xxgk.parsing.facts import quality_issue
+from xxgk.parsing.labels import body_containers
 from xxgk.parsing.normalize import (
     MARKDOWN_EMPHASIS,
     PAGE_FOOTER,
@@ -208,14 +209,29 @@ _BLOCK_TAGS = {"td", "th", "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6",
                "hr", "tbody", "thead", "nav", "aside", "main"}
 _SKIP_TAGS = {"script", "style", "noscript", "template", "iframe", "select", "option", "button", "svg", "head",
               "object"}
-_BODY_MARKERS = (("id", "ivs_content"), ("id", "webeditorview"), ("class", "TRS_Editor"),
-                 ("class", "trs_editor_view"), ("class", "Custom_UnionStyle"), ("id", "zoom"), ("id", "zoomcon"),
-                 ("class", "article-content"), ("class", "xxgk_content"), ("class", "zw-content"))
+
+
+def _body_markers() -> tuple[tuple[str | None, str, str], ...]:
+    """(tag or None, attribute, value) of each body container of labels/body_containers.csv, the
+    list the crawler's families use too: ``#x`` an id, ``.x`` or ``tag.x`` a class."""
+    markers = []
+    for row in body_containers():
+        tag, _, class_name = row.partition(".")
+        if row.startswith("#"):
+            markers.append((None, "id", row[1:]))
+        else:
+            markers.append((tag or None, "class", class_name))
+    return tuple(markers)
+
+
+_BODY_MARKERS = _body_markers()
 
 
 def _container_rank(node) -> int:
-    for rank, (attribute, marker) in enumerate(_BODY_MARKERS):
+    for rank, (tag, attribute, marker) in enumerate(_BODY_MARKERS):
         value = node.get(attribute) or ""
+        if tag is not None and node.tag != tag:
+            continue
         if (attribute == "id" and value == marker) or (attribute == "class" and marker in value):
             return rank
     return len(_BODY_MARKERS)
