@@ -6,9 +6,9 @@ from io import BytesIO
 
 import pytest
 
-from xxgk.parsing import PARSER_VERSION, extract_document
 from xxgk.evaluation import eval_main, evaluate
 from xxgk.extract_commands import extract_main
+from xxgk.parsing import PARSER_VERSION, extract_document
 from xxgk.parsing.extract import DOCUMENT_FIELDS
 from xxgk.parsing.facts import FACT_FIELDS
 

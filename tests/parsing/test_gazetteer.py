@@ -80,7 +80,7 @@ def test_host_spelled_in_pinyin_places_a_township():
 
 
 def test_area_of_an_organ_is_never_printed_twice():
-    from xxgk.parsing.metadata import prefixed_organ
+    from xxgk.parsing.issuer import prefixed_organ
 
     assert prefixed_organ("平武县", "县统计局") == "平武县统计局"
     assert prefixed_organ("渭滨区", "区统计局") == "渭滨区统计局"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from xxgk.parsing import extract_document
 from xxgk.evaluation import EvalResult, eval_main, evaluate, gold_pairs, score_file
 from xxgk.extract_commands import extract_path
+from xxgk.parsing import extract_document
 
 from .conftest import GOLD, unexplained
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xxgk.parsing.extract import extract_document
-from xxgk.parsing.metadata import scope_of
+from xxgk.parsing.places import scope_of
 
 
 def _doc(text: str):

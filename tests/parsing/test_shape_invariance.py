@@ -26,8 +26,8 @@ import opencc
 import pytest
 
 from xxgk import synth
-from xxgk.parsing.summary import METADATA_FIELDS
 from xxgk.parsing.extract import extract_document
+from xxgk.parsing.summary import METADATA_FIELDS
 
 from .conftest import GOLD
 

@@ -7,11 +7,24 @@ import re
 from dataclasses import dataclass, field
 
 from xxgk.parsing import gazetteer as gz
-from xxgk.parsing import metadata, prose, sources, tables
+from xxgk.parsing import prose, sources, tables
 from xxgk.parsing.audits import run_audits
+from xxgk.parsing.evidence import record_ambiguous_site, site_division, site_evidence
 from xxgk.parsing.facts import with_context
+from xxgk.parsing.issuer import (
+    expand_short_county,
+    infer_from_self_reference,
+    needs_site_place,
+    publisher_field,
+    resolve_issuer,
+    with_site_place,
+)
+from xxgk.parsing.mirrors import is_suspect_mirror
 from xxgk.parsing.normalize import fold
+from xxgk.parsing.places import place_fields
 from xxgk.parsing.summary import extraction_summary
+from xxgk.parsing.titles import doc_type_of, title_of
+from xxgk.parsing.years import era_of, publication_date_of, report_year_of, title_year
 
 PARSER_VERSION = "0.6.1"
 
@@ -82,11 +95,11 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
     compact = re.sub(r"\s+", "", folded)
     issues = list(source.issues)
 
-    title, title_source = metadata.title_of(text, source.html_title, source.meta, hints.get("link_text"), url)
-    doc_type = metadata.doc_type_of(folded, fold(title) if title else None)
-    report_year = metadata.report_year_of(folded, title, doc_type, issues)
+    title, title_source = title_of(text, source.html_title, source.meta, hints.get("link_text"), url)
+    doc_type = doc_type_of(folded, fold(title) if title else None)
+    report_year = report_year_of(folded, title, doc_type, issues)
     table_era = tables.era_from_tables(compact)
-    era = metadata.era_of(table_era, report_year, doc_type)
+    era = era_of(table_era, report_year, doc_type)
 
     facts: list[dict] = []
     if doc_type != "other":
@@ -102,34 +115,34 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
     link_text = hints.get("link_text")
     portal_name = hints.get("portal_name")
     portal_province = _province_from_hints(hints)
-    evidence = metadata.site_evidence(url=url, portal_name=portal_name, portal_province=portal_province,
+    evidence = site_evidence(url=url, portal_name=portal_name, portal_province=portal_province,
                                       link_text=link_text, title=title, fold_text=folded, year=report_year)
     sources: dict[str, str] = {}
-    issuer, how = metadata.resolve_issuer(folded, fold(title) if title else None, doc_type, report_year)
+    issuer, how = resolve_issuer(folded, fold(title) if title else None, doc_type, report_year)
     if issuer is not None:
         sources["issuer"] = title_source if how == "title" else "text"
     if issuer is None and doc_type == "annual_report":
-        issuer = metadata.infer_from_self_reference(folded, evidence, report_year)
+        issuer = infer_from_self_reference(folded, evidence, report_year)
         sources["issuer"] = "text"
     if issuer is None and doc_type == "annual_report":
         # the disclosure catalogue's 发布机构 field, when it names a place-qualified organ
-        issuer = metadata.publisher_field(folded, source.meta)
+        issuer = publisher_field(folded, source.meta)
         sources["issuer"] = "text"
-    if issuer and doc_type != "news" and metadata.needs_site_place(issuer, report_year):
+    if issuer and doc_type != "news" and needs_site_place(issuer, report_year):
         # "区统计局" on a county's site: the host or portal names the area the text leaves out
-        site, site_source = metadata.site_division(evidence, report_year)
+        site, site_source = site_division(evidence, report_year)
         if site is None:
-            metadata.record_ambiguous_site(evidence, issuer, issues)
+            record_ambiguous_site(evidence, issuer, issues)
         else:
-            prefixed = metadata.with_site_place(issuer, site)
+            prefixed = with_site_place(issuer, site)
             if prefixed != issuer:
                 issuer = prefixed
                 sources["issuer"] = f"{sources.get('issuer', 'text')}+{site_source}"
     if issuer is None:
         sources.pop("issuer", None)
     else:
-        issuer = metadata.expand_short_county(issuer, report_year)
-    places = metadata.place_fields(issuer, folded, doc_type, year=report_year, evidence=evidence, issues=issues)
+        issuer = expand_short_county(issuer, report_year)
+    places = place_fields(issuer, folded, doc_type, year=report_year, evidence=evidence, issues=issues)
     sources.update(places.pop("sources"))
     if places["province"] is None and portal_province:
         places["province"] = portal_province
@@ -141,7 +154,7 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
     if title:
         sources["title"] = title_source
     if report_year is not None:
-        sources["report_year"] = "title" if metadata.title_year(title) == report_year else "text"
+        sources["report_year"] = "title" if title_year(title) == report_year else "text"
     document = {
         "status": "parsed",
         "status_reason": None,
@@ -152,8 +165,8 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
         **places,
         "report_year": report_year,
         "era": era,
-        "publication_date": metadata.publication_date_of(folded, source.meta),
-        "is_suspect_mirror": metadata.is_suspect_mirror(url, folded),
+        "publication_date": publication_date_of(folded, source.meta),
+        "is_suspect_mirror": is_suspect_mirror(url, folded),
         # a page our own generator made (xxgk.synth: the demo portal, tests) says so in its metadata
         "is_synthetic": (source.meta.get("generator") or "").startswith("xxgk.synth"),
         "text_chars": len(text),

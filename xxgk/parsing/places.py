@@ -1,0 +1,208 @@
+"""place, province, level, admin_tier and scope of a report, from its issuer and the evidence of
+where it comes from (data dictionary section 9)."""
+
+from __future__ import annotations
+
+import re
+
+from xxgk.parsing import gazetteer as gz
+from xxgk.parsing.evidence import dominant_province, site_division, text_county
+from xxgk.parsing.facts import quality_issue
+from xxgk.parsing.issuer import OFFICE_OF_GOVERNMENT
+
+
+def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int | None = None,
+                 evidence: list[gz.Evidence] | None = None, issues: list | None = None) -> dict:
+    """place, province, province_code, level, admin_tier, scope for the issuer, and under
+    ``sources`` which witness each came from (issuer | title | text | url | link_text | portal).
+
+    A division name shared by several divisions is resolved only by evidence (the host, the
+    portal, the title, other names in the text); left ambiguous, place stays empty and the
+    candidates go into a quality issue. The province is never guessed."""
+    evidence = list(evidence or [])
+    issues = issues if issues is not None else []
+    out = {"place": None, "place_code": None, "province": None, "province_code": None, "level": None,
+           "admin_tier": None,
+           "scope": None, "scope_evidence": None, "sources": {}}
+    sources = out["sources"]
+    if issuer is None:
+        _infer_without_issuer(fold_text, out, doc_type, evidence)
+        return out
+    mentions, rest = gz.parse_chain(issuer, year=year)
+    township = None
+    m = re.match(r"^([一-鿿]{1,10}?(?:街道|镇|乡))(?:办事处|人民政府|政府)?$", rest)
+    is_government = rest in ("人民政府", "政府")
+    if m:
+        township = m.group(1)
+    chain: list[gz.Division] = []
+    place_source = "issuer"
+    unresolved: gz.Unresolved | None = None
+    for mention in mentions:
+        division, used = gz.resolve(mention, evidence)
+        if division is None:
+            unresolved = mention
+            break
+        chain.append(division)
+        if used:
+            place_source = used[-1]
+    if township and chain and chain[-1].level == "city":
+        # "广元市昭化元坝镇": the county printed by its short name before the township's
+        county = gz.short_county_prefix(township, chain[-1], year)
+        if county is not None:
+            chain.append(county)
+            township = township[len(county.short):]
+    province = chain[0].province if chain else None
+    if unresolved is not None:
+        same_province = {d.province for d in unresolved.candidates}
+        if not chain and len(same_province) == 1:
+            province = same_province.pop()  # 鼓楼区 of 南京 or of 徐州: 江苏省 either way
+        issues.append(quality_issue("place-ambiguous", "warning",
+                                    f"{unresolved.name} names {len(unresolved.candidates)} divisions and nothing "
+                                    "in the URL, portal, title or text picks one: place left empty",
+                                    {"name": unresolved.name, "issuer": issuer,
+                                     "candidates": [f"{d.province}{d.prefecture}{d.name} ({d.code})"
+                                                    for d in unresolved.candidates]}))
+        chain = []
+    elif not mentions and (township or not is_government):
+        # "冲口街道", "统计局": the area is the site's, else the one the text is about
+        site, site_source = site_division(evidence, year)
+        if site is None and township:
+            site, site_source = text_county(fold_text, evidence, year), "text"
+        if site is not None and (not township or site.level == "county"):
+            chain = [site]
+            place_source = site_source
+        province = chain[0].province if chain else None
+        if province is None:
+            province, province_source = dominant_province(evidence)
+            if province:
+                sources["province"] = province_source
+    central = not mentions and province is None and _CENTRAL_ORGAN.match(issuer) is not None
+    if central:
+        # a State Council body reports for no province (format variant: admin_tier 'central')
+        out.update(level="department", admin_tier="central")
+        sources["province"] = "issuer"
+        out["scope"], sources["scope"], out["scope_evidence"] = ("organ", "level", None) if doc_type != "other" \
+            else (None, None, None)
+        return out
+    out["province"] = province
+    out["province_code"] = gz.province_code(province)
+    deepest = chain[-1] if chain else None
+    generic = None if mentions or township else _GENERIC_PLACE.match(issuer)
+    if generic and _ZONE.search(generic.group("place")):
+        generic = None  # 高新区 / 开发区: a zone, not an administrative division
+    deepest_level = deepest.level if deepest is not None else (unresolved.level if unresolved else None)
+    deepest_name = deepest.name if deepest is not None else (unresolved.name if unresolved else None)
+    if township:
+        level = "township"
+    elif generic and issuer[generic.end():] in ("人民政府", "政府"):
+        # a division the gazetteer does not hold: its suffix still tells the level
+        level = _level_by_suffix(generic.group("place"))
+        out["place"] = generic.group("place")
+    elif is_government and deepest_level is not None:
+        level = "province" if deepest_level == "province" or deepest_name in gz.MUNICIPALITIES else deepest_level
+    elif doc_type == "other" and deepest_level is not None and OFFICE_OF_GOVERNMENT.search(issuer):
+        level = deepest_level
+    else:
+        level = "department"
+        if deepest_level is not None:
+            out["admin_tier"] = "province" if deepest_level == "province" or deepest_name in gz.MUNICIPALITIES \
+                else deepest_level
+        elif generic:
+            out["admin_tier"] = _level_by_suffix(generic.group("place"))
+            out["place"] = generic.group("place")
+    out["level"] = level
+    out["place"] = _place_string(chain, township) or out["place"]
+    # the GB/T 2260 code of the deepest division: the government itself, or the area of a
+    # department or township
+    out["place_code"] = chain[-1].code if chain else None
+    if out["place"]:
+        sources["place"] = place_source
+    if out["province"] and "province" not in sources:
+        sources["province"] = place_source if chain or unresolved is None else "issuer"
+    if doc_type == "other":
+        out["scope"] = None
+    else:
+        out["scope"], sources["scope"], out["scope_evidence"] = scope_of(fold_text, level)
+    return out
+
+
+# a report compiled from the reports of the bodies under the issuer covers all of them
+_AGGREGATE = (
+    re.compile(r"(?:汇总|综合|汇编|整合)[^。；;\n]{0,40}?(?:各(?:县|区|市|乡|镇|街道|部门|单位|级|地)|[县区市]直各|"
+               r"下属|所属|全(?:省|市|县|区)[^。]{0,6}(?:各|政府))"),
+    re.compile(r"各(?:县|区|市|乡镇|街道|部门|单位)[^。；;\n]{0,50}?(?:年度报告|年报)[^。；;\n]{0,20}?(?:汇总|综合|编制|基础上)"),
+    re.compile(r"(?:省|市|县|区|旗)政府(?:及其|和)(?:所属|各)?(?:工作)?部门"),
+)
+_SCOPE_LEVELS = {"province", "city", "county"}
+_CENTRAL_ORGAN = re.compile(r"^(?:国务院[\u4e00-\u9fff]{0,16}|国家[\u4e00-\u9fff]{2,16}(?:局|委员会|委|署|院|办公室)|"
+                            r"中国(?:人民银行|气象局|地震局)|海关总署|[\u4e00-\u9fff]{2,8}部)$")
+_SELF_AS_ORGAN = re.compile(r"(?:我|本)(局|委|办|厅|署|中心|机关|单位|镇|乡|街道)(?![内外部门里长党])")
+
+
+def scope_of(fold_text: str, level: str | None) -> tuple[str | None, str | None, str | None]:
+    """(scope, its witness: text | level, the text that says so).
+
+    ``aggregate`` when the report says it was compiled from the reports of the bodies under
+    its issuer (本报告由市政府办公室综合各县区和市直各部门的年度报告编制), ``organ`` when it
+    speaks for one body. Without such a sentence the level stands in: a government's report
+    covers its departments, a department's or township's only itself."""
+    head = fold_text[:4000]
+    for pattern in _AGGREGATE:
+        m = pattern.search(head)
+        if m:
+            start = max(head.rfind("。", 0, m.start()) + 1, m.start() - 40)
+            return "aggregate", "text", head[start:m.end()].strip()
+    if level is None:
+        return None, None, None
+    return ("aggregate" if level in _SCOPE_LEVELS else "organ"), "level", None
+
+
+_GENERIC_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,10}?(?:自治区|自治州|自治县|自治旗|省|市|州|地区|盟|县|区|旗))")
+_ZONE = re.compile(r"(?:高新|开发|经济|示范|园|新|保税|试验)区$|^(?:市|区|县)$")
+
+
+def _level_by_suffix(place: str) -> str:
+    if place.endswith(("省", "自治区")):
+        return "province"
+    if place.endswith(("州", "地区", "盟", "市")):
+        return "city"
+    return "county"
+
+
+def _place_string(chain: list[gz.Division], township: str | None) -> str | None:
+    if not chain:
+        return None
+    deepest = chain[-1]
+    if deepest.level == "province":
+        return deepest.name
+    parts = []
+    if deepest.level == "county":
+        if deepest.prefecture:
+            parts.append(deepest.prefecture)
+        elif deepest.province in gz.MUNICIPALITIES:
+            parts.append(deepest.province)
+    parts.append(deepest.name)
+    if township:
+        parts.append(township)
+    return "".join(parts)
+
+
+def _infer_without_issuer(fold_text: str, out: dict, doc_type: str, evidence: list[gz.Evidence]) -> None:
+    if doc_type == "news":
+        return
+    province, source = dominant_province(evidence)
+    if province:
+        out["province"], out["province_code"] = province, gz.province_code(province)
+        out["sources"]["province"] = source
+    organ = _SELF_AS_ORGAN.search(fold_text[:6000])
+    if organ:
+        # "我局…", "本镇…": one body reports on itself, whoever it is
+        out["level"] = "township" if organ.group(1) in ("镇", "乡", "街道") else "department"
+        out["scope"], out["sources"]["scope"] = "organ", "text"
+        out["scope_evidence"] = organ.group(0)
+    elif re.search(r"市政府及其部门|全市|我市", fold_text):
+        out["level"], out["scope"] = "city", "aggregate"
+    elif re.search(r"全县|我县", fold_text):
+        out["level"], out["scope"] = "county", "aggregate"
+    elif re.search(r"全省|我省", fold_text):
+        out["level"], out["scope"] = "province", "aggregate"

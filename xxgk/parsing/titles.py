@@ -1,0 +1,105 @@
+"""A document's title (from its text, its metadata, the link to it or its URL) and what kind of
+document it is: an annual report, news about one, or something else."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from xxgk.parsing.issuer import ORGAN_SUFFIXES
+from xxgk.parsing.normalize import fold, to_simplified
+from xxgk.parsing.years import TITLE_YEAR
+
+_REPORT_WORDS = re.compile(r"年度报告|工作报告|年报|工作情况的?报告|报告制度|年度工作报告")
+_TITLE_PREFIX = re.compile(r"^.*(?:标\s*题|名\s*称|关键字)\s*[:：]?\s*")
+_NOT_A_TITLE = re.compile(r"索\s*引\s*号|分\s*类|当前位置|首页|>>|/")
+_NEWS_MARKERS = re.compile(r"记者|本报讯|日电|近日|日前|昨日|昨天|过去一年|去年|新闻网|人民网|新华网|报道|通讯员")
+
+
+def title_of(text: str, html_title: str | None, meta: dict, link_text: str | None,
+             url: str | None) -> tuple[str | None, str | None]:
+    """(title, where it was found: text | title | link_text | url)."""
+    candidates: list[tuple[str, str]] = []
+    if meta.get("articletitle"):
+        candidates.append((meta["articletitle"], "title"))
+    lines = [_report_segment(line.strip(" |\t")) for line in text.split("\n")[:60]]
+    for i in range(1, len(lines)):
+        # "2019年上海市宝山区吴淞街道办事处" / "政府信息公开年度报告"
+        if re.match(r"^(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度报告|年报)$", lines[i]) and \
+                re.match(r"^\s*(?:19|20)\d{2}\s*年?度?[\u4e00-\u9fff]{2,30}$", fold(lines[i - 1])):
+            lines[i - 1], lines[i] = lines[i - 1] + lines[i], ""
+    lines = [_TITLE_PREFIX.sub("", line) for line in lines if line.strip(" |\t")]
+    # a title run together with the text after it ("大竹县2009年政府信息公开工作年度报告(以下简称年报)根据…")
+    lines = [_title_head(line) for line in lines]
+    ranked = [i for i, line in enumerate(lines) if ("报告" in line or "年报" in line) and TITLE_YEAR.search(fold(line))]
+    ranked += [i for i in range(len(lines)) if i not in ranked]
+    for i in ranked:
+        line = lines[i]
+        if len(line) > 64 or not _REPORT_WORDS.search(line) or _NOT_A_TITLE.search(line) \
+                or re.search(r"根据|通知|《", line) or ("关于" in line and not line.endswith("报告")) \
+                or line.endswith(("。", "，", ",", "；", ";")):  # the end of a sentence wrapped onto its own line
+            continue
+        if re.match(r"^\s*(?:19|20)\d{2}\s*年?\s*度?\s*政府信息公开", fold(line)) and i and len(lines[i - 1]) <= 30 \
+                and lines[i - 1].endswith(ORGAN_SUFFIXES):
+            line = lines[i - 1] + line  # "淮安市人民政府" / "2024 年政府信息公开工作年度报告"
+        candidates.append((line, "text"))
+        break
+    for extra, source in ((meta.get("heading"), "title"), (link_text, "link_text"), (html_title, "title"),
+                          (_title_from_url(url), "url")):
+        if extra:
+            candidates.append((to_simplified(extra), source))
+    for candidate, source in candidates:
+        if candidate and _REPORT_WORDS.search(candidate):
+            # PDF text spaces digits from their units ("2024 年")
+            return re.sub(r"(\d)\s+(?=[年月日])", r"\1", re.sub(r"\s+", " ", candidate)).strip(), source
+    return None, None
+
+
+_TITLE_HEAD = re.compile(r"^(?P<title>[^。，,；;]{6,60}?(?:年度报告|工作报告|年报|工作情况的?报告))(?=[(（]?以下简称|根据|依据|按照|一、|本报告|本年度|$)")
+
+
+def _report_segment(line: str) -> str:
+    """'每日一报 | 辽宁2015年政府信息公开工作年度报告': the segment that names the report."""
+    if "|" not in line:
+        return line
+    segments = [segment.strip() for segment in line.split("|")]
+    named = [segment for segment in segments if _REPORT_WORDS.search(segment)]
+    return named[0] if len(named) == 1 else line
+
+
+def _title_head(line: str) -> str:
+    m = _TITLE_HEAD.match(line)
+    return m.group("title") if m and TITLE_YEAR.search(fold(m.group("title"))) else line
+
+
+def _title_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    path = unquote(urlsplit(url).path)
+    for part in reversed(path.split("/")):
+        if re.search(r"[\u4e00-\u9fff]{4}", part) and _REPORT_WORDS.search(to_simplified(part)):
+            return part
+    return None
+
+
+def doc_type_of(fold_text: str, title: str | None) -> str:
+    head = fold_text[:6000]
+    if title and re.search(r"报告制度|办法|规定|实施细则|通知$", title) and not re.search(r"年度报告$|年报$", title):
+        return "other"
+    if re.search(r"第一条.{0,200}第二条", head, re.DOTALL) and not re.search(r"一\s*[、.]\s*(?:总体情况|概述)", head):
+        return "other"
+    markers = 0
+    if re.search(r"统计(?:期限|时限|时间|期间)", head):
+        markers += 1
+    if re.search(r"(?m)^\s*一\s*[、.,]?\s*(?:总体情况|概\s*述|主要工作概述|工作情况|政府信息公开工作总体情况)", head) or \
+            re.search(r"[\s|]一\s*[、.,]\s*(?:总体情况|概\s*述)", head):
+        markers += 1
+    if re.search(r"本(?:年度)?报告|本年报|现将[^。]{0,30}报告如下|编制了[^。]{0,20}报告", head):
+        markers += 1
+    if title and re.search(r"(?:19|20)\d{2}\s*年?度?.{0,30}(?:年度报告|年报|工作报告|情况的?报告)", title) \
+            and not re.search(r"展示平台|发布会|解读", title):
+        markers += 1
+    if markers:
+        return "annual_report"
+    # no report structure: a press article about the year's work, or some other page (指南, 目录, rules)
+    return "news" if _NEWS_MARKERS.search(head) else "other"
