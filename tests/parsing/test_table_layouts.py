@@ -12,11 +12,11 @@ FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def _values(report, key):
-    return [synth._fmt(report.table3[key][c]) for c in synth.COLUMNS]
+    return [synth.format_cell(report.table3[key][c]) for c in synth.COLUMNS]
 
 
 def _t4(report):
-    return [synth._fmt(report.table4[g][p]) for g in synth.T4_GROUPS for p in synth.T4_PARTS]
+    return [synth.format_cell(report.table4[g][p]) for g in synth.T4_GROUPS for p in synth.T4_PARTS]
 
 
 def _grid_rows(report, merged: str):
