@@ -43,7 +43,7 @@ def site_evidence(*, url: str | None, portal_name: str | None, portal_province: 
     return evidence
 
 
-def site_division(evidence: list[gz.Evidence], year: int | None = None) -> tuple[gz.Division | None, str | None]:
+def site_division(evidence: list[gz.Evidence]) -> tuple[gz.Division | None, str | None]:
     """The most specific division the site (host, then portal) stands for, when it is one."""
     for witness in evidence:
         if witness.source not in ("url", "portal"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -46,10 +45,6 @@ class Extraction:
     def to_extract_json(self, path: str) -> dict:
         """The line ``xxgk extract`` prints for this document (gold schema, data dictionary section 12)."""
         return extraction_summary(self, path)
-
-    def to_json(self) -> str:
-        return json.dumps({"document": self.document, "facts": self.facts, "issues": self.issues},
-                          ensure_ascii=False, default=str)
 
 
 def _empty_document(source_format: str, status: str, reason: str | None) -> dict:
@@ -130,7 +125,7 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
         sources["issuer"] = "text"
     if issuer and doc_type != "news" and needs_site_place(issuer, report_year):
         # "区统计局" on a county's site: the host or portal names the area the text leaves out
-        site, site_source = site_division(evidence, report_year)
+        site, site_source = site_division(evidence)
         if site is None:
             record_ambiguous_site(evidence, issuer, issues)
         else:

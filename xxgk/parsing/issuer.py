@@ -287,7 +287,7 @@ def infer_from_self_reference(fold_text: str, evidence: list[gz.Evidence] | None
     if not m or m.group(1) not in ("县", "旗", "市", "省", "区"):
         return None
     evidence = evidence or []
-    site, _source = site_division(evidence, year)
+    site, _source = site_division(evidence)
     if area_wide:
         # 全省 in a county's report is the province's work: only a site of that level is sure
         return site.name + "人民政府" if site is not None and site.name.endswith(m.group(1)) else None

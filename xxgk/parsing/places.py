@@ -65,7 +65,7 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
         chain = []
     elif not mentions and (township or not is_government):
         # "冲口街道", "统计局": the area is the site's, else the one the text is about
-        site, site_source = site_division(evidence, year)
+        site, site_source = site_division(evidence)
         if site is None and township:
             site, site_source = text_county(fold_text, evidence, year), "text"
         if site is not None and (not township or site.level == "county"):

@@ -56,10 +56,6 @@ class Source:
     status_reason: str | None = None
 
 
-class UnsupportedFormat(Exception):
-    pass
-
-
 def sniff_format(body: bytes, content_type: str | None, url: str | None) -> str:
     """'html', 'text', 'pdf', 'docx', 'doc' or 'binary' from magic bytes first, then the declared type."""
     head = body[:1024].lstrip()
@@ -86,8 +82,6 @@ def sniff_format(body: bytes, content_type: str | None, url: str | None) -> str:
         return "html"
     if ctype in ("text/html", "application/xhtml+xml"):
         return "html"
-    if ctype == "text/plain" and not head.startswith(b"<"):
-        return "text"
     if b"\x00" in body[:4096] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
     return "text"
