@@ -33,8 +33,35 @@ def table3_row_order(era: str) -> tuple[str, ...]:
 
 
 @cache
+def table3_column_labels() -> dict[str, str]:
+    """column key → printed header of table 三, in template order (the applicant columns, then 总计)."""
+    return {r["col_key"]: r["label"] for r in sorted(_rows("table3_columns.csv"), key=lambda r: int(r["position"]))}
+
+
 def table3_columns() -> tuple[str, ...]:
-    return tuple(r["col_key"] for r in sorted(_rows("table3_columns.csv"), key=lambda r: int(r["position"])))
+    return tuple(table3_column_labels())
+
+
+def applicant_columns() -> tuple[str, ...]:
+    """The columns of table 三 that add up to its 总计 column."""
+    return tuple(column for column in table3_columns() if column != "total")
+
+
+@cache
+def table4_group_labels() -> dict[str, str]:
+    """group key (the KPI prefix: ``admin_litigation_direct``) → printed label, in template order."""
+    return {r["group_key"]: r["label"] for r in sorted(_rows("table4_groups.csv"), key=lambda r: int(r["position"]))}
+
+
+def table4_groups() -> tuple[str, ...]:
+    return tuple(table4_group_labels())
+
+
+@cache
+def table4_gold_keys() -> dict[str, str]:
+    """group key → the key the gold-schema JSON gives the group (``litigation_direct``): the one
+    place the two names meet, for the files of that external format."""
+    return {r["group_key"]: r["gold_key"] for r in _rows("table4_groups.csv")}
 
 
 @cache
@@ -78,8 +105,9 @@ def body_containers() -> tuple[str, ...]:
 
 @cache
 def kpi_dictionary() -> dict[str, dict]:
+    """kpi → its first row in kpi_dictionary.csv (the repository's copy of shared/format/kpis.csv)."""
     out: dict[str, dict] = {}
-    for r in _rows("kpis.csv"):
+    for r in _rows("kpi_dictionary.csv"):
         out.setdefault(r["kpi"], r)
     return out
 
@@ -87,6 +115,18 @@ def kpi_dictionary() -> dict[str, dict]:
 def kpi_unit(kpi: str) -> str:
     row = kpi_dictionary().get(kpi)
     return row["unit"] if row else "count"
+
+
+@cache
+def province_short_names() -> dict[str, str]:
+    """GB/T 2260 code of each of the 31 provincial-level divisions → its short name (广西)."""
+    return {r["province_code"]: r["province_short_name"] for r in _rows("provinces.csv")}
+
+
+@cache
+def admin_tiers() -> tuple[str, ...]:
+    """The values of ``admin_tier``: the level of a department's government."""
+    return tuple(r["admin_tier"] for r in _rows("admin_tiers.csv"))
 
 
 _GROUP_HEADS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")

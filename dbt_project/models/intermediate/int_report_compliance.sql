@@ -48,11 +48,22 @@ table_shapes as (
         count(distinct row_key) filter (where source = 'table3') as table3_rows_cnt,
         -- the 15 printed cells (admin_litigation_total is derived from two of them)
         count(*) filter (where source = 'table4' and row_key in (
-            'admin_reconsideration', 'admin_litigation_direct', 'admin_litigation_after_reconsideration'
+            select group_key from {{ ref('table4_groups') }}
         )) as table4_cells_cnt,
         max(value) filter (where kpi = 'result_other_fee_unpaid' and source = 'table3') as fee_unpaid_applications
     from facts
     group by sha256
+
+),
+
+template_shapes as (
+
+    -- the rows table 三 has in each template: the parser's row labels (table3_rows seed)
+    select templates.era, count(distinct table3_rows.row_key) as table3_rows_cnt
+    from (values ('2019_trial_format'), ('2021_format')) as templates (era)
+    inner join {{ ref('table3_rows') }} as table3_rows
+        on table3_rows.era in ('both', templates.era)
+    group by templates.era
 
 ),
 
@@ -83,8 +94,7 @@ final as (
             and regexp_matches(texts.compact_text, '六[、.．]?其他需要报告的事项')
         end as has_all_six_sections,
         case when reports.era in ('2019_trial_format', '2021_format') then
-            coalesce(table_shapes.table3_rows_cnt, 0)
-                = case reports.era when '2021_format' then 25 else 23 end
+            coalesce(table_shapes.table3_rows_cnt, 0) = template_shapes.table3_rows_cnt
             and coalesce(table_shapes.table4_cells_cnt, 0) = 15
             and coalesce(table_problems.problems_cnt, 0) = 0
         end as tables_well_formed,
@@ -101,6 +111,7 @@ final as (
     left join texts using (sha256)
     left join table_shapes using (sha256)
     left join table_problems using (sha256)
+    left join template_shapes on template_shapes.era = reports.era
 
 )
 

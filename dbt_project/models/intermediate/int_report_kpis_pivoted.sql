@@ -1,28 +1,9 @@
 -- one row per report, one column per headline kpi: exact values only (approximate values and
 -- blank cells are null here). table 三 columns are the 总计 column (the bare row key).
-{%- set kpis = [
-    'proactive_items_total', 'proactive_items_website', 'policy_interpretations', 'press_conferences',
-    'applications_received', 'applications_carried_in',
-    'result_granted', 'result_partially_granted',
-    'result_denied_state_secret', 'result_denied_law_prohibited',
-    'result_denied_three_securities_one_stability', 'result_denied_third_party_rights',
-    'result_denied_internal_affairs', 'result_denied_process_info',
-    'result_denied_law_enforcement_file', 'result_denied_admin_query',
-    'result_unable_not_held', 'result_unable_needs_creation', 'result_unable_unclear_after_correction',
-    'result_not_processed_petition_complaint', 'result_not_processed_duplicate',
-    'result_not_processed_publication', 'result_not_processed_mass_repetitive',
-    'result_not_processed_confirm_reissue',
-    'result_other', 'result_other_no_correction', 'result_other_fee_unpaid', 'result_other_other',
-    'results_total', 'applications_carried_forward',
-    'admin_reconsideration_upheld', 'admin_reconsideration_corrected', 'admin_reconsideration_other',
-    'admin_reconsideration_pending', 'admin_reconsideration_total',
-    'admin_litigation_direct_upheld', 'admin_litigation_direct_corrected', 'admin_litigation_direct_other',
-    'admin_litigation_direct_pending', 'admin_litigation_direct_total',
-    'admin_litigation_after_reconsideration_upheld', 'admin_litigation_after_reconsideration_corrected',
-    'admin_litigation_after_reconsideration_other', 'admin_litigation_after_reconsideration_pending',
-    'admin_litigation_after_reconsideration_total',
-    'admin_fee_amount_wan_yuan', 'fee_income_yuan', 'fees_collected_yuan',
-] %}
+{#- the headline KPIs and their column order: the headline_kpis seed -#}
+{%- set kpis = seed_column_values(
+    'headline_kpis', 'kpi', where='pivot_position is not null', order_by='pivot_position'
+) %}
 
 with reports_to_build as (
 

@@ -10,15 +10,10 @@ with dictionary as (
 
 applicant_columns as (
 
-    select * from (
-        values
-            ('natural_person', 1),
-            ('commercial_enterprise', 2),
-            ('research_institution', 3),
-            ('social_welfare_org', 4),
-            ('legal_service_org', 5),
-            ('other_org', 6)
-    ) as applicant_columns (applicant_column, column_order)
+    -- the applicant columns of table 三 beside its 总计 column (the seed the parser reads too)
+    select col_key as applicant_column, position as column_order
+    from {{ ref('table3_columns') }}
+    where col_key <> 'total'
 
 ),
 

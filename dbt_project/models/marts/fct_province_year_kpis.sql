@@ -6,11 +6,10 @@
 -- other levels only count in the coverage columns: adding them would count the same
 -- applications twice. one aggregate report per area (place): a government and its general
 -- office both reporting area-wide figures must not be summed. exact values only.
-{%- set kpis = [
-    'proactive_items_total', 'applications_received', 'applications_carried_in', 'results_total',
-    'result_granted', 'result_partially_granted', 'applications_carried_forward',
-    'admin_reconsideration_total', 'admin_litigation_total', 'fee_income_yuan',
-] %}
+{#- the KPIs summed per province and year: the headline_kpis seed -#}
+{%- set kpis = seed_column_values(
+    'headline_kpis', 'kpi', where='province_year_position is not null', order_by='province_year_position'
+) %}
 
 with reports as (
 
