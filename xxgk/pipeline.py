@@ -1,7 +1,8 @@
 """The nightly pipeline as plain functions; flows/nightly.py wraps them as Prefect tasks.
 
-crawl → land raw → parse → load parsed tables → dbt build → publish. Each function reads only
-what the one before it wrote, so each can be re-run alone over all history.
+crawl → land raw → load manifest → parse → dbt build → publish → export, docs, site (the
+stages of docs/architecture.md). Each reads only what the one before it wrote, so each can be
+re-run alone over all history. The crawl of a run is composed here once (``crawl_portals``).
 """
 
 from __future__ import annotations
