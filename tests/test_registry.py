@@ -16,6 +16,7 @@ import pytest
 from xxgk import coverage, manifest
 from scrapers.families import FAMILIES, default_selectors, family_for
 from scrapers.portals import REGISTRY_CSV, Portal, load_registry, write_registry
+from xxgk.parsing.labels import LABELS_DIR
 from xxgk.warehouse import create_schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,9 +38,7 @@ def registry() -> list[Portal]:
 
 
 def test_province_list_matches_the_dbt_seed():
-    seed = ROOT / "dbt_project" / "seeds" / "provinces.csv"
-    if not seed.exists():
-        pytest.skip("dbt seed not present")
+    seed = LABELS_DIR / "provinces.csv"  # the file dbt seeds
     with open(seed, encoding="utf-8") as f:
         assert {r["province_code"] for r in csv.DictReader(f)} == PROVINCIAL_CODES
     assert set(coverage.PROVINCES) == PROVINCIAL_CODES

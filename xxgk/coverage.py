@@ -21,21 +21,13 @@ from scrapers.families import family_for
 from scrapers.health import HEALTH_MEANING
 from scrapers.portals import REGISTRY_CSV, Portal, load_registry
 from xxgk import manifest
+from xxgk.parsing import labels
 
 DOCS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "portals.md"
 GENERATOR = "xxgk portals --write-docs"
 
-# GB/T 2260 provincial codes → short names; kept here (not read from dbt seeds) so the crawler
-# side works without the dbt project
-PROVINCES = {
-    "110000": "北京", "120000": "天津", "130000": "河北", "140000": "山西", "150000": "内蒙古",
-    "210000": "辽宁", "220000": "吉林", "230000": "黑龙江", "310000": "上海", "320000": "江苏",
-    "330000": "浙江", "340000": "安徽", "350000": "福建", "360000": "江西", "370000": "山东",
-    "410000": "河南", "420000": "湖北", "430000": "湖南", "440000": "广东", "450000": "广西",
-    "460000": "海南", "500000": "重庆", "510000": "四川", "520000": "贵州", "530000": "云南",
-    "540000": "西藏", "610000": "陕西", "620000": "甘肃", "630000": "青海", "640000": "宁夏",
-    "650000": "新疆",
-}
+# GB/T 2260 provincial codes → short names (the provinces vocabulary, labels/provinces.csv)
+PROVINCES = labels.province_short_names()
 
 def _when(value) -> str:
     """A run time as ``YYYY-MM-DD HH:MM UTC`` (duckdb hands timestamptz back in the session zone)."""
