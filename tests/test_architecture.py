@@ -52,3 +52,9 @@ def test_loading_the_crawl_side_does_not_load_duckdb_or_the_parser():
             "print(sorted(n for n in sys.modules if n == 'duckdb' or n.startswith('xxgk.parsing')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
+
+
+def test_the_architecture_page_names_every_dbt_model():
+    models = sorted(p.stem for p in (ROOT / "dbt_project" / "models").rglob("*.sql"))
+    missing = [m for m in models if m not in ARCHITECTURE]
+    assert not missing, f"docs/architecture.md does not mention {missing}"
