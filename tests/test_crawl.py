@@ -154,6 +154,57 @@ def test_a_run_that_never_finished_is_marked_abandoned_by_the_next(tmp_path):
     assert "run-next" in rows[0][2]
 
 
+def test_a_crawl_task_that_dies_is_recorded_crashed_and_the_others_stand(tmp_path):
+    from xxgk import pipeline
+
+    with hostile_server() as (base, _state):
+        good = Portal(id="good", name="good", province_code="440000", level="city", seed_urls=(f"{base}/list.html",))
+        doomed = Portal(id="doomed", name="doomed", province_code="440000", level="city",
+                        seed_urls=("http://doomed.gov.cn/",))
+        order = []
+
+        class Died:
+            def result(self):
+                raise RuntimeError("worker lost")
+
+        def submit(portal, args, after):
+            # chained per host: the two portals share no host, so neither waits for the other
+            order.append((portal.id, len(after)))
+            return Died() if portal.id == "doomed" else pipeline.crawl_directly(portal, args, after)
+
+        settings = pipeline.CrawlSettings(per_host_delay=0.0, allow_private=True, backoff_base=0.01)
+        run_id, results = pipeline.crawl_portals([good, doomed], tmp_path, settings, submit=submit)
+    assert order == [("good", 0), ("doomed", 0)]
+    assert [r["health"] for r in results] == ["ok", "crashed"]
+    con = warehouse.connect(tmp_path)
+    rows = dict(con.execute("select portal_id, health from raw.portal_runs where run_id = ?", [run_id]).fetchall())
+    reason = con.execute("select health_reason from raw.portal_runs where portal_id = 'doomed'").fetchone()[0]
+    outcome = con.execute("select outcome from raw.crawl_runs where run_id = ?", [run_id]).fetchone()[0]
+    con.close()
+    assert rows == {"good": "ok", "doomed": "crashed"} and reason == "worker lost" and outcome == "finished"
+
+
+def test_portals_on_one_host_are_chained_after_each_other(tmp_path):
+    from xxgk import pipeline
+
+    portals = [Portal(id=f"p{i}", name="p", province_code="440000", level="city", seed_urls=(url,))
+               for i, url in enumerate(("http://a.gov.cn/1", "http://b.gov.cn/1", "http://a.gov.cn/2"))]
+    waits = {}
+
+    def submit(portal, args, after):
+        waits[portal.id] = [handle.portal_id for handle in after]
+
+        class Done:
+            portal_id = portal.id
+
+            def result(self):
+                return pipeline.crashed_result(portal, "not crawled in this test") | {"health": "ok"}
+        return Done()
+
+    pipeline.crawl_portals(portals, tmp_path, pipeline.CrawlSettings(), submit=submit)
+    assert waits == {"p0": [], "p1": [], "p2": ["p0"]}
+
+
 def test_a_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     with hostile_server() as (base, state):
         # simulate a crash after the list pages: forget everything but them
