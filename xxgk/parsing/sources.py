@@ -263,7 +263,8 @@ _META_PUBLISHER = re.compile(r"(发布机构|發布機構|发文机关|發文機
                              r"(?=发布|發布|发文|發文|成文|索引|主题|主題|文号|文號|[\s|]|$)")
 
 
-def from_html(body: bytes, content_type: str | None) -> Source:
+def _ensure_html_parser() -> None:
+    """The parser and the compiled XPaths, made once per process."""
     from lxml import etree
 
     global _HTML_PARSER
@@ -276,6 +277,12 @@ def from_html(body: bytes, content_type: str | None) -> Source:
         _XPATH["headings"] = etree.XPath("//h1|//h2|//h3")
         # contains() in XPath is slow on lxml; marked elements are filtered in Python instead
         _XPATH["containers"] = etree.XPath("//*[@id or @class]")
+
+
+def from_html(body: bytes, content_type: str | None) -> Source:
+    """An HTML page: its body container as text with tables as pipe rows, the page's title,
+    meta fields and heading, and the catalogue fields printed outside the body."""
+    _ensure_html_parser()
     source = Source("html")
     encoding, how = detect_encoding(body, content_type)
     decoded = body.decode(encoding, errors="replace")
@@ -284,6 +291,27 @@ def from_html(body: bytes, content_type: str | None) -> Source:
                                            f"undecodable bytes replaced ({encoding}, {how})",
                                            {"encoding": encoding, "how": how, "replaced": decoded.count("\ufffd")}))
     decoded = re.sub(r"^\s*<\?xml[^>]*\?>", "", decoded)
+    root = _parse_html(decoded, source)
+    if root is None:
+        return source
+    marked_nodes = _XPATH["containers"](root)
+    _read_page_head(root, marked_nodes, source)
+    container = _body_container(root, marked_nodes)
+    # the disclosure catalogue table (发布机构, 发布日期) often sits outside the article body
+    page_text = _text_content(root)
+    for pattern in (_META_DATE, _META_PUBLISHER):
+        for key, value in pattern.findall(page_text):
+            source.meta.setdefault(to_simplified(key), to_simplified(_WS.sub(" ", value).strip()))
+    builder = _TextBuilder()
+    builder.strip_glosses = PINYIN_GLOSS.search(decoded) is not None
+    _serialise(container, builder, source)
+    return _finish(builder, source)
+
+
+def _parse_html(decoded: str, source: Source):
+    """The page's root element, or None with ``source`` marked failed."""
+    from lxml import etree
+
     try:
         # plain etree elements: lxml.html's element-class lookup costs a Python call per node visited
         root = etree.fromstring(decoded[:MAX_TEXT_CHARS * 2] or "<html></html>", _HTML_PARSER)
@@ -295,7 +323,7 @@ def from_html(body: bytes, content_type: str | None) -> Source:
                 source.status = "failed"
                 source.status_reason = ("html nested deeper than the parser's limit (2048 levels), "
                                         "even with its container tags removed")
-                return source
+                return None
             source.issues.append(quality_issue("deep-nesting", "warning",
                                                "html nested deeper than the parser's limit (2048 levels): read "
                                                "again with container tags removed (body container not used)",
@@ -304,7 +332,12 @@ def from_html(body: bytes, content_type: str | None) -> Source:
             raise ValueError("document is empty")
     except (etree.LxmlError, ValueError) as exc:
         source.status, source.status_reason = "failed", f"html parse error: {exc}"
-        return source
+        return None
+    return root
+
+
+def _read_page_head(root, marked_nodes: list, source: Source) -> None:
+    """The page's <title>, its named <meta> fields and a heading that names the report."""
     title_nodes = _XPATH["title"](root)
     if title_nodes:
         source.html_title = to_simplified(_WS.sub(" ", _text_content(title_nodes[0])).strip()) or None
@@ -312,7 +345,6 @@ def from_html(body: bytes, content_type: str | None) -> Source:
         name = (meta.get("name") or "").lower()
         if name in ("articletitle", "pubdate", "contentsource", "firstpublishedtime", "publishdate", "generator"):
             source.meta[name] = to_simplified((meta.get("content") or "").strip())
-    marked_nodes = _XPATH["containers"](root)
     titled = [node for node in marked_nodes if "title" in (node.get("class") or "")]
     for heading in [*_XPATH["headings"](root)[:10], *titled[:10]]:
         text = _WS.sub(" ", _text_content(heading)).strip()
@@ -320,26 +352,16 @@ def from_html(body: bytes, content_type: str | None) -> Source:
             # the page's own heading often sits outside the article body container
             source.meta.setdefault("heading", to_simplified(text))
             break
-    container = None
-    # one scan for every known body container, then the first in the order of _BODY_MARKERS
+
+
+def _body_container(root, marked_nodes: list):
+    """The first known body container (in the order of _BODY_MARKERS) with some text, else <body>."""
     marked = [node for node in marked_nodes if _container_rank(node) < len(_BODY_MARKERS)]
-    ranked = sorted(marked, key=_container_rank)
-    for found in ranked:
+    for found in sorted(marked, key=_container_rank):
         if len(_text_content(found).strip()) > 200:
-            container = found
-            break
-    if container is None:
-        bodies = _XPATH["body"](root)
-        container = bodies[0] if bodies else root
-    # the disclosure catalogue table (发布机构, 发布日期) often sits outside the article body
-    page_text = _text_content(root)
-    for pattern in (_META_DATE, _META_PUBLISHER):
-        for key, value in pattern.findall(page_text):
-            source.meta.setdefault(to_simplified(key), to_simplified(_WS.sub(" ", value).strip()))
-    builder = _TextBuilder()
-    builder.strip_glosses = PINYIN_GLOSS.search(decoded) is not None
-    _serialise(container, builder, source)
-    return _finish(builder, source)
+            return found
+    bodies = _XPATH["body"](root)
+    return bodies[0] if bodies else root
 
 
 def _serialise(node, builder: _TextBuilder, source: Source) -> None:
@@ -381,9 +403,14 @@ def _text_content(node) -> str:
 
 
 def _serialise_table(table, builder: _TextBuilder, source: Source) -> None:
+    """A table with no table inside as pipe rows in the text, and as a grid of cells with their spans."""
     rows = [tr for tr in table.iter("tr") if _closest_table(tr) is table]
+    _add_grid(len(rows), _table_cells(rows, builder.strip_glosses), builder, source)
+
+
+def _table_cells(rows: list, strip_glosses: bool) -> dict[tuple[int, int], str]:
+    """(row, column) → text of each cell, a merged cell repeated over every position it spans."""
     grid_text: dict[tuple[int, int], str] = {}
-    strip_glosses = builder.strip_glosses
     for r, tr in enumerate(rows):
         c = 0
         for td in tr:
@@ -410,12 +437,16 @@ def _serialise_table(table, builder: _TextBuilder, source: Source) -> None:
                     for dc in range(colspan):
                         grid_text.setdefault((r + dr, c + dc), text)
             c += colspan
+    return grid_text
+
+
+def _add_grid(row_count: int, grid_text: dict[tuple[int, int], str], builder: _TextBuilder, source: Source) -> None:
     by_row: dict[int, list[int]] = {}
     for r, c in grid_text:
         by_row.setdefault(r, []).append(c)
     table_index = len(source.grids)
     grid: list[list[Cell]] = []
-    for r in range(len(rows)):
+    for r in range(row_count):
         columns = sorted(by_row.get(r, ()))
         if not columns:
             continue
@@ -559,23 +590,26 @@ def from_docx(body: bytes) -> Source:
                 builder.add(text)
                 builder.add("\n")
         elif tag == "tbl":
-            table = Table(child, document)
-            table_index = len(source.grids)
-            grid = []
-            for r, row in enumerate(table.rows):
-                cells = []
-                for c, cell in enumerate(row.cells):
-                    if c:
-                        builder.add(" | ")
-                    text = _WS.sub(" ", _normalise_piece(cell.text)).strip()
-                    start, end = builder.add(text)
-                    cells.append(Cell(text, start, end, table_index, r, c))
-                if cells:
-                    cells[-1].row_end = True
-                    grid.append(cells)
-                builder.add("\n")
-            source.grids.append(grid)
+            _add_docx_table(Table(child, document), builder, source)
     return _finish(builder, source)
+
+
+def _add_docx_table(table, builder: _TextBuilder, source: Source) -> None:
+    table_index = len(source.grids)
+    grid = []
+    for r, row in enumerate(table.rows):
+        cells = []
+        for c, cell in enumerate(row.cells):
+            if c:
+                builder.add(" | ")
+            text = _WS.sub(" ", _normalise_piece(cell.text)).strip()
+            start, end = builder.add(text)
+            cells.append(Cell(text, start, end, table_index, r, c))
+        if cells:
+            cells[-1].row_end = True
+            grid.append(cells)
+        builder.add("\n")
+    source.grids.append(grid)
 
 
 def load(body: bytes, content_type: str | None, url: str | None) -> Source:
