@@ -9,8 +9,6 @@ from xxgk.parsing import labels
 from xxgk.parsing.facts import make_fact, quality_issue
 from xxgk.parsing.tables import T4_GROUPS
 
-_APPLICANT_COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-                      "legal_service_org", "other_org")
 _RESULT_ROWS_COMMON = (
     "result_granted", "result_partially_granted", "result_denied_state_secret", "result_denied_law_prohibited",
     "result_denied_three_securities_one_stability", "result_denied_third_party_rights",
@@ -73,7 +71,8 @@ def run_audits(facts: list[dict], era: str | None) -> tuple[list[dict], list[dic
         for record in (_record("T3-balance", balance, "table 三 received + carried in = processed + carried forward"),):
             if record:
                 issues.append(record)
-        row_checks = [_compare(row, cell(row, "total"), [cell(row, c) for c in _APPLICANT_COLUMNS]) for row in sorted(t3_rows)]
+        applicant_columns = labels.applicant_columns()
+        row_checks = [_compare(row, cell(row, "total"), [cell(row, c) for c in applicant_columns]) for row in sorted(t3_rows)]
         record = _record("T3-columns", row_checks, "table 三 总计 column = sum of applicant columns")
         if record:
             issues.append(record)

@@ -59,9 +59,28 @@ def table4_groups() -> tuple[str, ...]:
 
 @cache
 def table4_gold_keys() -> dict[str, str]:
-    """group key → the key the gold-schema JSON gives the group (``litigation_direct``): the one
-    place the two names meet, for the files of that external format."""
+    """group key → the key the gold-schema JSON gives the group (``litigation_direct``)."""
     return {r["group_key"]: r["gold_key"] for r in _rows("table4_groups.csv")}
+
+
+# The gold-schema JSON (shared/gold/*.expected.json, `table4`) names two groups without the
+# ``admin_`` of their KPIs. Inside the project a group has its KPI prefix as its one name; these two
+# are the only crossings of that boundary (written by parsing/summary.py and the synth answers,
+# read by the sample portal).
+def table4_to_gold(table4: dict[str, dict]) -> dict[str, dict]:
+    """{group key: parts} → the same under the gold JSON's group keys, in the same order."""
+    return {table4_gold_keys()[group]: parts for group, parts in table4.items()}
+
+
+def table4_from_gold(gold_table4: dict[str, dict]) -> dict[str, dict]:
+    """The gold JSON's ``table4`` → {group key: parts}, in template order."""
+    return {group: gold_table4[gold_key] for group, gold_key in table4_gold_keys().items() if gold_key in gold_table4}
+
+
+@cache
+def table4_part_labels() -> dict[str, str]:
+    """part key (``upheld``) → the printed column header of table 四 (结果维持), in template order."""
+    return {r["part_key"]: r["label"] for r in sorted(_rows("table4_parts.csv"), key=lambda r: int(r["position"]))}
 
 
 @cache

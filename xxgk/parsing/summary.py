@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from xxgk.parsing import labels
 from xxgk.parsing.numbers import as_number
 
 if TYPE_CHECKING:
@@ -12,8 +13,6 @@ if TYPE_CHECKING:
 METADATA_FIELDS = ("doc_type", "issuer", "place", "province", "level", "admin_tier", "scope", "report_year", "era")
 APPROX_QUALIFIERS = ("more_than", "nearly", "rounded_wan")  # 约 (about) has no documented qualifier in the gold
 _SOURCE_RANK = {"table2": 0, "table3": 0, "table4": 0, "annex_2008": 1, "narrative": 2}
-_T4_OUTPUT_GROUP = {"admin_reconsideration": "admin_reconsideration", "admin_litigation_direct": "litigation_direct",
-                    "admin_litigation_after_reconsideration": "litigation_after_reconsideration"}
 
 
 def extraction_summary(extraction: Extraction, path: str) -> dict:
@@ -35,9 +34,8 @@ def extraction_summary(extraction: Extraction, path: str) -> dict:
             table3.setdefault(fact["row_key"], {})[fact["col_key"]] = None if value is None else as_number(value)
             if fact["col_key"] != "total":
                 continue
-        if source == "table4" and fact["row_key"] in _T4_OUTPUT_GROUP:
-            group = _T4_OUTPUT_GROUP[fact["row_key"]]
-            table4.setdefault(group, {})[fact["col_key"]] = None if value is None else as_number(value)
+        if source == "table4" and fact["row_key"] in labels.table4_groups():
+            table4.setdefault(fact["row_key"], {})[fact["col_key"]] = None if value is None else as_number(value)
         if value is None:
             continue
         if fact["qualifier"] is None:
@@ -51,6 +49,6 @@ def extraction_summary(extraction: Extraction, path: str) -> dict:
     if table3:
         out["table3"] = table3
     if table4:
-        out["table4"] = table4
+        out["table4"] = labels.table4_to_gold(table4)
     return out
 

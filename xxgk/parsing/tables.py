@@ -17,14 +17,11 @@ from xxgk.parsing.numbers import parse_cell, parse_quantity
 from xxgk.parsing.sources import Cell
 
 VALUE_KINDS = ("value", "blank", "dash")
-T4_GROUPS = ("admin_reconsideration", "admin_litigation_direct", "admin_litigation_after_reconsideration")
-T4_PARTS = ("upheld", "corrected", "other", "pending", "total")
-T4_GROUP_LABELS = {"admin_reconsideration": "行政复议", "admin_litigation_direct": "行政诉讼 ／ 未经复议直接起诉",
-                   "admin_litigation_after_reconsideration": "行政诉讼 ／ 复议后起诉"}
-T4_PART_LABELS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结",
-                  "total": "总计"}
-T3_COLUMN_LABELS = dict(zip(labels.table3_columns(),
-                            ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")))
+T4_GROUPS = labels.table4_groups()
+T4_PARTS = tuple(labels.table4_part_labels())
+T4_GROUP_LABELS = labels.table4_group_labels()
+T4_PART_LABELS = labels.table4_part_labels()
+T3_COLUMN_LABELS = labels.table3_column_labels()
 
 _SECTION = {
     "s2": re.compile(r"二\s*[、.．]?\s*主动公开政府信息(?:的)?情况"),

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from scrapers.portals import Portal
 from xxgk import synth
+from xxgk.parsing import labels
 
 CONTENT = Path(__file__).with_name("content")
 ROBOTS = b"User-agent: *\nDisallow: /admin/\nDisallow: /search/\n"
@@ -77,7 +78,7 @@ def huaian_report() -> synth.SynthReport:
     return synth.SynthReport(
         issuer=gold["issuer"], place=gold["place"], province=gold["province"], province_code="320000",
         level=gold["level"], admin_tier=None, scope=gold["scope"], report_year=gold["report_year"],
-        era=gold["era"], table2=table2, table3=gold["table3"], table4=gold["table4"],
+        era=gold["era"], table2=table2, table3=gold["table3"], table4=labels.table4_from_gold(gold["table4"]),
         fee_income_yuan=kpis["fee_income_yuan"], publication_date="2025-01-20",
     )
 

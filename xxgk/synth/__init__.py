@@ -38,7 +38,6 @@ from xxgk.synth.report import (
     T3_ROWS_2019,
     T3_ROWS_2021,
     T4_GROUPS,
-    T4_KPI_PREFIX,
     T4_PART_LABELS,
     T4_PARTS,
     SynthReport,
@@ -49,7 +48,7 @@ from xxgk.synth.report import (
 
 __all__ = [
     "COLUMNS", "COLUMN_LABELS", "CORPUS_VARIANTS", "GENERATOR", "ISSUERS", "NAMED_ONLY_ISSUERS", "NOISE_OPTIONS",
-    "SIGNED", "T2_2019", "T2_2021", "T3_HEADER_NOTE", "T3_ROWS_2019", "T3_ROWS_2021", "T4_GROUPS", "T4_KPI_PREFIX",
+    "SIGNED", "T2_2019", "T2_2021", "T3_HEADER_NOTE", "T3_ROWS_2019", "T3_ROWS_2021", "T4_GROUPS",
     "T4_PARTS", "T4_PART_LABELS", "SynthReport", "expected_json", "format_cell", "litigation_total",
     "make_report", "render_body_html", "render_docx", "render_html", "render_pdf", "render_text", "table2_html",
     "table3_html", "table3_layout_html", "table4_html", "write_corpus",
