@@ -252,17 +252,19 @@ def dbt_build_plain(data_dir: Path, args: list[str] | None = None, *, quiet: boo
 
 # what the marts are computed by: a change here makes the next build a full refresh, so the
 # incremental models never hold rows of two versions of their logic side by side
-DBT_LOGIC_PATHS = ("models", "macros", "seeds", "dbt_project.yml")
+# (../xxgk/parsing/labels: the vocabularies dbt seeds from the parser's own files, seed-paths)
+DBT_LOGIC_PATHS = ("models", "macros", "seeds", "../xxgk/parsing/labels", "dbt_project.yml")
 
 
 def dbt_project_fingerprint() -> str:
-    """sha256 over the dbt project's models, macros, seeds and dbt_project.yml (paths and bytes)."""
+    """sha256 over the dbt project's models, macros, seeds (both seed paths) and dbt_project.yml
+    (paths and bytes)."""
     digest = hashlib.sha256()
     for name in DBT_LOGIC_PATHS:
         root = DBT_PROJECT_DIR / name
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:
-            digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0")
+            digest.update(os.path.relpath(path, DBT_PROJECT_DIR).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
