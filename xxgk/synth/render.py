@@ -220,7 +220,12 @@ def render_text(report: SynthReport, *, noise: frozenset[str] | set[str] = froze
               " ".join(T4_PART_LABELS) + " " + " ".join(T4_PART_LABELS * 2)]
     emit([format_cell(report.table4[g][p]) for g in T4_GROUPS for p in T4_PARTS])
     lines += _closing(report)
-    text = "\n".join(lines) + "\n"
+    return _with_character_noise("\n".join(lines) + "\n", noise)
+
+
+def _with_character_noise(text: str, noise: frozenset[str] | set[str]) -> str:
+    """The noise that rewrites the finished text rather than its layout: spacing and page numbers,
+    punctuation, digits, script."""
     if "pdf_spacing" in noise:
         text = re.sub(r"(\d)(年|月|日|件|元)", r"\1 \2", text)
         out, page = [], 1
@@ -256,6 +261,22 @@ def render_docx(report: SynthReport) -> bytes:
     for line in _preamble(report):
         document.add_paragraph(line)
     document.add_paragraph("二、主动公开政府信息情况")
+    _docx_table2(document, report)
+    document.add_paragraph("三、收到和处理政府信息公开申请情况")
+    _docx_table3(document, report)
+    document.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    _docx_table4(document, report)
+    for line in _closing(report):
+        document.add_paragraph(line)
+    document.core_properties.author = GENERATOR
+    document.core_properties.created = document.core_properties.modified = STABLE_TIME
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _stable_zip(buffer.getvalue())
+
+
+def _docx_table2(document, report: SynthReport) -> None:
+    """Table 二 as a Word table: block and header rows merged across to the last column."""
     t2_rows = _table_rows_text(report)
     table = document.add_table(rows=len(t2_rows), cols=4)
     for r, row in enumerate(t2_rows):
@@ -264,7 +285,10 @@ def render_docx(report: SynthReport) -> bytes:
         if len(row) < 4:
             table.cell(r, len(row) - 1).merge(table.cell(r, 3))
             table.cell(r, len(row) - 1).text = row[-1]
-    document.add_paragraph("三、收到和处理政府信息公开申请情况")
+
+
+def _docx_table3(document, report: SynthReport) -> None:
+    """Table 三 with the template's merged header and label cells."""
     t3 = document.add_table(rows=3 + len(report.t3_rows), cols=10)
     t3.cell(0, 0).merge(t3.cell(2, 2)).text = T3_HEADER_NOTE
     t3.cell(0, 3).merge(t3.cell(0, 9)).text = "申请人情况"
@@ -285,7 +309,10 @@ def render_docx(report: SynthReport) -> bytes:
                 t3.cell(r, 2).text = label
         for c, column in enumerate(COLUMNS):
             t3.cell(r, 3 + c).text = format_cell(report.table3[key][column])
-    document.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+
+
+def _docx_table4(document, report: SynthReport) -> None:
+    """Table 四: the two-level header over one row of values."""
     t4 = document.add_table(rows=4, cols=15)
     t4.cell(0, 0).merge(t4.cell(0, 4)).text = "行政复议"
     t4.cell(0, 5).merge(t4.cell(0, 14)).text = "行政诉讼"
@@ -297,13 +324,6 @@ def render_docx(report: SynthReport) -> bytes:
         t4.cell(2, 5 + i).text = label
     for i, value in enumerate(report.table4[g][p] for g in T4_GROUPS for p in T4_PARTS):
         t4.cell(3, i).text = format_cell(value)
-    for line in _closing(report):
-        document.add_paragraph(line)
-    document.core_properties.author = GENERATOR
-    document.core_properties.created = document.core_properties.modified = STABLE_TIME
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _stable_zip(buffer.getvalue())
 
 
 # python-docx stamps every zip entry with the time of saving: the same report rendered twice (the
@@ -324,6 +344,10 @@ def _stable_zip(data: bytes) -> bytes:
 
 # --- PDF --------------------------------------------------------------------------------------
 
+# reportlab SPAN ranges: ((first column, first row), (last column, last row)) of each merged cell
+Spans = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
 def render_pdf(report: SynthReport) -> bytes:
     """A PDF as offices print them from Word: ruled tables with merged cells, in a CJK CID font.
 
@@ -342,7 +366,7 @@ def render_pdf(report: SynthReport) -> bytes:
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10, leading=14)
     cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=9)
 
-    def ruled(rows: list[list[str]], spans: list[tuple[tuple[int, int], tuple[int, int]]], widths=None) -> Table:
+    def ruled(rows: list[list[str]], spans: Spans, widths=None) -> Table:
         data = [[Paragraph(html.escape(text), cell) if text else "" for text in row] for row in rows]
         table = Table(data, colWidths=widths, repeatRows=0)
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
@@ -357,6 +381,20 @@ def render_pdf(report: SynthReport) -> bytes:
     t2_spans = [((len(row) - 1, r), (3, r)) for r, row in enumerate(_table_rows_text(report)) if len(row) < 4]
     story.append(ruled(t2_rows, t2_spans))
     story.append(Paragraph("三、收到和处理政府信息公开申请情况", body))
+    t3, spans = _pdf_table3_grid(report)
+    story.append(ruled(t3, spans, widths=[60, 80, 150] + [50] * 7))
+    story.append(Paragraph("四、政府信息公开行政复议、行政诉讼情况", body))
+    t4, t4_spans = _pdf_table4_grid(report)
+    story.append(ruled(t4, t4_spans))
+    story += [Paragraph(html.escape(line), body) for line in _closing(report)]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=landscape(A4), title=report.title, creator=GENERATOR, leftMargin=30,
+                      rightMargin=30).build(story)
+    return buffer.getvalue()
+
+
+def _pdf_table3_grid(report: SynthReport) -> tuple[list[list[str]], Spans]:
+    """Table 三 as a grid of cell texts and the SPAN ranges ((col, row), (col, row)) that merge it."""
     t3 = [[""] * 10 for _ in range(3 + len(report.t3_rows))]
     spans = [((0, 0), (2, 2)), ((3, 0), (9, 0)), ((3, 1), (3, 2)), ((4, 1), (8, 1)), ((9, 1), (9, 2))]
     t3[0][0], t3[0][3], t3[1][3], t3[1][4], t3[1][9] = T3_HEADER_NOTE, "申请人情况", "自然人", "法人或其他组织", "总计"
@@ -375,8 +413,11 @@ def render_pdf(report: SynthReport) -> bytes:
                 t3[r][1], t3[r][2] = group, label
         for c, column in enumerate(COLUMNS):
             t3[r][3 + c] = format_cell(report.table3[key][column])
-    story.append(ruled(t3, spans, widths=[60, 80, 150] + [50] * 7))
-    story.append(Paragraph("四、政府信息公开行政复议、行政诉讼情况", body))
+    return t3, spans
+
+
+def _pdf_table4_grid(report: SynthReport) -> tuple[list[list[str]], Spans]:
+    """Table 四 as a grid of cell texts and the SPAN ranges that merge its header."""
     t4 = [[""] * 15 for _ in range(4)]
     t4[0][0], t4[0][5], t4[1][5], t4[1][10] = "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"
     t4_spans = [((0, 0), (4, 0)), ((5, 0), (14, 0)), ((5, 1), (9, 1)), ((10, 1), (14, 1))]
@@ -387,9 +428,4 @@ def render_pdf(report: SynthReport) -> bytes:
         t4[2][5 + i] = label
     for i, value in enumerate(report.table4[g][p] for g in T4_GROUPS for p in T4_PARTS):
         t4[3][i] = format_cell(value)
-    story.append(ruled(t4, t4_spans))
-    story += [Paragraph(html.escape(line), body) for line in _closing(report)]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=landscape(A4), title=report.title, creator=GENERATOR, leftMargin=30,
-                      rightMargin=30).build(story)
-    return buffer.getvalue()
+    return t4, t4_spans
