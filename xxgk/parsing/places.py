@@ -4,11 +4,25 @@ where it comes from (data dictionary section 9)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from xxgk.parsing import gazetteer as gz
 from xxgk.parsing.evidence import dominant_province, site_division, text_county
 from xxgk.parsing.facts import quality_issue
 from xxgk.parsing.issuer import OFFICE_OF_GOVERNMENT
+
+
+@dataclass
+class _IssuerArea:
+    """Where the issuer's name puts it: the divisions it names, resolved by the evidence."""
+
+    mentions: list  # what the name prints (divisions, or Unresolved names)
+    township: str | None  # the township the issuer is, printed after its county
+    is_government: bool  # the name is an area and 人民政府
+    chain: list[gz.Division] = field(default_factory=list)
+    place_source: str = "issuer"
+    unresolved: gz.Unresolved | None = None
+    province: str | None = None
 
 
 def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int | None = None,
@@ -28,102 +42,122 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
     if issuer is None:
         _infer_without_issuer(fold_text, out, doc_type, evidence)
         return out
-    mentions, rest = gz.parse_chain(issuer, year=year)
-    township = None
-    m = re.match(r"^([一-鿿]{1,10}?(?:街道|镇|乡))(?:办事处|人民政府|政府)?$", rest)
-    is_government = rest in ("人民政府", "政府")
-    if m:
-        township = m.group(1)
-    chain: list[gz.Division] = []
-    place_source = "issuer"
-    unresolved: gz.Unresolved | None = None
-    for mention in mentions:
-        division, used = gz.resolve(mention, evidence)
-        if division is None:
-            unresolved = mention
-            break
-        chain.append(division)
-        if used:
-            place_source = used[-1]
-    if township and chain and chain[-1].level == "city":
-        # "广元市昭化元坝镇": the county printed by its short name before the township's
-        county = gz.short_county_prefix(township, chain[-1], year)
-        if county is not None:
-            chain.append(county)
-            township = township[len(county.short):]
-    province = chain[0].province if chain else None
-    if unresolved is not None:
-        same_province = {d.province for d in unresolved.candidates}
-        if not chain and len(same_province) == 1:
-            province = same_province.pop()  # 鼓楼区 of 南京 or of 徐州: 江苏省 either way
-        issues.append(quality_issue("place-ambiguous", "warning",
-                                    f"{unresolved.name} names {len(unresolved.candidates)} divisions and nothing "
-                                    "in the URL, portal, title or text picks one: place left empty",
-                                    {"name": unresolved.name, "issuer": issuer,
-                                     "candidates": [f"{d.province}{d.prefecture}{d.name} ({d.code})"
-                                                    for d in unresolved.candidates]}))
-        chain = []
-    elif not mentions and (township or not is_government):
-        # "冲口街道", "统计局": the area is the site's, else the one the text is about
-        site, site_source = site_division(evidence)
-        if site is None and township:
-            site, site_source = text_county(fold_text, evidence, year), "text"
-        if site is not None and (not township or site.level == "county"):
-            chain = [site]
-            place_source = site_source
-        province = chain[0].province if chain else None
-        if province is None:
-            province, province_source = dominant_province(evidence)
-            if province:
-                sources["province"] = province_source
-    central = not mentions and province is None and _CENTRAL_ORGAN.match(issuer) is not None
-    if central:
+    area = _issuer_area(issuer, fold_text, year, evidence, issues, sources)
+    if not area.mentions and area.province is None and _CENTRAL_ORGAN.match(issuer) is not None:
         # a State Council body reports for no province (format variant: admin_tier 'central')
         out.update(level="department", admin_tier="central")
         sources["province"] = "issuer"
         out["scope"], sources["scope"], out["scope_evidence"] = ("organ", "level", None) if doc_type != "other" \
             else (None, None, None)
         return out
-    out["province"] = province
-    out["province_code"] = gz.province_code(province)
-    deepest = chain[-1] if chain else None
-    generic = None if mentions or township else _GENERIC_PLACE.match(issuer)
-    if generic and _ZONE.search(generic.group("place")):
-        generic = None  # 高新区 / 开发区: a zone, not an administrative division
-    deepest_level = deepest.level if deepest is not None else (unresolved.level if unresolved else None)
-    deepest_name = deepest.name if deepest is not None else (unresolved.name if unresolved else None)
-    if township:
-        level = "township"
-    elif generic and issuer[generic.end():] in ("人民政府", "政府"):
-        # a division the gazetteer does not hold: its suffix still tells the level
-        level = _level_by_suffix(generic.group("place"))
-        out["place"] = generic.group("place")
-    elif is_government and deepest_level is not None:
-        level = "province" if deepest_level == "province" or deepest_name in gz.MUNICIPALITIES else deepest_level
-    elif doc_type == "other" and deepest_level is not None and OFFICE_OF_GOVERNMENT.search(issuer):
-        level = deepest_level
-    else:
-        level = "department"
-        if deepest_level is not None:
-            out["admin_tier"] = "province" if deepest_level == "province" or deepest_name in gz.MUNICIPALITIES \
-                else deepest_level
-        elif generic:
-            out["admin_tier"] = _level_by_suffix(generic.group("place"))
-            out["place"] = generic.group("place")
-    out["level"] = level
-    out["place"] = _place_string(chain, township) or out["place"]
+    out["province"] = area.province
+    out["province_code"] = gz.province_code(area.province)
+    out["level"] = _level_of(issuer, area, doc_type, out)
+    chain = area.chain
+    out["place"] = _place_string(chain, area.township) or out["place"]
     # the GB/T 2260 code of the deepest division: the government itself, or the area of a
     # department or township
     out["place_code"] = chain[-1].code if chain else None
     if out["place"]:
-        sources["place"] = place_source
+        sources["place"] = area.place_source
     if out["province"] and "province" not in sources:
-        sources["province"] = place_source if chain or unresolved is None else "issuer"
+        sources["province"] = area.place_source if chain or area.unresolved is None else "issuer"
     if doc_type == "other":
         out["scope"] = None
     else:
-        out["scope"], sources["scope"], out["scope_evidence"] = scope_of(fold_text, level)
+        out["scope"], sources["scope"], out["scope_evidence"] = scope_of(fold_text, out["level"])
     return out
+
+
+def _issuer_area(issuer: str, fold_text: str, year: int | None, evidence: list[gz.Evidence], issues: list,
+                 sources: dict) -> _IssuerArea:
+    mentions, rest = gz.parse_chain(issuer, year=year)
+    m = re.match(r"^([一-鿿]{1,10}?(?:街道|镇|乡))(?:办事处|人民政府|政府)?$", rest)
+    area = _IssuerArea(mentions, m.group(1) if m else None, rest in ("人民政府", "政府"))
+    _resolve_mentions(area, evidence)
+    if area.township and area.chain and area.chain[-1].level == "city":
+        # "广元市昭化元坝镇": the county printed by its short name before the township's
+        county = gz.short_county_prefix(area.township, area.chain[-1], year)
+        if county is not None:
+            area.chain.append(county)
+            area.township = area.township[len(county.short):]
+    area.province = area.chain[0].province if area.chain else None
+    if area.unresolved is not None:
+        _record_unresolved(area, issuer, issues)
+    elif not mentions and (area.township or not area.is_government):
+        _area_of_the_site(area, fold_text, year, evidence, sources)
+    return area
+
+
+def _resolve_mentions(area: _IssuerArea, evidence: list[gz.Evidence]) -> None:
+    """Each division the name prints, resolved by the evidence, up to the first that stays ambiguous."""
+    for mention in area.mentions:
+        division, used = gz.resolve(mention, evidence)
+        if division is None:
+            area.unresolved = mention
+            break
+        area.chain.append(division)
+        if used:
+            area.place_source = used[-1]
+
+
+def _record_unresolved(area: _IssuerArea, issuer: str, issues: list) -> None:
+    unresolved = area.unresolved
+    same_province = {d.province for d in unresolved.candidates}
+    if not area.chain and len(same_province) == 1:
+        area.province = same_province.pop()  # 鼓楼区 of 南京 or of 徐州: 江苏省 either way
+    issues.append(quality_issue("place-ambiguous", "warning",
+                                f"{unresolved.name} names {len(unresolved.candidates)} divisions and nothing "
+                                "in the URL, portal, title or text picks one: place left empty",
+                                {"name": unresolved.name, "issuer": issuer,
+                                 "candidates": [f"{d.province}{d.prefecture}{d.name} ({d.code})"
+                                                for d in unresolved.candidates]}))
+    area.chain = []
+
+
+def _area_of_the_site(area: _IssuerArea, fold_text: str, year: int | None, evidence: list[gz.Evidence],
+                      sources: dict) -> None:
+    """An issuer printed without its area ("冲口街道", "统计局"): the site's area, else the one the
+    text is about."""
+    site, site_source = site_division(evidence)
+    if site is None and area.township:
+        site, site_source = text_county(fold_text, evidence, year), "text"
+    if site is not None and (not area.township or site.level == "county"):
+        area.chain = [site]
+        area.place_source = site_source
+    area.province = area.chain[0].province if area.chain else None
+    if area.province is None:
+        area.province, province_source = dominant_province(evidence)
+        if area.province:
+            sources["province"] = province_source
+
+
+def _level_of(issuer: str, area: _IssuerArea, doc_type: str, out: dict) -> str:
+    """The issuer's level; a department's ``admin_tier`` and a place the gazetteer lacks go into ``out``."""
+    deepest = area.chain[-1] if area.chain else None
+    unresolved = area.unresolved
+    generic = None if area.mentions or area.township else _GENERIC_PLACE.match(issuer)
+    if generic and _ZONE.search(generic.group("place")):
+        generic = None  # 高新区 / 开发区: a zone, not an administrative division
+    deepest_level = deepest.level if deepest is not None else (unresolved.level if unresolved else None)
+    deepest_name = deepest.name if deepest is not None else (unresolved.name if unresolved else None)
+    if area.township:
+        return "township"
+    if generic and issuer[generic.end():] in ("人民政府", "政府"):
+        # a division the gazetteer does not hold: its suffix still tells the level
+        out["place"] = generic.group("place")
+        return _level_by_suffix(generic.group("place"))
+    if area.is_government and deepest_level is not None:
+        return "province" if deepest_level == "province" or deepest_name in gz.MUNICIPALITIES else deepest_level
+    if doc_type == "other" and deepest_level is not None and OFFICE_OF_GOVERNMENT.search(issuer):
+        return deepest_level
+    if deepest_level is not None:
+        out["admin_tier"] = "province" if deepest_level == "province" or deepest_name in gz.MUNICIPALITIES \
+            else deepest_level
+    elif generic:
+        out["admin_tier"] = _level_by_suffix(generic.group("place"))
+        out["place"] = generic.group("place")
+    return "department"
 
 
 # a report compiled from the reports of the bodies under the issuer covers all of them
