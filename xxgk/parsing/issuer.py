@@ -198,35 +198,45 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
             return township + ("办事处" if township.endswith("街道") else "人民政府"), kind
         if kind == "contact" and not _DISCLOSURE_OFFICE.search(name):
             continue
-        name = _expand_alias(name, fold_text)
-        chain, rest = gz.parse_chain(name, year=year)
-        if kind in ("area_all", "subject") and (kind == "area_all" or re.search(r"各级|各部门|各区", rest)):
-            place = _trailing_place(re.sub(r"(?:人民)?政府$|各级.*$|各部门.*$", "", name), year)
-            if place is None:
-                continue
-            name = place + "人民政府"
-        elif kind == "contact":
-            name = _DISCLOSURE_OFFICE.sub("", name)
-            name = re.sub(r"(?:人民)?政府$", "", name)
-            chain, rest = gz.parse_chain(name, year=year)
-            if not chain or rest:
-                continue
-            name += "人民政府"
-        elif not chain and not _is_organ(name):
+        name = _organ_named(kind, _expand_alias(name, fold_text), year)
+        if name is None:
             continue
-        if kind == "compiled" and OFFICE_OF_GOVERNMENT.search(name) and doc_type != "other":
-            name = re.sub(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$", "人民政府", name)
-        elif kind == "compiled" and _DISCLOSURE_OFFICE.search(name) and doc_type != "other":
-            # the government's disclosure office compiles the government's report
-            area = re.sub(r"(?:人民政府|人民|政府)$", "", _DISCLOSURE_OFFICE.sub("", name))
-            area_chain, area_rest = gz.parse_chain(area, year=year)
-            if area_chain and not area_rest:
-                name = area + "人民政府"
+        if kind == "compiled" and doc_type != "other":
+            name = _compiled_for(name, year)
         if kind in ("title", "published") and doc_type == "other":
             return name, kind
         name = _with_place_prefix(_as_government(name, fold_text, year), fold_text, year)
         return _longest_variant(name, fold_text, year), kind
     return None, None
+
+
+def _organ_named(kind: str, name: str, year: int | None) -> str | None:
+    """The organ an anchor sentence of ``kind`` names, or None when what it names is no organ."""
+    chain, rest = gz.parse_chain(name, year=year)
+    if kind in ("area_all", "subject") and (kind == "area_all" or re.search(r"各级|各部门|各区", rest)):
+        place = _trailing_place(re.sub(r"(?:人民)?政府$|各级.*$|各部门.*$", "", name), year)
+        return None if place is None else place + "人民政府"
+    if kind == "contact":
+        name = _DISCLOSURE_OFFICE.sub("", name)
+        name = re.sub(r"(?:人民)?政府$", "", name)
+        chain, rest = gz.parse_chain(name, year=year)
+        return name + "人民政府" if chain and not rest else None
+    if not chain and not _is_organ(name):
+        return None
+    return name
+
+
+def _compiled_for(name: str, year: int | None) -> str:
+    """The body a report compiled by ``name`` is for: a government's office compiles the government's."""
+    if OFFICE_OF_GOVERNMENT.search(name):
+        return re.sub(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$", "人民政府", name)
+    if _DISCLOSURE_OFFICE.search(name):
+        # the government's disclosure office compiles the government's report
+        area = re.sub(r"(?:人民政府|人民|政府)$", "", _DISCLOSURE_OFFICE.sub("", name))
+        area_chain, area_rest = gz.parse_chain(area, year=year)
+        if area_chain and not area_rest:
+            return area + "人民政府"
+    return name
 
 
 def expand_short_county(issuer: str, year: int | None = None) -> str:
