@@ -147,6 +147,20 @@ def extract_prose(view: ProseView, era: str | None, original: str | None, *, has
                                qualifier=number.qualifier, raw_text=raw, char_start=char_start, char_end=char_end))
 
     _proactive(text, era, emit, issues)
+    _simple(text, era, emit, found, has_table2=has_table2)
+    if not has_table2:
+        _restated(text, emit)
+    _channels(text, emit)
+    rate = _ELECTRONIC_RATE.search(text)
+    if rate and era == "2008_regulation":
+        emit("proactive_full_text_electronic_rate_pct", Number(float(rate.group("pct")), None, None),
+             rate.start("pct"), rate.end())
+    _zeros(text, emit, found, era)
+    return facts
+
+
+def _simple(text: str, era: str | None, emit, found: set[str], *, has_table2: bool) -> None:
+    """The first statement of each KPI one pattern reads (_SIMPLE_PATTERNS), where its era allows."""
     for kpi, pattern, flag in _SIMPLE_PATTERNS:
         if kpi in found or not _era_allows(flag, era) or (flag == "restated" and has_table2):
             continue
@@ -158,26 +172,22 @@ def extract_prose(view: ProseView, era: str | None, original: str | None, *, has
                 continue
             emit(kpi, number, m.start("num"), m.end())
             break
-    if not has_table2:
-        m = _RESTATED_NORMATIVE.search(text)
-        if m:
-            for prefix, kpi in (("a_", "normative_docs_issued"), ("b_", "normative_docs_repealed"),
-                                ("c_", "normative_docs_in_force")):
-                number = number_from_match(m, prefix)
-                if number is not None:
-                    emit(kpi, number, m.start(prefix + "num"), m.end(prefix + "num"))
-        m = _RESTATED_FEE.search(text)
-        if m:
-            number = number_from_match(m)
-            if number is not None and (number.value == 0 or m.group("unit") == "万元"):
-                emit("admin_fee_amount_wan_yuan", number, m.start("num"), m.end())
-    _channels(text, emit)
-    rate = _ELECTRONIC_RATE.search(text)
-    if rate and era == "2008_regulation":
-        emit("proactive_full_text_electronic_rate_pct", Number(float(rate.group("pct")), None, None),
-             rate.start("pct"), rate.end())
-    _zeros(text, emit, found, era)
-    return facts
+
+
+def _restated(text: str, emit) -> None:
+    """Table 二's normative documents and fees restated in prose, for a report without table 二."""
+    m = _RESTATED_NORMATIVE.search(text)
+    if m:
+        for prefix, kpi in (("a_", "normative_docs_issued"), ("b_", "normative_docs_repealed"),
+                            ("c_", "normative_docs_in_force")):
+            number = number_from_match(m, prefix)
+            if number is not None:
+                emit(kpi, number, m.start(prefix + "num"), m.end(prefix + "num"))
+    m = _RESTATED_FEE.search(text)
+    if m:
+        number = number_from_match(m)
+        if number is not None and (number.value == 0 or m.group("unit") == "万元"):
+            emit("admin_fee_amount_wan_yuan", number, m.start("num"), m.end())
 
 
 def _proactive(text: str, era: str | None, emit, issues: list) -> None:
@@ -246,36 +256,48 @@ def _channels(text: str, emit) -> None:
                     emit(kpi, number, n.start("num"), n.end())
 
 
+_ZERO = Number(0.0, None, None)
+_CASE_TOPICS = {"复议": "admin_reconsideration_total", "诉讼": "admin_litigation_total", "申诉": "admin_complaints_total"}
+
+
 def _zeros(text: str, emit, found: set[str], era: str | None) -> None:
-    zero = Number(0.0, None, None)
+    """Statements that nothing happened (没有收到…申请, 未发生…诉讼, a heading over "(无)"): zeros."""
     for kpi, pattern in _ZERO_TOPICS:
         if kpi in found:
             continue
         m = pattern.search(text)
         if m:
-            emit(kpi, zero, m.start(), m.end())
-    topics = {"复议": "admin_reconsideration_total", "诉讼": "admin_litigation_total",
-              "申诉": "admin_complaints_total"}
+            emit(kpi, _ZERO, m.start(), m.end())
+    _no_cases(text, emit, found)
+    fees = re.search(r"(?:未|没有|不)收取(?:任何)?(?:相关)?费用", text)
+    if fees and era == "2008_regulation" and "fees_collected_yuan" not in found:
+        emit("fees_collected_yuan", _ZERO, fees.start(), fees.end())
+    consult = re.search(r"(?:未|没有)(?:收到|接到)[^。;]{0,20}咨询", text)
+    if consult and "consultations_total" not in found:
+        emit("consultations_total", _ZERO, consult.start(), consult.end())
+    _headings_over_none(text, emit, found)
+
+
+def _no_cases(text: str, emit, found: set[str]) -> None:
+    """未发生 / 没有 … 复议, 诉讼, 申诉 in a sentence with no number: that kind of case is zero."""
     for m in _ZERO_CASES.finditer(text):
         sentence_end = _SENTENCE_BREAK.search(text, m.end())
         sentence = text[m.start():sentence_end.start() if sentence_end else len(text)]
         if re.search(r"\d|\|", sentence):
             continue
-        for word, kpi in topics.items():
+        for word, kpi in _CASE_TOPICS.items():
             if word in sentence and kpi not in found:
-                emit(kpi, zero, m.start(), m.start() + len(sentence))
-    fees = re.search(r"(?:未|没有|不)收取(?:任何)?(?:相关)?费用", text)
-    if fees and era == "2008_regulation" and "fees_collected_yuan" not in found:
-        emit("fees_collected_yuan", zero, fees.start(), fees.end())
-    consult = re.search(r"(?:未|没有)(?:收到|接到)[^。;]{0,20}咨询", text)
-    if consult and "consultations_total" not in found:
-        emit("consultations_total", zero, consult.start(), consult.end())
+                emit(kpi, _ZERO, m.start(), m.start() + len(sentence))
+
+
+def _headings_over_none(text: str, emit, found: set[str]) -> None:
+    """A section heading (依申请公开, 复议, 诉讼, 申诉) over a line that says (无)."""
     for m in _HEADING_NONE.finditer(text):
         heading = m.group(0)
         if "依申请公开" in heading and "复议" not in heading:
             if "applications_received" not in found:
-                emit("applications_received", zero, m.start(), m.end())
+                emit("applications_received", _ZERO, m.start(), m.end())
             continue
-        for word, kpi in topics.items():
+        for word, kpi in _CASE_TOPICS.items():
             if word in heading and kpi not in found:
-                emit(kpi, zero, m.start(), m.end())
+                emit(kpi, _ZERO, m.start(), m.end())
