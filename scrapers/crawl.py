@@ -289,6 +289,18 @@ class PortalCrawler:
 
     def steps(self) -> Generator[float, None, PortalCrawl]:
         """The crawl as a generator of waits for a host's turn (see scrapers.schedule); returns the PortalCrawl."""
+        reports, attachments, seed_failures = yield from self._read_lists()
+        yield from self._read_reports(reports, attachments)
+        yield from self._read_attachments(attachments)
+        self.links.save()
+        self._set_health(seed_failures)
+        self.crawl.finished_at = datetime.now(UTC)
+        return self.crawl
+
+    def _read_lists(self) -> Generator[float, None, tuple[dict, dict, list[str]]]:
+        """Seeds and list pages, breadth first up to the page cap: the report links found (url →
+        (text, referrer, listed on a changed page)), the attachment links (url → (text, referrer))
+        and the failure reason of each seed that failed."""
         portal, crawl = self.portal, self.crawl
         lists: deque[tuple[str, str, str | None, str | None, bool]] = deque(
             (url, "seed", None, None, True) for url in portal.seed_urls
@@ -309,21 +321,29 @@ class PortalCrawler:
                     seed_failures.append(crawl.failures[-1]["reason"])
                 continue
             crawl.pages_fetched += 1
-            if not page.is_html():
-                continue
-            for link in self.links.links(page, self.selectors):
-                if link.kind in ("list", "page") or (link.kind == "hub" and role == "seed"):
-                    lists.append((link.url, "list", page.url, link.text, page.changed))
-                elif link.kind == "report":
-                    # a report listed on a list page that changed is re-read: the change may be its
-                    # own entry (an edit, a moved date); an unchanged list waits for the weekly check
-                    text_and_referrer = reports.setdefault(link.url, (link.text, page.url, page.changed))
-                    if page.changed and not text_and_referrer[2]:
-                        reports[link.url] = (text_and_referrer[0], text_and_referrer[1], True)
-                elif link.kind == "attachment":
-                    attachments.setdefault(link.url, (link.text, page.url))
+            if page.is_html():
+                self._queue_links(page, role, lists, reports, attachments)
         if any(item[0] not in self.attempted for item in lists) and crawl.pages_fetched >= portal.max_pages:
             self._stop(f"page cap: {portal.max_pages} list pages read, more were linked")
+        return reports, attachments, seed_failures
+
+    def _queue_links(self, page: Page, role: str, lists: deque, reports: dict, attachments: dict) -> None:
+        """Sort a list page's links into the list pages still to read, the reports and the attachments."""
+        for link in self.links.links(page, self.selectors):
+            if link.kind in ("list", "page") or (link.kind == "hub" and role == "seed"):
+                lists.append((link.url, "list", page.url, link.text, page.changed))
+            elif link.kind == "report":
+                # a report listed on a list page that changed is re-read: the change may be its
+                # own entry (an edit, a moved date); an unchanged list waits for the weekly check
+                text_and_referrer = reports.setdefault(link.url, (link.text, page.url, page.changed))
+                if page.changed and not text_and_referrer[2]:
+                    reports[link.url] = (text_and_referrer[0], text_and_referrer[1], True)
+            elif link.kind == "attachment":
+                attachments.setdefault(link.url, (link.text, page.url))
+
+    def _read_reports(self, reports: dict, attachments: dict) -> Generator[float, None, None]:
+        """Report pages up to the report cap, adding the attachments they link to ``attachments``."""
+        crawl = self.crawl
         crawl.reports_found = len(reports)
         if len(reports) > self.limits.max_reports:
             # list pages put the newest first: the first links found are the ones a night is for
@@ -339,17 +359,16 @@ class PortalCrawler:
             crawl.reports_landed += 1
             for link in self.links.attachments(page):
                 attachments.setdefault(link.url, (link.text or text, url))
+
+    def _read_attachments(self, attachments: dict) -> Generator[float, None, None]:
+        """Every attachment linked from a list or report page, until a deadline."""
         for url, (text, referrer) in attachments.items():
             if self._deadline_passed():
                 break
             self.attempted.add(url)
             page = yield from self._get(url, "attachment", referrer, text, False)
             if page is not None:
-                crawl.attachments_landed += 1
-        self.links.save()
-        self._set_health(seed_failures)
-        crawl.finished_at = datetime.now(UTC)
-        return crawl
+                self.crawl.attachments_landed += 1
 
     def _set_health(self, seed_failures: list[str]) -> None:
         crawl = self.crawl

@@ -38,6 +38,8 @@ SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 
 @dataclass(frozen=True)
 class Link:
+    """A link found on a page: its absolute URL (fragment dropped), anchor text and kind."""
+
     url: str
     text: str
     kind: str  # report | list | page | attachment | hub
@@ -94,31 +96,43 @@ def discover(html: str, page_url: str, selectors: dict[str, str] | None = None) 
 
     # configured CSS selectors keep soupsieve's semantics (they were written against it)
     soup = BeautifulSoup(html, "lxml") if {"list_links", "next_page"} & selectors.keys() else None
-    if soup is not None and "list_links" in selectors:
-        for a in soup.select(selectors["list_links"]):
-            add(a.get("href"), anchor_text(a), "report")
+    for href, text in _selected(soup, selectors.get("list_links")):
+        add(href, text, "report")
     for a in root.iter("a"):
         href = a.get("href")
         if href is None:
             continue
         text = anchor_text(a)
-        if NEXT_WORDS.match(text) or LAST_WORDS.match(text):
-            add(href, text, "page")
-            continue
-        kind = classify_anchor(text, href)
-        if kind is None and HUB_WORDS.match(re.sub(r"\s+", "", text)):
-            add(href, text, "hub")
-            continue
-        if kind == "attachment" or (kind is None and ATTACHMENT_EXT.search(href) and _in_body(a)):
-            add(href, text, "attachment")
-        elif kind == "list" or (kind == "report" and "list_links" not in selectors):
+        kind = _link_kind(a, text, href, selectors)
+        if kind is not None:
             add(href, text, kind)
-    if soup is not None and "next_page" in selectors:
-        for a in soup.select(selectors["next_page"]):
-            add(a.get("href"), anchor_text(a), "page")
+    for href, text in _selected(soup, selectors.get("next_page")):
+        add(href, text, "page")
     for url in script_pages(html, page_url):
         add(url, "", "page")
     return links
+
+
+def _selected(soup: BeautifulSoup | None, selector: str | None) -> list[tuple[str | None, str]]:
+    """The (href, anchor text) of each anchor a configured CSS selector picks; none without one."""
+    if soup is None or selector is None:
+        return []
+    return [(a.get("href"), anchor_text(a)) for a in soup.select(selector)]
+
+
+def _link_kind(a, text: str, href: str, selectors: dict[str, str]) -> str | None:
+    """What an lxml anchor links to (page, hub, attachment, list, report), or None to skip it.
+    With a ``list_links`` selector, reports come from the selector only."""
+    if NEXT_WORDS.match(text) or LAST_WORDS.match(text):
+        return "page"
+    kind = classify_anchor(text, href)
+    if kind is None and HUB_WORDS.match(re.sub(r"\s+", "", text)):
+        return "hub"
+    if kind == "attachment" or (kind is None and ATTACHMENT_EXT.search(href) and _in_body(a)):
+        return "attachment"
+    if kind == "list" or (kind == "report" and "list_links" not in selectors):
+        return kind
+    return None
 
 
 def _in_body(a) -> bool:

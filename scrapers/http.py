@@ -662,36 +662,18 @@ def _is_reset(exc: BaseException) -> bool:
 def _read_bounded(response: requests.Response, max_bytes: int, started: float, cfg: ClientConfig) -> bytes:
     """Stream the body, undoing content-encoding ourselves so both wire and decoded size are capped."""
     deadline = started + cfg.deadline
-    # the drip rate counts from the headers: time spent queued or connecting is not the body's
     encoding = (response.headers.get("content-encoding") or "").strip().lower()
-    decoder = None
-    if encoding in ("gzip", "x-gzip"):
-        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    elif encoding == "deflate":
-        decoder = _DeflateDecoder()
+    decoder = _content_decoder(encoding)
     declared = response.headers.get("content-length")
     raw = response.raw
+    # the drip rate counts from the headers: time spent queued or connecting is not the body's
     body_started = time.monotonic()
     wire = 0
     chunks: list[bytes] = []
     decoded_size = 0
     while True:
-        now = time.monotonic()
-        if now > deadline:
-            raise FetchFailure("deadline_exceeded", f"after {wire} bytes")
-        elapsed = now - body_started
-        if elapsed > cfg.min_rate_grace and wire / elapsed < cfg.min_rate:
-            raise FetchFailure("deadline_exceeded", f"slow drip: {wire} bytes in {elapsed:.0f}s")
-        try:
-            # read1 returns what has arrived; read(n) would block until n bytes, hiding a slow drip
-            chunk = raw.read1(64 * 1024, decode_content=False)
-        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead) as exc:
-            reason = "truncated" if "IncompleteRead" in repr(exc) else "connection_reset"
-            raise FetchFailure(reason, str(exc)[:300]) from exc
-        except (TimeoutError, urllib3.exceptions.ReadTimeoutError) as exc:
-            raise FetchFailure("timeout", f"read: {exc}"[:300]) from exc
-        except (ConnectionError, OSError) as exc:
-            raise FetchFailure("connection_reset", str(exc)[:300]) from exc
+        _check_pace(wire, deadline, body_started, cfg)
+        chunk = _read_chunk(raw)
         if not chunk:
             break
         wire += len(chunk)
@@ -700,23 +682,63 @@ def _read_bounded(response: requests.Response, max_bytes: int, started: float, c
         if decoder is None:
             chunks.append(chunk)
             decoded_size += len(chunk)
-            continue
-        try:
-            # max_length bounds each step's output: a gzip bomb never inflates past the cap in memory
-            data = decoder.decompress(chunk, max_bytes + 1 - decoded_size)
-            while data:
-                decoded_size += len(data)
-                chunks.append(data)
-                if decoded_size > max_bytes:
-                    raise FetchFailure("decompression_bomb", f"{encoding} body over {max_bytes} bytes")
-                if not decoder.unconsumed_tail:
-                    break
-                data = decoder.decompress(decoder.unconsumed_tail, max_bytes + 1 - decoded_size)
-        except zlib.error as exc:
-            raise FetchFailure("bad_content_encoding", str(exc)) from exc
+        else:
+            decoded_size = _inflate(decoder, chunk, chunks, decoded_size, max_bytes, encoding)
     if declared and declared.isdigit() and wire < int(declared):
         raise FetchFailure("truncated", f"{wire} of {declared} bytes")
     return b"".join(chunks)
+
+
+def _content_decoder(encoding: str):
+    """A decompressor for a gzip or deflate body; None for an identity (or unknown) encoding, kept as sent."""
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return _DeflateDecoder()
+    return None
+
+
+def _check_pace(wire: int, deadline: float, body_started: float, cfg: ClientConfig) -> None:
+    """Raise deadline_exceeded past the response's deadline, or when after the grace period the
+    body has come slower than ``cfg.min_rate`` bytes a second (a slow drip)."""
+    now = time.monotonic()
+    if now > deadline:
+        raise FetchFailure("deadline_exceeded", f"after {wire} bytes")
+    elapsed = now - body_started
+    if elapsed > cfg.min_rate_grace and wire / elapsed < cfg.min_rate:
+        raise FetchFailure("deadline_exceeded", f"slow drip: {wire} bytes in {elapsed:.0f}s")
+
+
+def _read_chunk(raw) -> bytes:
+    """The next bytes that have arrived (b"" at the end), transport errors as FetchFailures."""
+    try:
+        # read1 returns what has arrived; read(n) would block until n bytes, hiding a slow drip
+        return raw.read1(64 * 1024, decode_content=False)
+    except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead) as exc:
+        reason = "truncated" if "IncompleteRead" in repr(exc) else "connection_reset"
+        raise FetchFailure(reason, str(exc)[:300]) from exc
+    except (TimeoutError, urllib3.exceptions.ReadTimeoutError) as exc:
+        raise FetchFailure("timeout", f"read: {exc}"[:300]) from exc
+    except (ConnectionError, OSError) as exc:
+        raise FetchFailure("connection_reset", str(exc)[:300]) from exc
+
+
+def _inflate(decoder, chunk: bytes, chunks: list[bytes], decoded_size: int, max_bytes: int, encoding: str) -> int:
+    """Decompress one wire chunk onto ``chunks``; returns the decoded size so far."""
+    try:
+        # max_length bounds each step's output: a gzip bomb never inflates past the cap in memory
+        data = decoder.decompress(chunk, max_bytes + 1 - decoded_size)
+        while data:
+            decoded_size += len(data)
+            chunks.append(data)
+            if decoded_size > max_bytes:
+                raise FetchFailure("decompression_bomb", f"{encoding} body over {max_bytes} bytes")
+            if not decoder.unconsumed_tail:
+                break
+            data = decoder.decompress(decoder.unconsumed_tail, max_bytes + 1 - decoded_size)
+    except zlib.error as exc:
+        raise FetchFailure("bad_content_encoding", str(exc)) from exc
+    return decoded_size
 
 
 class _DeflateDecoder:
