@@ -127,18 +127,7 @@ def _xlsx_grids(archive: zipfile.ZipFile, max_chars: int) -> list[list[list[str]
             cells: dict[int, str] = {}
             for cell in row.iterfind("m:c", XLSX_NS):
                 column = _column_index(cell.get("r", ""))
-                kind = cell.get("t")
-                value = cell.find("m:v", XLSX_NS)
-                if kind == "s" and value is not None:
-                    index = int(value.text) if (value.text or "").strip().isdigit() else -1
-                    if not 0 <= index < len(shared):
-                        raise ConversionFailed(f"xlsx: cell {cell.get('r')} of {sheet} points at shared string "
-                                               f"{value.text!r}, of {len(shared)}")
-                    text = count(shared[index])
-                elif kind == "inlineStr":
-                    text = count("".join(t.text or "" for t in cell.iter(f"{{{XLSX_NS['m']}}}t")))
-                else:
-                    text = count(value.text if value is not None and value.text is not None else "")
+                text = count(_xlsx_cell_text(cell, shared, sheet))
                 if column > MAX_COLUMNS:
                     raise ConversionFailed(f"xlsx: cell {cell.get('r')} of {sheet} beyond column {MAX_COLUMNS}")
                 cells[column if column >= 0 else len(cells)] = text
@@ -146,6 +135,21 @@ def _xlsx_grids(archive: zipfile.ZipFile, max_chars: int) -> list[list[list[str]
             rows.append([cells.get(i, "") for i in range(width)])
         grids.append(rows)
     return grids
+
+
+def _xlsx_cell_text(cell, shared: list[str], sheet: str) -> str:
+    """A cell's text: its shared string, inline string or value ('' when it has none)."""
+    kind = cell.get("t")
+    value = cell.find("m:v", XLSX_NS)
+    if kind == "s" and value is not None:
+        index = int(value.text) if (value.text or "").strip().isdigit() else -1
+        if not 0 <= index < len(shared):
+            raise ConversionFailed(f"xlsx: cell {cell.get('r')} of {sheet} points at shared string "
+                                   f"{value.text!r}, of {len(shared)}")
+        return shared[index]
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{{{XLSX_NS['m']}}}t"))
+    return value.text if value is not None and value.text is not None else ""
 
 
 def _column_index(ref: str) -> int:
