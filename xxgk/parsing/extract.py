@@ -85,6 +85,7 @@ def extract_document(body: bytes, *, content_type: str | None = None, url: str |
 
 
 def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction:
+    """A parsed source's document row, facts and issues."""
     text = source.text
     folded = fold(text)
     compact = re.sub(r"\s+", "", folded)
@@ -96,47 +97,13 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
     table_era = tables.era_from_tables(compact)
     era = era_of(table_era, report_year, doc_type)
 
-    facts: list[dict] = []
-    if doc_type != "other":
-        facts.extend(_table_facts(source, folded, era, table_era, issues))
-        has_table2 = any(f["source"] == "table2" for f in facts)
-        view = prose.prose_view(folded, source.source_format == "pdf" or prose.is_hard_wrapped(text))
-        narrative = prose.extract_prose(view, era, source.original, has_table2=has_table2, issues=issues)
-        facts.extend(narrative)
-        audit_issues, derived = run_audits(facts, era)
-        facts.extend(derived)
-        issues.extend(audit_issues)
+    facts = _facts(source, folded, era, table_era, issues) if doc_type != "other" else []
 
-    link_text = hints.get("link_text")
-    portal_name = hints.get("portal_name")
     portal_province = _province_from_hints(hints)
-    evidence = site_evidence(url=url, portal_name=portal_name, portal_province=portal_province,
-                                      link_text=link_text, title=title, fold_text=folded, year=report_year)
+    evidence = site_evidence(url=url, portal_name=hints.get("portal_name"), portal_province=portal_province,
+                             link_text=hints.get("link_text"), title=title, fold_text=folded, year=report_year)
     sources: dict[str, str] = {}
-    issuer, how = resolve_issuer(folded, fold(title) if title else None, doc_type, report_year)
-    if issuer is not None:
-        sources["issuer"] = title_source if how == "title" else "text"
-    if issuer is None and doc_type == "annual_report":
-        issuer = infer_from_self_reference(folded, evidence, report_year)
-        sources["issuer"] = "text"
-    if issuer is None and doc_type == "annual_report":
-        # the disclosure catalogue's 发布机构 field, when it names a place-qualified organ
-        issuer = publisher_field(folded, source.meta)
-        sources["issuer"] = "text"
-    if issuer and doc_type != "news" and needs_site_place(issuer, report_year):
-        # "区统计局" on a county's site: the host or portal names the area the text leaves out
-        site, site_source = site_division(evidence)
-        if site is None:
-            record_ambiguous_site(evidence, issuer, issues)
-        else:
-            prefixed = with_site_place(issuer, site)
-            if prefixed != issuer:
-                issuer = prefixed
-                sources["issuer"] = f"{sources.get('issuer', 'text')}+{site_source}"
-    if issuer is None:
-        sources.pop("issuer", None)
-    else:
-        issuer = expand_short_county(issuer, report_year)
+    issuer = _issuer(source, folded, title, title_source, doc_type, report_year, evidence, issues, sources)
     places = place_fields(issuer, folded, doc_type, year=report_year, evidence=evidence, issues=issues)
     sources.update(places.pop("sources"))
     if places["province"] is None and portal_province:
@@ -168,6 +135,50 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
         "field_sources": sources,
     }
     return Extraction({k: document.get(k) for k in DOCUMENT_FIELDS}, text, with_context(facts, text), issues)
+
+
+def _facts(source: sources.Source, folded: str, era: str | None, table_era: str | None,
+           issues: list) -> list[dict]:
+    """The facts of a report: its tables, then its prose, then the figures the audits derive."""
+    facts = _table_facts(source, folded, era, table_era, issues)
+    has_table2 = any(f["source"] == "table2" for f in facts)
+    view = prose.prose_view(folded, source.source_format == "pdf" or prose.is_hard_wrapped(source.text))
+    facts.extend(prose.extract_prose(view, era, source.original, has_table2=has_table2, issues=issues))
+    audit_issues, derived = run_audits(facts, era)
+    facts.extend(derived)
+    issues.extend(audit_issues)
+    return facts
+
+
+def _issuer(source: sources.Source, folded: str, title: str | None, title_source: str | None, doc_type: str,
+            report_year: int | None, evidence: list, issues: list, field_sources: dict) -> str | None:
+    """The issuer, from the text's anchors, else 我县 / 我市 and the site, else the catalogue's
+    发布机构, completed with the site's area when printed without one; its witness into
+    ``field_sources``."""
+    issuer, how = resolve_issuer(folded, fold(title) if title else None, doc_type, report_year)
+    if issuer is not None:
+        field_sources["issuer"] = title_source if how == "title" else "text"
+    if issuer is None and doc_type == "annual_report":
+        issuer = infer_from_self_reference(folded, evidence, report_year)
+        field_sources["issuer"] = "text"
+    if issuer is None and doc_type == "annual_report":
+        # the disclosure catalogue's 发布机构 field, when it names a place-qualified organ
+        issuer = publisher_field(folded, source.meta)
+        field_sources["issuer"] = "text"
+    if issuer and doc_type != "news" and needs_site_place(issuer, report_year):
+        # "区统计局" on a county's site: the host or portal names the area the text leaves out
+        site, site_source = site_division(evidence)
+        if site is None:
+            record_ambiguous_site(evidence, issuer, issues)
+        else:
+            prefixed = with_site_place(issuer, site)
+            if prefixed != issuer:
+                issuer = prefixed
+                field_sources["issuer"] = f"{field_sources.get('issuer', 'text')}+{site_source}"
+    if issuer is None:
+        field_sources.pop("issuer", None)
+        return None
+    return expand_short_county(issuer, report_year)
 
 
 def _table_facts(source: sources.Source, folded: str, era: str | None, table_era: str | None,
