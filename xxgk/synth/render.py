@@ -22,6 +22,7 @@ from xxgk.synth.report import (
 )
 
 def format_cell(value) -> str:
+    """A table 三 or 四 cell as printed: blank for None."""
     return "" if value is None else str(value)
 
 
@@ -67,6 +68,7 @@ def _td(text, rowspan: int = 1, colspan: int = 1) -> str:
 
 
 def table2_html(report: SynthReport) -> str:
+    """Table 二 as an HTML table: block and header rows, the last cell of each row spanning to the edge."""
     rows = []
     for block, headers, block_rows in report.t2_blocks:
         width = 4
@@ -82,6 +84,7 @@ def table2_html(report: SynthReport) -> str:
 
 
 def table3_html(report: SynthReport) -> str:
+    """Table 三 in the official layout, with the report's values."""
     return table3_layout_html(report.t3_rows, lambda key: [_td(format_cell(report.table3[key][c])) for c in COLUMNS],
                               'border="1" class="MsoNormalTable"')
 
@@ -120,6 +123,7 @@ def table3_layout_html(rows_spec, value_cells, table_attrs: str = 'border="1"') 
 
 
 def table4_html(report: SynthReport) -> str:
+    """Table 四: the two-level header and one row of values."""
     values = [report.table4[g][p] for g in T4_GROUPS for p in T4_PARTS]
     return (
         '<table border="1"><tr>' + _td("行政复议", colspan=5) + _td("行政诉讼", colspan=10) + "</tr><tr>"

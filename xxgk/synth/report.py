@@ -112,6 +112,8 @@ GENERATOR = "xxgk.synth"
 
 @dataclass
 class SynthReport:
+    """One generated report: the body that issues it and its tables (None is a blank cell)."""
+
     issuer: str
     place: str
     province: str
@@ -130,14 +132,17 @@ class SynthReport:
 
     @property
     def title(self) -> str:
+        """The title as portals print it: issuer, year, 政府信息公开工作年度报告."""
         return f"{self.issuer}{self.report_year}年政府信息公开工作年度报告"
 
     @property
     def t3_rows(self):
+        """The table 三 layout of the report's era."""
         return T3_ROWS_2021 if self.era == "2021_format" else T3_ROWS_2019
 
     @property
     def t2_blocks(self):
+        """The table 二 layout of the report's era."""
         return T2_2021 if self.era == "2021_format" else T2_2019
 
 
@@ -146,6 +151,26 @@ def make_report(seed: int, *, era: str = "2021_format", report_year: int | None 
     """A report with consistent values, deterministic in ``seed``; ``body`` is any reporting body as
     an ISSUERS tuple (the national benchmark draws them from the gazetteer)."""
     rng = random.Random(seed)
+    who = _choose_body(rng, body, issuer)
+    year = report_year or (rng.randint(2021, 2024) if era == "2021_format" else rng.choice((2019, 2020)))
+    rows = T3_ROWS_2021 if era == "2021_format" else T3_ROWS_2019
+    scale = 400 if who[6] == "aggregate" else 25
+    table3 = _table3(rng, rows, scale, blank_rate)
+    table4 = _table4(rng, scale)
+    table2 = _table2(rng, era, scale)
+    report = SynthReport(
+        issuer=who[0], place=who[1], province=who[2], province_code=who[3], level=who[4], admin_tier=who[5],
+        scope=who[6], report_year=year, era=era, table2=table2, table3=table3, table4=table4,
+        fee_income_yuan=rng.randint(0, 5000) if era == "2021_format" else None,
+        publication_date=f"{year + 1}-01-{rng.randint(10, 28):02d}",
+    )
+    for key, value in overrides.items():
+        setattr(report, key, value)
+    return report
+
+
+def _choose_body(rng: random.Random, body: tuple | None, issuer: str | None) -> tuple:
+    """The reporting body (an ISSUERS tuple): ``body`` itself, the issuer named, else a seeded choice."""
     if body is not None:
         who = body
         rng.random()  # the draw rng.choice(ISSUERS) would make, so values do not depend on how the body was given
@@ -154,9 +179,12 @@ def make_report(seed: int, *, era: str = "2021_format", report_year: int | None 
             else rng.choice(ISSUERS)
     if who is None:
         raise ValueError(f"unknown issuer {issuer!r}; choose one of {[i[0] for i in ISSUERS]}")
-    year = report_year or (rng.randint(2021, 2024) if era == "2021_format" else rng.choice((2019, 2020)))
-    rows = T3_ROWS_2021 if era == "2021_format" else T3_ROWS_2019
-    scale = 400 if who[6] == "aggregate" else 25
+    return who
+
+
+def _table3(rng: random.Random, rows, scale: int, blank_rate: float) -> dict[str, dict[str, int | None]]:
+    """Table 三 whose rows and columns add up (received + carried in = results + carried forward),
+    with a ``blank_rate`` share of the zero result cells left blank (None)."""
     weights = (1.0, 0.12, 0.01, 0.01, 0.05, 0.02)
     table3: dict[str, dict[str, int | None]] = {}
     result_keys = [key for _p, _g, _l, key in rows[2:-2]]
@@ -182,20 +210,16 @@ def make_report(seed: int, *, era: str = "2021_format", report_year: int | None 
             for c in COLUMNS[:6]:
                 if table3[key][c] == 0 and rng.random() < blank_rate:
                     table3[key][c] = None
+    return table3
+
+
+def _table4(rng: random.Random, scale: int) -> dict[str, dict[str, int | None]]:
+    """Table 四: four parts and their total for each group."""
     table4 = {}
     for group in T4_GROUPS:
         parts = [int(rng.random() * scale * 0.02) for _ in range(4)]
         table4[group] = dict(zip(T4_PARTS, [*parts, sum(parts)], strict=True))
-    table2 = _table2(rng, era, scale)
-    report = SynthReport(
-        issuer=who[0], place=who[1], province=who[2], province_code=who[3], level=who[4], admin_tier=who[5],
-        scope=who[6], report_year=year, era=era, table2=table2, table3=table3, table4=table4,
-        fee_income_yuan=rng.randint(0, 5000) if era == "2021_format" else None,
-        publication_date=f"{year + 1}-01-{rng.randint(10, 28):02d}",
-    )
-    for key, value in overrides.items():
-        setattr(report, key, value)
-    return report
+    return table4
 
 
 def _table2(rng: random.Random, era: str, scale: int) -> dict:
@@ -218,6 +242,7 @@ def _table2(rng: random.Random, era: str, scale: int) -> dict:
 
 
 def litigation_total(report: SynthReport) -> int:
+    """Administrative suits, direct and after reconsideration: the figure the answer derives."""
     return (report.table4["admin_litigation_direct"]["total"]
             + report.table4["admin_litigation_after_reconsideration"]["total"])
 
