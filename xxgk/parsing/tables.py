@@ -279,18 +279,14 @@ def text_cells(text: str, start: int, end: int, grid_rows: dict[int, list[Cell]]
     table position, instead of being split again. Box-drawing grids count as pipes, and lines
     that only draw rules are no cells at all."""
     cells: list[Cell] = []
-    position = start
     lines = text[start:end].split("\n")
-    # one cell per line (pasted tables): an empty line beyond the paste's own separator is a blank
-    # cell; the empty lines after a row are harmless, because the next label restarts the value run
-    filled = [line.strip() for line in lines if line.strip()]
-    one_per_line = len(filled) >= 8 and sum(
-        1 for line in filled if _TOKEN.fullmatch(line) and parse_cell(line)[0] == "value") >= 0.5 * len(filled)
+    one_per_line = _one_cell_per_line(lines)
     separator = _blank_line_unit(lines) if one_per_line else 0
     blank_run = 0
     ruled = any(_is_rule(line.translate(_TO_PIPES)) for line in lines)
     spaced = SpacedColumns(lines, columns, total_last) if columns and not one_per_line else None
     entries = []
+    position = start
     for raw_line in lines:
         entries.append((position, raw_line))
         position += len(raw_line) + 1
@@ -310,49 +306,76 @@ def text_cells(text: str, start: int, end: int, grid_rows: dict[int, list[Cell]]
                 cells.append(Cell("", line_start, line_start, row_end=True))
             continue
         blank_run = 0
-        line = _clean_line(raw_line)
-        if "\t" in line and "|" not in line and _TAB_CELLS.search(line):
-            line = line.replace("\t", "|")  # tab-separated cells: consecutive tabs hold an empty cell
-        if _is_rule(line):
+        line_cells, i = _line_cells(_clean_line(raw_line), line_start, entries, i, ruled, spaced, columns)
+        if line_cells is None:  # a line that only draws a rule ends the row before it
             if cells:
                 cells[-1].row_end = True
-            continue
-        if "|" in line:
-            line_cells = _pipe_cells(line, line_start)
-            if ruled and not _has_rule_segment(line):
-                # a grid drawn with rules: the lines between two rules are one row whose labels
-                # wrapped inside their cells; join them column by column
-                band = [line_cells]
-                while i < len(entries) and entries[i][1].strip():
-                    next_line = _clean_line(entries[i][1])
-                    if _is_rule(next_line) or "|" not in next_line or _has_rule_segment(next_line):
-                        break
-                    band.append(_pipe_cells(next_line, entries[i][0]))
-                    i += 1
-                line_cells = _join_band(band)
-        else:
-            tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
-            split, values = _trailing_values(line)
-            line_cells = []
-            if split:
-                a, b = tokens[0][0], tokens[split - 1][1]
-                line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
-            placement = spaced.place(line, values) if spaced is not None and split else None
-            if placement is not None:
-                by_column = dict(zip(placement, values))
-                for column in range(columns):
-                    if column in by_column:
-                        a, b = by_column[column]
-                        line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
-                    else:
-                        line_cells.append(Cell("", None, None))  # a gap where the cell is empty
-            else:
-                for a, b in values:
-                    line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
-        if line_cells:
+        elif line_cells:
             line_cells[-1].row_end = True
             cells.extend(line_cells)
     return cells
+
+
+def _one_cell_per_line(lines: list[str]) -> bool:
+    """One cell per line (pasted tables): most non-empty lines are a single number."""
+    # an empty line beyond the paste's own separator is a blank cell; the empty lines after a row
+    # are harmless, because the next label restarts the value run
+    filled = [line.strip() for line in lines if line.strip()]
+    return len(filled) >= 8 and sum(
+        1 for line in filled if _TOKEN.fullmatch(line) and parse_cell(line)[0] == "value") >= 0.5 * len(filled)
+
+
+def _line_cells(line: str, line_start: int, entries: list[tuple[int, str]], i: int, ruled: bool,
+                spaced: SpacedColumns | None, columns: int | None) -> tuple[list[Cell] | None, int]:
+    """The cells of one line (None for a line that only draws a rule), and the index of the next
+    line to read (past the lines a ruled grid's wrapped row took in)."""
+    if "\t" in line and "|" not in line and _TAB_CELLS.search(line):
+        line = line.replace("\t", "|")  # tab-separated cells: consecutive tabs hold an empty cell
+    if _is_rule(line):
+        return None, i
+    if "|" not in line:
+        return _label_and_values(line, line_start, spaced, columns), i
+    line_cells = _pipe_cells(line, line_start)
+    if ruled and not _has_rule_segment(line):
+        return _wrapped_row(line_cells, entries, i)
+    return line_cells, i
+
+
+def _wrapped_row(line_cells: list[Cell], entries: list[tuple[int, str]], i: int) -> tuple[list[Cell], int]:
+    """A grid drawn with rules: the lines between two rules are one row whose labels wrapped
+    inside their cells; join them column by column."""
+    band = [line_cells]
+    while i < len(entries) and entries[i][1].strip():
+        next_line = _clean_line(entries[i][1])
+        if _is_rule(next_line) or "|" not in next_line or _has_rule_segment(next_line):
+            break
+        band.append(_pipe_cells(next_line, entries[i][0]))
+        i += 1
+    return _join_band(band), i
+
+
+def _label_and_values(line: str, line_start: int, spaced: SpacedColumns | None, columns: int | None) -> list[Cell]:
+    """A line without pipes: its label, then its trailing values, each under its printed column
+    when the table's columns are spaced out (an empty column is an empty cell)."""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+    split, values = _trailing_values(line)
+    line_cells = []
+    if split:
+        a, b = tokens[0][0], tokens[split - 1][1]
+        line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
+    placement = spaced.place(line, values) if spaced is not None and split else None
+    if placement is not None:
+        by_column = dict(zip(placement, values))
+        for column in range(columns):
+            if column in by_column:
+                a, b = by_column[column]
+                line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
+            else:
+                line_cells.append(Cell("", None, None))  # a gap where the cell is empty
+    else:
+        for a, b in values:
+            line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
+    return line_cells
 
 
 def grid_rows_by_line(grids: list[list[list[Cell]]]) -> dict[int, list[Cell]]:
@@ -436,13 +459,7 @@ def aligned_rows(cells: list[Cell], size: int, balanced, issues: list, table: st
     reverse). Runs of whole rows (no labels between) are rows in turn. Anything else is not
     guessed: a quality issue with the raw text, and no numbers."""
     runs = [(pending, _with_trailing_gap(run, size)) for pending, run in _runs(cells)]
-    layout: dict[int, int] = {}
-    for _pending, run in runs:
-        if len(run) > size and any(_kind(c)[0] == "value" for c in run):
-            windows = _empty_only_windows(run, size)
-            if len(windows) == 1:
-                layout[windows[0]] = layout.get(windows[0], 0) + 1
-    usual_offset = max(layout, key=layout.get) if layout else None
+    usual_offset = _usual_offset(runs, size)
     for pending, run in runs:
         if len(run) == size:
             yield pending, run
@@ -471,6 +488,18 @@ def aligned_rows(cells: list[Cell], size: int, balanced, issues: list, table: st
                 yield (pending if k == 0 else []), run[k:k + size]
             continue
         _unaligned(issues, table, pending, run, original, f"{len(run)} cells with numbers where a row has {size}")
+
+
+def _usual_offset(runs: list[tuple[list[Cell], list[Cell]]], size: int) -> int | None:
+    """Where the row sits in the runs longer than a row that only one window fits: the layout the
+    table's unambiguous rows show."""
+    layout: dict[int, int] = {}
+    for _pending, run in runs:
+        if len(run) > size and any(_kind(c)[0] == "value" for c in run):
+            windows = _empty_only_windows(run, size)
+            if len(windows) == 1:
+                layout[windows[0]] = layout.get(windows[0], 0) + 1
+    return max(layout, key=layout.get) if layout else None
 
 
 def _unaligned(issues: list, table: str, pending: list[Cell], run: list[Cell], original: str | None, why: str) -> None:
