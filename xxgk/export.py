@@ -48,6 +48,8 @@ class ExportError(RuntimeError):
 
 @dataclass
 class ExportSummary:
+    """What an export wrote: the folder, rows per file, and how many columns were renamed for Stata."""
+
     path: Path
     files: dict[str, int] = field(default_factory=dict)  # file name → rows
     renamed_columns: int = 0
@@ -77,6 +79,7 @@ def export_name(column: str, abbreviations: list[tuple[str, str]] | None = None)
 
 
 def frictionless_type(duckdb_type: str) -> str:
+    """The Frictionless field type of a DuckDB column type ('any' when none fits)."""
     t = duckdb_type.upper()
     if t.endswith("[]") or t.startswith("LIST") or re.search(r"\[\d+\]$", t):
         return "array"
@@ -171,26 +174,9 @@ def export_marts(data_dir: Path, formats: tuple[str, ...] = FORMATS) -> ExportSu
                 "select distinct parser_version from marts.fct_reports where parser_version is not null order by 1"
             ).fetchall()] if _has_table(con, "fct_reports") else []
             for table in _published_tables(con):
-                mart, columns = table["table"], table["columns"]
-                safe = [export_name(name, abbreviations) for name, _, _ in columns]
-                if len(set(safe)) != len(safe):
-                    raise ExportError(f"{mart}: two columns shorten to the same export name: {safe}")
-                renamed += [(mart, name, short) for (name, _, _), short in zip(columns, safe) if name != short]
-                rows = con.execute(f'select count(*) from {table["schema"]}."{mart}"').fetchone()[0]
-                for fmt in formats:
-                    if fmt == "csv":
-                        exprs = [_csv_expression(name, dtype) for name, dtype, _ in columns]
-                    else:
-                        exprs = [f'"{name}"' for name, _, _ in columns]
-                    select = ", ".join(f'{expr} as "{short}"' for expr, short in zip(exprs, safe))
-                    select = f'select {select} from {table["schema"]}."{mart}"'
-                    path = folder / f"{mart}.{fmt}"
-                    if fmt == "csv":
-                        _write_csv(con, select, path)
-                    else:
-                        con.execute(f"copy ({select}) to '{path}' (format parquet, compression zstd)")
-                    summary.files[path.name] = rows
-                    resources.append(_resource(mart, fmt, path, rows, table["description"], columns, safe))
+                mart_resources, mart_renamed = _export_mart(con, table, formats, folder, abbreviations, summary)
+                resources += mart_resources
+                renamed += mart_renamed
         finally:
             con.close()
         summary.renamed_columns = len(renamed)
@@ -198,23 +184,56 @@ def export_marts(data_dir: Path, formats: tuple[str, ...] = FORMATS) -> ExportSu
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerow(["mart", "mart_column", "export_column"])
             writer.writerows(renamed)
-        package = {
-            "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-            "name": PACKAGE_NAME,
-            "title": "xxgk: China's government information-disclosure annual reports as data",
-            "description": "Marts of the xxgk warehouse: every number traceable to the report, table cell or "
-                           "text span it came from (see fct_report_kpis). A blank cell is null, never 0. "
-                           "Column names are Stata-safe; column_names.csv maps them to the mart columns.",
-            "version": f"{built_at:%Y.%m.%d.%H%M%S}",
-            "created": built_at.isoformat().replace("+00:00", "Z"),
-            "licenses": [LICENSE],
-            "sources": [{"title": "政府信息公开工作年度报告 as published on government portals; each report's "
-                                  "source_url and sha256 are in fct_reports"}],
-            "xxgk": {"parser_versions": parser_versions, "published_file": source.name},
-            "resources": resources,
-        }
+        package = _datapackage(built_at, parser_versions, source.name, resources)
         (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
     return summary
+
+
+def _export_mart(con: duckdb.DuckDBPyConnection, table: dict, formats: tuple[str, ...], folder: Path,
+                 abbreviations: list[tuple[str, str]], summary: ExportSummary) -> tuple[list[dict], list[tuple]]:
+    """One mart in each format, its rows counted in ``summary``: its datapackage resources and its
+    renamed columns as (mart, mart column, export column)."""
+    mart, columns = table["table"], table["columns"]
+    safe = [export_name(name, abbreviations) for name, _, _ in columns]
+    if len(set(safe)) != len(safe):
+        raise ExportError(f"{mart}: two columns shorten to the same export name: {safe}")
+    renamed = [(mart, name, short) for (name, _, _), short in zip(columns, safe) if name != short]
+    resources = []
+    rows = con.execute(f'select count(*) from {table["schema"]}."{mart}"').fetchone()[0]
+    for fmt in formats:
+        if fmt == "csv":
+            exprs = [_csv_expression(name, dtype) for name, dtype, _ in columns]
+        else:
+            exprs = [f'"{name}"' for name, _, _ in columns]
+        select = ", ".join(f'{expr} as "{short}"' for expr, short in zip(exprs, safe))
+        select = f'select {select} from {table["schema"]}."{mart}"'
+        path = folder / f"{mart}.{fmt}"
+        if fmt == "csv":
+            _write_csv(con, select, path)
+        else:
+            con.execute(f"copy ({select}) to '{path}' (format parquet, compression zstd)")
+        summary.files[path.name] = rows
+        resources.append(_resource(mart, fmt, path, rows, table["description"], columns, safe))
+    return resources, renamed
+
+
+def _datapackage(built_at: datetime, parser_versions: list[str], published_file: str, resources: list[dict]) -> dict:
+    """datapackage.json: the package's metadata, versioned by the published file's build time."""
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": PACKAGE_NAME,
+        "title": "xxgk: China's government information-disclosure annual reports as data",
+        "description": "Marts of the xxgk warehouse: every number traceable to the report, table cell or "
+                       "text span it came from (see fct_report_kpis). A blank cell is null, never 0. "
+                       "Column names are Stata-safe; column_names.csv maps them to the mart columns.",
+        "version": f"{built_at:%Y.%m.%d.%H%M%S}",
+        "created": built_at.isoformat().replace("+00:00", "Z"),
+        "licenses": [LICENSE],
+        "sources": [{"title": "政府信息公开工作年度报告 as published on government portals; each report's "
+                              "source_url and sha256 are in fct_reports"}],
+        "xxgk": {"parser_versions": parser_versions, "published_file": published_file},
+        "resources": resources,
+    }
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
