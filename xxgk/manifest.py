@@ -59,6 +59,49 @@ from raw.portal_runs
 qualify row_number() over (partition by portal_id order by started_at desc, run_id desc) = 1
 """
 
+# per portal and URL: the body last seen (landed or confirmed unchanged), the validators of the
+# last landing, and where that body was first captured (a WARC revisit points there)
+KNOWN_URLS_SQL = """
+with wanted as (
+    select unnest(?::varchar[]) as portal_id
+),
+fetches as (
+    select f.* from raw.fetches f join wanted using (portal_id)
+),
+seen as (
+    select
+        portal_id,
+        url,
+        arg_max(sha256, fetched_at) as sha256,
+        max(fetched_at) as last_checked
+    from fetches
+    where outcome in ('landed', 'not_modified') and sha256 is not null
+    group by portal_id, url
+),
+landed as (
+    select
+        portal_id,
+        url,
+        arg_max(content_type, fetched_at) as content_type,
+        arg_max(headers->>'etag', fetched_at) as etag,
+        arg_max(headers->>'last-modified', fetched_at) as last_modified
+    from fetches
+    where outcome = 'landed'
+    group by portal_id, url
+),
+first_capture as (
+    select sha256, arg_min(coalesce(final_url, url), fetched_at) as first_url, min(fetched_at) as first_at
+    from raw.fetches
+    where outcome = 'landed' and sha256 in (select sha256 from seen)
+    group by sha256
+)
+select s.portal_id, s.url, s.sha256, epoch_us(s.last_checked), l.content_type, l.etag, l.last_modified,
+       f.first_url, epoch_us(f.first_at)
+from seen s
+join landed l using (portal_id, url)
+join first_capture f using (sha256)
+"""
+
 
 def record_portals(con: duckdb.DuckDBPyConnection, portals: list, selectors: dict[str, dict[str, str]]) -> None:
     """Snapshot the registry entries into raw.portals, with the selectors each crawl uses, so
@@ -134,49 +177,7 @@ def known_urls(con: duckdb.DuckDBPyConnection, portal_ids: list[str], data_dir: 
     One pass over raw.fetches for all portals: a query per portal made a no-change night
     quadratic in the number of portals.
     """
-    rows = con.execute(
-        """
-        with wanted as (
-            select unnest(?::varchar[]) as portal_id
-        ),
-        fetches as (
-            select f.* from raw.fetches f join wanted using (portal_id)
-        ),
-        seen as (
-            select
-                portal_id,
-                url,
-                arg_max(sha256, fetched_at) as sha256,
-                max(fetched_at) as last_checked
-            from fetches
-            where outcome in ('landed', 'not_modified') and sha256 is not null
-            group by portal_id, url
-        ),
-        landed as (
-            select
-                portal_id,
-                url,
-                arg_max(content_type, fetched_at) as content_type,
-                arg_max(headers->>'etag', fetched_at) as etag,
-                arg_max(headers->>'last-modified', fetched_at) as last_modified
-            from fetches
-            where outcome = 'landed'
-            group by portal_id, url
-        ),
-        first_capture as (
-            select sha256, arg_min(coalesce(final_url, url), fetched_at) as first_url, min(fetched_at) as first_at
-            from raw.fetches
-            where outcome = 'landed' and sha256 in (select sha256 from seen)
-            group by sha256
-        )
-        select s.portal_id, s.url, s.sha256, epoch_us(s.last_checked), l.content_type, l.etag, l.last_modified,
-               f.first_url, epoch_us(f.first_at)
-        from seen s
-        join landed l using (portal_id, url)
-        join first_capture f using (sha256)
-        """,
-        [list(portal_ids)],
-    ).fetchall()
+    rows = con.execute(KNOWN_URLS_SQL, [list(portal_ids)]).fetchall()
     known: dict[str, dict[str, KnownUrl]] = {portal_id: {} for portal_id in portal_ids}
     # tens of thousands of rows on a national night: string paths, and epoch microseconds made
     # exact datetimes here, cost a third of pathlib's and DuckDB's tz-aware conversion
