@@ -571,10 +571,19 @@ def column_order(cells: list[Cell], issues: list) -> list[int]:
 
 def parse_table3(cells: list[Cell], era: str, issues: list, original: str | None) -> list[dict]:
     """Table 三: 7 cells per row, rows identified by label, by order when the labels are unreadable."""
+    rows = _t3_rows(cells, era, issues, original)
+    if not rows:
+        return []
+    return _t3_facts(_t3_rows_in_order(rows, labels.table3_row_order(era), issues), issues, original)
+
+
+_T3Row = tuple[str | None, list[Cell], list[Cell]]  # (row key, label cells, the 7 cells in template order)
+
+
+def _t3_rows(cells: list[Cell], era: str, issues: list, original: str | None) -> list[_T3Row]:
+    """Each aligned row of table 三 with the row key its label matches (None when none does)."""
     keys = labels.table3_rows(era)
-    order = labels.table3_row_order(era)
-    columns = labels.table3_columns()
-    rows: list[tuple[str | None, list[Cell], list[Cell]]] = []
+    rows: list[_T3Row] = []
     printed_at = column_order(cells, issues)
 
     def balanced(values):
@@ -589,8 +598,11 @@ def parse_table3(cells: list[Cell], era: str, issues: list, original: str | None
         if row_key is None and all(_kind(c)[0] != "value" for c in run):
             continue  # a header's padding, not a data row
         rows.append((row_key, pending, run))
-    if not rows:
-        return []
+    return rows
+
+
+def _t3_rows_in_order(rows: list[_T3Row], order: tuple[str, ...], issues: list) -> list[_T3Row]:
+    """The rows from 本年新收 on; keyed by the template's order when labels wrapped beyond recognition."""
     first = next((i for i, r in enumerate(rows) if r[0] == "applications_received"), None)
     if first:
         # the 总计 column header padded with empty cells looks like a blank 总计 row
@@ -609,6 +621,12 @@ def parse_table3(cells: list[Cell], era: str, issues: list, original: str | None
                                         "table 三 rows assigned by template order despite label mismatches",
                                         {"mismatched": mismatched[:10]}))
         rows = [(expected, pending, run) for (_, pending, run), expected in zip(rows, order)]
+    return rows
+
+
+def _t3_facts(rows: list[_T3Row], issues: list, original: str | None) -> list[dict]:
+    """A fact per cell of each identified row; an unmapped or repeated row is an issue instead."""
+    columns = labels.table3_columns()
     facts: list[dict] = []
     seen: set[str] = set()
     for row_key, pending, run in rows:
