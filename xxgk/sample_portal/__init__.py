@@ -29,6 +29,7 @@ from xxgk.parsing import labels
 CONTENT = Path(__file__).with_name("content")
 ROBOTS = b"User-agent: *\nDisallow: /admin/\nDisallow: /search/\n"
 OFFSITE_MIRROR = "http://mirror.example.com/2015/dg-report.html"
+Site = dict[str, tuple[int, bytes, str]]  # path (with query) → (status, body, Content-Type)
 
 
 def _seed(name: str) -> str:
@@ -83,14 +84,28 @@ def huaian_report() -> synth.SynthReport:
     )
 
 
-def _site(night: int = 1) -> dict[str, tuple[int, bytes, str]]:
+def _site(night: int = 1) -> Site:
     """Path (with query) → (status, body, Content-Type) for every page of the sample portals."""
-    site: dict[str, tuple[int, bytes, str]] = {"/robots.txt": (200, ROBOTS, "text/plain")}
+    site: Site = {"/robots.txt": (200, ROBOTS, "text/plain")}
+    _dongguan(site)
+    _guangzhou(site)
+    _qinzhou(site)
+    _guangdong(site)
+    _fushun(site)
+    _huaian(site, night)
+    return site
 
+
+def _putter(site: Site):
+    """``put(path, text)``: serve ``text`` at ``path`` of ``site``, status 200, encoded in ``encoding``."""
     def put(path: str, text: str, content_type: str = "text/html; charset=utf-8", encoding: str = "utf-8"):
         site[path] = (200, text.encode(encoding), content_type)
+    return put
 
-    # 东莞 (TRS family): disclosure home → 年报 column with two pages
+
+def _dongguan(site: Site) -> None:
+    """东莞 (TRS family): disclosure home → 年报 column with two pages."""
+    put = _putter(site)
     dg_2022 = synth.make_report(2022, era="2021_format", report_year=2022, issuer="东莞市人民政府")
     put("/dg/zwgk/index.html", _list_page("东莞市人民政府 政府信息公开", [
         ("gknb/index.html", "政府信息公开年报", ""), ("zn/index.html", "政府信息公开指南", ""),
@@ -110,7 +125,10 @@ def _site(night: int = 1) -> dict[str, tuple[int, bytes, str]]:
         source="東莞市人民政府辦公室"))
     put("/dg/zwgk/gzdt/202301/t20230110_77.html", _page("东莞召开全市政务公开工作会议", "<p>会议部署了全年工作。</p>"))
 
-    # 广州 (Hanweb family): col/col5101 with pageNum paging
+
+def _guangzhou(site: Site) -> None:
+    """广州 (Hanweb family): col/col5101 with pageNum paging."""
+    put = _putter(site)
     put("/gz/col/col5101/index.html?uid=1&pageNum=1", _list_page("信息公开年报", [
         ("/gz/art/2014/2/28/art_5101_301.html", "广州市人民政府政务管理办公室2013年度政府信息公开工作年度报告",
          "2014-02-28"),
@@ -129,7 +147,10 @@ def _site(night: int = 1) -> dict[str, tuple[int, bytes, str]]:
         container="bt_content"))
     put("/gz/art/2014/1/6/art_5101_299.html", _page("市政务办召开年度工作会议", "<p>会议总结了全年工作。</p>"))
 
-    # 钦州 (generic): a GB18030 page that declares gb2312, served without a charset header
+
+def _qinzhou(site: Site) -> None:
+    """钦州 (generic): a GB18030 page that declares gb2312, served without a charset header."""
+    put = _putter(site)
     qz_2019 = synth.make_report(2019, era="2019_trial_format", report_year=2019, issuer="钦州市人民政府")
     # 2020: the 2019 text again with new figures (雷同, marts.fct_reports.is_copy_of_previous_year)
     qz_2020 = synth.make_report(2020, era="2019_trial_format", report_year=2020, issuer="钦州市人民政府")
@@ -146,9 +167,12 @@ def _site(night: int = 1) -> dict[str, tuple[int, bytes, str]]:
         # 镕 is outside GB2312: a strict gb2312 decoder fails on this page
         footer="钦州市人民政府办公室主办 网站维护：李镕堃 桂ICP备05001234号"), "text/html", "gb18030")
 
-    # 广东省 (generic): the province's own aggregate report for 2022 and its general office's report
-    # on what the office itself handled; with 东莞's 2022 report the province-year has three
-    # reports, and only the provincial aggregate may stand for the province (no double counting)
+
+def _guangdong(site: Site) -> None:
+    """广东省 (generic): the province's own aggregate report for 2022 and its general office's report
+    on what the office itself handled; with 东莞's 2022 report the province-year has three
+    reports, and only the provincial aggregate may stand for the province (no double counting)."""
+    put = _putter(site)
     gd_2022 = synth.make_report(4402, era="2021_format", report_year=2022, issuer="广东省人民政府")
     gd_office_2022 = synth.make_report(4403, era="2021_format", report_year=2022, issuer="广东省人民政府办公厅")
     put("/gd/gkmlpt/ndbg/list.html", _list_page("政府信息公开年度报告", [
@@ -158,7 +182,10 @@ def _site(night: int = 1) -> dict[str, tuple[int, bytes, str]]:
     put("/gd/gkmlpt/ndbg/2023/0120/gd2022.html", synth.render_html(gd_2022))
     put("/gd/gkmlpt/ndbg/2023/0118/gdbgt2022.html", synth.render_html(gd_office_2022))
 
-    # 抚顺 (generic): the 2022 report exists only as a DOCX attachment
+
+def _fushun(site: Site) -> None:
+    """抚顺 (generic): the 2022 report exists only as a DOCX attachment."""
+    put = _putter(site)
     fs_2022 = synth.make_report(2023, era="2021_format", report_year=2022, issuer="抚顺市行政审批服务局")
     put("/fs/gknb/list.html", _list_page("政府信息公开年报", [
         ("/fs/gknb/2023/fs2022.html", fs_2022.title, "2023-01-30"),
@@ -177,7 +204,10 @@ def _site(night: int = 1) -> dict[str, tuple[int, bytes, str]]:
         container="article-content"))
     put("/fs/zwgk/zn.html", _page("政府信息公开指南", "<p>本指南每年更新。</p>"))
 
-    # 淮安 (TRS family): the real 2024 report as HTML tables
+
+def _huaian(site: Site, night: int) -> None:
+    """淮安 (TRS family): the real 2024 report as HTML tables."""
+    put = _putter(site)
     ha_2024 = huaian_report()
     if night >= 2:
         # from the second night on the report is edited and back-dated, on its page and in the list
@@ -188,7 +218,6 @@ def _site(night: int = 1) -> dict[str, tuple[int, bytes, str]]:
         ("./202501/t20250120_3301.html", ha_2024.title, ha_2024.publication_date or "2025-01-20"),
     ], '<script>createPageHTML(1, 0, "index", "html");</script>'))
     put("/ha/zfxxgk/xxgknb/202501/t20250120_3301.html", synth.render_html(ha_2024))
-    return site
 
 
 EXPECTED = {
@@ -237,7 +266,7 @@ def sample_portals(base_url: str) -> list[Portal]:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    site: dict[str, tuple[int, bytes, str]] = {}
+    site: Site = {}
 
     def log_message(self, *args):  # the demo prints its own summary
         return
