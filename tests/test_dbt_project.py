@@ -75,6 +75,13 @@ def prose(kpi, value, raw, start, qualifier=None, unit="count"):
             "raw_text": raw, "source": "narrative", "char_start": start, "char_end": start + len(raw)}
 
 
+def litigation_total_of_parts(direct, after):
+    """The fact the parser derives from table 四's two litigation totals (xxgk/parsing/audits.py)."""
+    return {**table4("admin_litigation_total", direct + after, 5), "row_key": "admin_litigation",
+            "col_key": "total", "raw_text": f"{direct} + {after}",
+            "col_label": "总计 (derived: 未经复议直接起诉 总计 + 复议后起诉 总计)"}
+
+
 def table4_block(group, parts, total):
     names = ["upheld", "corrected", "other", "pending"]
     facts = [table4(f"{group}_{n}", v, i) for i, (n, v) in enumerate(zip(names, parts, strict=False), start=1)]
@@ -120,6 +127,7 @@ FACTS = {
         *table4_block("admin_reconsideration", [10, 5, 3, 2], 20),
         *table4_block("admin_litigation_direct", [4, 2, 1, 1], 8),
         *table4_block("admin_litigation_after_reconsideration", [2, 1, 1, 0], 4),
+        litigation_total_of_parts(8, 4),
         prose("fee_income_yuan", 3940, "3940", 900, unit="yuan"),
     ],
     GD_GZ: [table3("applications_received", 1200, 4), table3("applications_carried_forward", 30, 31)],

@@ -35,10 +35,16 @@ stated as (
         {%- endfor %}
         max(report_kpis.value) filter (
             where report_kpis.kpi = 'admin_litigation_total' and report_kpis.is_exact
-        ) as admin_litigation_total_stated,
-        max(report_kpis.source) filter (
+                and report_kpis.source not in ('table4', 'narrative')
+        ) as admin_litigation_total_in_table,
+        max(report_kpis.value) filter (
             where report_kpis.kpi = 'admin_litigation_total' and report_kpis.is_exact
-        ) as admin_litigation_total_stated_source
+                and report_kpis.source = 'table4'
+        ) as admin_litigation_total_of_parts,
+        max(report_kpis.value) filter (
+            where report_kpis.kpi = 'admin_litigation_total' and report_kpis.is_exact
+                and report_kpis.source = 'narrative'
+        ) as admin_litigation_total_in_prose
     from reports
     left join report_kpis using (report_id)
     group by reports.report_id
@@ -49,20 +55,16 @@ derived as (
 
     select
         *,
-        -- all lawsuits: a figure stated in a table wins, then direct + after reconsideration
-        -- (table 四), then a figure stated in prose
+        -- all lawsuits: a figure stated in a table (the 2008 附表) wins, then the sum of table 四's
+        -- direct + after reconsideration totals, then a figure stated in prose. Table 四 prints no
+        -- overall total: its figure (source table4) is that sum, derived once by the parser
+        -- (xxgk/parsing/audits.py) with both cells' provenance
+        coalesce(admin_litigation_total_in_table, admin_litigation_total_of_parts, admin_litigation_total_in_prose)
+            as admin_litigation_total,
         case
-            when admin_litigation_total_stated_source <> 'narrative' then admin_litigation_total_stated
-            when admin_litigation_direct_total is not null
-                and admin_litigation_after_reconsideration_total is not null
-                then admin_litigation_direct_total + admin_litigation_after_reconsideration_total
-            else admin_litigation_total_stated
-        end as admin_litigation_total,
-        case
-            when admin_litigation_total_stated_source <> 'narrative' then 'stated'
-            when admin_litigation_direct_total is not null
-                and admin_litigation_after_reconsideration_total is not null then 'derived'
-            when admin_litigation_total_stated is not null then 'stated'
+            when admin_litigation_total_in_table is not null then 'stated'
+            when admin_litigation_total_of_parts is not null then 'derived'
+            when admin_litigation_total_in_prose is not null then 'stated'
         end as admin_litigation_total_basis,
         -- subtotals of table 三 (null when any row is blank or absent)
         result_denied_state_secret + result_denied_law_prohibited
@@ -85,7 +87,8 @@ derived as (
 
 final as (
 
-    select * exclude (admin_litigation_total_stated_source) from derived
+    select * exclude (admin_litigation_total_in_table, admin_litigation_total_of_parts, admin_litigation_total_in_prose)
+    from derived
 
 )
 
