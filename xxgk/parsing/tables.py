@@ -696,91 +696,109 @@ def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None
     对外公开总数量 …), so a report that prints the 2019 columns in one block and the 2021 ones in
     another, or leaves a column out, still puts each number under its own heading. Without a
     readable header the template of the report's era decides."""
-    other_era = "2019_trial_format" if era == "2021_format" else "2021_format"
-    rows = {**labels.table2_rows(other_era), **labels.table2_rows(era)}
-    cells_by_row = labels.table2_cells()
-    facts: list[dict] = []
-    seen: set[str] = set()
-    i = 0
-    block = None
-    amount_header = ""
-    header_texts: list[str] | None = None  # collecting the current block's header
-    header: list[str] | None = None
-    while i < len(cells):
-        cell = cells[i]
-        kind, _ = _kind(cell)
-        if kind != "text":
-            i += 1
-            continue
+    return _Table2Reader(cells, era, issues, original).read()
+
+
+class _Table2Reader:
+    """One pass over table 二's cells, remembering the block, its header and the amount header."""
+
+    def __init__(self, cells: list[Cell], era: str, issues: list, original: str | None) -> None:
+        other_era = "2019_trial_format" if era == "2021_format" else "2021_format"
+        self.rows = {**labels.table2_rows(other_era), **labels.table2_rows(era)}
+        self.row_keys = {k: k for k in self.rows}
+        self.cells_by_row = labels.table2_cells()
+        self.cells, self.issues, self.original = cells, issues, original
+        self.facts: list[dict] = []
+        self.seen: set[str] = set()
+        self.block: str | None = None
+        self.amount_header = ""
+        self.header_texts: list[str] | None = None  # collecting the current block's header
+        self.header: list[str] | None = None
+
+    def read(self) -> list[dict]:
+        i = 0
+        while i < len(self.cells):
+            i = self._step(i)
+        return self.facts
+
+    def _step(self, i: int) -> int:
+        """Read the text cell at ``i`` (a block name, a header word, a row label); the next index."""
+        cell = self.cells[i]
+        if _kind(cell)[0] != "text":
+            return i + 1
         if "金额" in cell.text:
-            amount_header = cell.text
+            self.amount_header = cell.text
         block_match = _BLOCK.search(cell.text.replace("（", "(").replace("）", ")"))
         if block_match:
-            block = block_match.group(1)
-            header_texts, header = [], None
-            i += 1
-            continue
-        matched, score = labels.match_label([cell.text], {k: k for k in rows}, min_prefix=99)
-        if matched is not None and score >= 90 and rows[matched][1]:
-            if header_texts is not None:
-                header = _table2_header(header_texts)
-                header_texts = None
-        elif header_texts is not None:
-            header_texts.append(cell.text)  # between the block's name and its first row: the header
-            i += 1
-            continue
-        if matched is None or score < 90:
-            following = _kind(cells[i + 1])[0] if i + 1 < len(cells) else None
+            self.block = block_match.group(1)
+            self.header_texts, self.header = [], None
+            return i + 1
+        matched, score = labels.match_label([cell.text], self.row_keys, min_prefix=99)
+        is_row = matched is not None and score >= 90
+        if is_row and self.rows[matched][1]:
+            if self.header_texts is not None:
+                self.header = _table2_header(self.header_texts)
+                self.header_texts = None
+        elif self.header_texts is not None:
+            self.header_texts.append(cell.text)  # between the block's name and its first row: the header
+            return i + 1
+        if not is_row:
+            following = _kind(self.cells[i + 1])[0] if i + 1 < len(self.cells) else None
             if following in ("value", "dash") and not _HEADER_WORDS.search(cell.text):
-                issues.append(quality_issue("unmapped-label", "warning",
-                                            f"table 二 row label not recognised: {_printed(cell, original)!r}",
-                                            {"table": "table2", "label": _printed(cell, original)}))
-            i += 1
-            continue
-        row_block, kpis = rows[matched]
+                label = _printed(cell, self.original)
+                self.issues.append(quality_issue("unmapped-label", "warning",
+                                                 f"table 二 row label not recognised: {label!r}",
+                                                 {"table": "table2", "label": label}))
+            return i + 1
+        return self._row(i, matched)
+
+    def _row(self, i: int, matched: str) -> int:
+        """The values after the row label at ``i``, one per KPI of its block; the next index."""
+        cell = self.cells[i]
+        row_block, kpis = self.rows[matched]
         if not kpis:
-            i += 1
-            continue
-        if header:
-            by_column = cells_by_row.get(matched, {})
-            kpis = tuple(by_column.get(column) for column in header)
-        if block and row_block not in ("*", block):
-            issues.append(quality_issue("T2-block", "info",
-                                        f"table 二 row {cell.text!r} under block {block}, expected {row_block}",
-                                        {"label": cell.text, "block": block}))
+            return i + 1
+        if self.header:
+            by_column = self.cells_by_row.get(matched, {})
+            kpis = tuple(by_column.get(column) for column in self.header)
+        if self.block and row_block not in ("*", self.block):
+            self.issues.append(quality_issue("T2-block", "info",
+                                             f"table 二 row {cell.text!r} under block {self.block}, expected {row_block}",
+                                             {"label": cell.text, "block": self.block}))
         values: list[Cell] = []
         j = i + 1
-        while j < len(cells) and len(values) < len(kpis):
-            kind_j, _ = _kind(cells[j])
-            if kind_j == "text":
+        while j < len(self.cells) and len(values) < len(kpis):
+            if _kind(self.cells[j])[0] == "text":
                 break
-            values.append(cells[j])
+            values.append(self.cells[j])
             j += 1
         for column, (kpi, value_cell) in enumerate(zip(kpis, values)):
-            if kpi is None:
-                issues.append(quality_issue("T2-column", "warning",
-                                            f"table 二 row {_printed(cell, original)!r} has no KPI under its block's "
-                                            f"column {header[column]!r}: {value_cell.text!r} not recorded",
-                                            {"label": _printed(cell, original), "column": header[column],
-                                             "text": value_cell.text}))
-                continue
-            if kpi in seen:
-                issues.append(quality_issue("T2-duplicate-row", "warning",
-                                            f"table 二 {kpi} appears twice; the first is kept",
-                                            {"kpi": kpi, "label": _printed(cell, original), "text": value_cell.text}))
-                continue
-            seen.add(kpi)
-            unit = labels.kpi_unit(kpi)
-            if unit == "as_stated":
-                # 采购总金额: the unit is whatever the cell or its header says
-                stated = value_cell.text + amount_header
-                unit = "wan_yuan" if "万元" in stated else "yuan" if "元" in stated else "as_stated"
-            fact = _cell_fact(kpi, value_cell, source="table2", unit=unit, issues=issues,
-                              row_label=_printed(cell, original), original=original)
-            if fact:
-                facts.append(fact)
-        i = j
-    return facts
+            self._value(cell, column, kpi, value_cell)
+        return j
+
+    def _value(self, label_cell: Cell, column: int, kpi: str | None, value_cell: Cell) -> None:
+        label = _printed(label_cell, self.original)
+        if kpi is None:
+            self.issues.append(quality_issue("T2-column", "warning",
+                                             f"table 二 row {label!r} has no KPI under its block's "
+                                             f"column {self.header[column]!r}: {value_cell.text!r} not recorded",
+                                             {"label": label, "column": self.header[column], "text": value_cell.text}))
+            return
+        if kpi in self.seen:
+            self.issues.append(quality_issue("T2-duplicate-row", "warning",
+                                             f"table 二 {kpi} appears twice; the first is kept",
+                                             {"kpi": kpi, "label": label, "text": value_cell.text}))
+            return
+        self.seen.add(kpi)
+        unit = labels.kpi_unit(kpi)
+        if unit == "as_stated":
+            # 采购总金额: the unit is whatever the cell or its header says
+            stated = value_cell.text + self.amount_header
+            unit = "wan_yuan" if "万元" in stated else "yuan" if "元" in stated else "as_stated"
+        fact = _cell_fact(kpi, value_cell, source="table2", unit=unit, issues=self.issues, row_label=label,
+                          original=self.original)
+        if fact:
+            self.facts.append(fact)
 
 
 def parse_annex(cells: list[Cell], issues: list, original: str | None) -> list[dict]:
