@@ -31,8 +31,9 @@ class Portal:
     max_pages: int = 50
     # free-text quirks, lower case (openstates style); shown on docs/portals.md
     notes: str = ""
-    # central | provincial | municipal | county: ``level`` says what kind of body publishes
-    # (a department can sit at any tier), this says at which tier of government it sits
+    # central | province | city | county (xxgk/parsing/labels/admin_tiers.csv, the warehouse's
+    # set): ``level`` says what kind of body publishes (a department can sit at any tier), this
+    # says at which tier of government it sits
     admin_tier: str = ""
 
     @property
