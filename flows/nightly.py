@@ -46,6 +46,7 @@ class ExplainedFailureFilter(logging.Filter):
     one-line message says it all: the traceback would only bury it at 3 am."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Drop the traceback of an explained failure; every record is still logged."""
         error = record.exc_info[1] if record.exc_info else None
         if error is not None and (isinstance(error, NightlyRunFailed) or pipeline.machine_failure(error)):
             record.exc_info, record.exc_text = None, None
@@ -64,11 +65,13 @@ def quiet_explained_failures() -> None:
 @task(retries=1, retry_delay_seconds=30, cache_policy=NO_CACHE)
 def crawl_portal_task(portal: Portal, settings: pipeline.CrawlSettings, data_dir: Path, run_id: str,
                       known: dict, trusted_hosts: list[str]) -> dict:
+    """One portal's crawl (pipeline.crawl_one); a retry resumes from what the first try landed."""
     return pipeline.crawl_one(portal, settings, data_dir, run_id, known, trusted_hosts)
 
 
 @task(cache_policy=NO_CACHE)
 def parse_task(data_dir: Path):
+    """Parse every landed document not parsed yet (xxgk.parse_stage)."""
     # imported here so a crawl worker never loads the parser (OpenCC dictionaries, pdfplumber)
     from xxgk.parse_stage import parse_landed
 
@@ -77,6 +80,7 @@ def parse_task(data_dir: Path):
 
 @task(cache_policy=NO_CACHE)
 def dbt_build_task(data_dir: Path) -> bool:
+    """``dbt build`` (incremental where it can be); False when a model or test failed."""
     # dbt's own runner, not prefect-dbt's PrefectDbtRunner: with the latter the process ended with
     # ~40 nanobind "leaked instance" lines about DuckDB's types (even without its per-node tasks),
     # which read as a crash at 3 am; failing nodes are logged by name instead (pipeline.dbt_build_plain)
@@ -85,11 +89,13 @@ def dbt_build_task(data_dir: Path) -> bool:
 
 @task(cache_policy=NO_CACHE)
 def publish_task(data_dir: Path) -> dict:
+    """Copy the marts into the published file DIR/xxgk.duckdb, swapped in whole."""
     return publish(data_dir)
 
 
 @task(cache_policy=NO_CACHE)
 def export_task(data_dir: Path) -> dict:
+    """The downloads (Parquet, CSV, datapackage.json); returns file name → rows."""
     from xxgk.export import export_marts
 
     return export_marts(data_dir).files
@@ -97,11 +103,13 @@ def export_task(data_dir: Path) -> dict:
 
 @task(cache_policy=NO_CACHE)
 def docs_task(data_dir: Path) -> str:
+    """The dbt docs site in DIR/docs; returns its path."""
     return str(pipeline.build_docs(data_dir))
 
 
 @task(cache_policy=NO_CACHE)
 def site_task(data_dir: Path) -> str:
+    """The dashboard site from the published file; returns its path."""
     from xxgk.site import build_site
 
     return str(build_site(data_dir).path)
@@ -155,11 +163,7 @@ def nightly(
     settings = pipeline.CrawlSettings(per_host_delay=per_host_delay, allowed_networks=allowed_networks or [],
                                       max_reports=max_reports, portal_seconds=portal_hours * 3600,
                                       stop_at=datetime.now(UTC) + timedelta(hours=crawl_hours))
-    crawl_flow = crawl
-    if os.environ.get("XXGK_DASK_ADDRESS"):
-        from prefect_dask import DaskTaskRunner
-
-        crawl_flow = crawl.with_options(task_runner=DaskTaskRunner(address=os.environ["XXGK_DASK_ADDRESS"]))
+    crawl_flow = _crawl_flow()
     stage, run_id, results, parse_summary, dbt_ok, outputs = "crawl", None, [], None, None, {}
     try:
         pipeline.check_free_space(data, stage)
@@ -191,6 +195,23 @@ def nightly(
     logger.info("run %s: %d of %d portals ok, %d reports landed, %d documents parsed (artifact nightly-summary)",
                 run_id, summary["portals_ok"], summary["portals"], summary["reports_landed"],
                 summary["parse"]["parsed"])
+    problems = _problems(summary, dbt_ok, outputs)
+    if problems:
+        raise NightlyRunFailed("; ".join(problems), summary)
+    return summary
+
+
+def _crawl_flow():
+    """The crawl subflow, on the Dask cluster at XXGK_DASK_ADDRESS when one is named."""
+    if not os.environ.get("XXGK_DASK_ADDRESS"):
+        return crawl
+    from prefect_dask import DaskTaskRunner
+
+    return crawl.with_options(task_runner=DaskTaskRunner(address=os.environ["XXGK_DASK_ADDRESS"]))
+
+
+def _problems(summary: dict, dbt_ok: bool | None, outputs: dict[str, str | None]) -> list[str]:
+    """What makes a finished run end Failed, for the on-call person; none for a good night."""
     problems = []
     if summary["reports_landed"] == 0:
         problems.append("no report landed from any portal (an empty crawl is a failure)")
@@ -199,6 +220,4 @@ def nightly(
     if not dbt_ok:
         problems.append("dbt build failed")
     problems += [f"{name} not built ({error})" for name, error in outputs.items() if error is not None]
-    if problems:
-        raise NightlyRunFailed("; ".join(problems), summary)
-    return summary
+    return problems
