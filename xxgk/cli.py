@@ -48,6 +48,7 @@ def configure_prefect(data_dir: Path) -> None:
 
 
 def cmd_crawl(args) -> int:
+    """`xxgk crawl`: the URLs as one ad-hoc portal; one entry per body (new or known). Exit 1 when it found none."""
     from scrapers.crawl import adhoc_portal
     from xxgk import pipeline
 
@@ -79,12 +80,14 @@ def cmd_crawl(args) -> int:
 
 
 def cmd_extract(args) -> int:
+    """`xxgk extract`: report files to JSON lines (xxgk.extract_commands)."""
     from xxgk.extract_commands import extract_main
 
     return extract_main(args.files, args.sources)
 
 
 def cmd_eval(args) -> int:
+    """`xxgk eval`: score against the answers in a folder, or with ``--wild`` describe unlabelled reports."""
     if args.wild:
         from xxgk.wild_evaluation import wild_main
 
@@ -95,6 +98,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_parse(args) -> int:
+    """`xxgk parse`: parse what landed into parsed.*. Exit 1 when nothing was there or a document failed."""
     from xxgk.parse_stage import parse_landed
 
     summary = parse_landed(_data_dir(args), full=args.all, workers=args.workers)
@@ -110,6 +114,7 @@ def cmd_parse(args) -> int:
 
 
 def cmd_build(args) -> int:
+    """`xxgk build`: dbt build (or the dbt arguments given). Exit 1 when a node failed."""
     from xxgk.pipeline import dbt_build, dbt_build_plain
 
     if args.dbt_args:
@@ -118,6 +123,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_publish(args) -> int:
+    """`xxgk publish`: the marts to DIR/xxgk.duckdb, printing each table's rows."""
     from xxgk.publish import publish, published_path
 
     data_dir = _data_dir(args)
@@ -129,6 +135,7 @@ def cmd_publish(args) -> int:
 
 
 def cmd_export(args) -> int:
+    """`xxgk export`: the downloads into DIR/export. Exit 1 when the published marts cannot be exported."""
     from xxgk.export import FORMATS, ExportError, export_marts
 
     data_dir = _data_dir(args)
@@ -145,6 +152,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_site(args) -> int:
+    """`xxgk site`: the dashboard into DIR/site. Exit 1 when it cannot be built from the published file."""
     from xxgk.site import SiteError, build_site
 
     try:
@@ -158,6 +166,7 @@ def cmd_site(args) -> int:
 
 
 def cmd_docs(args) -> int:
+    """`xxgk docs`: the data dictionary (dbt docs) into DIR/docs."""
     from xxgk.pipeline import build_docs
 
     print(f"data dictionary: {build_docs(_data_dir(args)) / 'index.html'}")
@@ -165,6 +174,7 @@ def cmd_docs(args) -> int:
 
 
 def cmd_run(args) -> int:
+    """`xxgk run`: the nightly flow on registry portals, its summary on stdout. Exit 1 when the run failed."""
     data_dir = _data_dir(args)
     configure_prefect(data_dir)
     if args.dask:
@@ -211,6 +221,8 @@ def _next_demo_night(data_dir: Path) -> int:
 
 
 def cmd_demo(args) -> int:
+    """`xxgk demo`: serve the sample portal and run the nightly flow on it, one more demo night each time.
+    Exit 2 when the port is taken."""
     data_dir = _data_dir(args)
     configure_prefect(data_dir)
     from flows.nightly import nightly
@@ -243,6 +255,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_portals(args) -> int:
+    """`xxgk portals`: the registry with each portal's health and last run (xxgk.coverage)."""
     from xxgk.coverage import portals_main
 
     data_dir = Path(args.data_dir or os.environ.get("XXGK_DATA_DIR", "data")).resolve()
@@ -250,6 +263,7 @@ def cmd_portals(args) -> int:
 
 
 def cmd_serve_sample(args) -> int:
+    """`xxgk serve-sample`: serve the sample portal until Ctrl-C, printing each portal's seed URLs."""
     from xxgk.sample_portal import sample_portals, serve
 
     with serve(port=args.port) as base_url:
@@ -266,6 +280,8 @@ def cmd_serve_sample(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand, each with its handler as ``func``."""
+    # long by nature: one flat block of argparse declarations per subcommand reads best as a list
     parser = argparse.ArgumentParser(prog="xxgk", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -357,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The `xxgk` command. A locked warehouse or a full disk ends with one line and exit 1, not a traceback."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
