@@ -52,6 +52,8 @@ class CrawlLimits:
 
 @dataclass
 class PortalCrawl:
+    """What one portal's crawl did: counts, the documents landed or known, the failures, and its health."""
+
     portal_id: str
     run_id: str
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -69,6 +71,7 @@ class PortalCrawl:
     failures: list[dict] = field(default_factory=list)
 
     def summary(self) -> dict:
+        """The crawl's figures as raw.portal_runs records them (failures counted, documents left out)."""
         return {
             "portal_id": self.portal_id,
             "health": self.health,
@@ -84,6 +87,7 @@ class PortalCrawl:
 
 
 def looks_like_html(body: bytes, content_type: str | None) -> bool:
+    """Whether a body is an HTML page: by its Content-Type, else by how its first bytes start."""
     if content_type in HTML_TYPES:
         return True
     head = body[:512].lstrip().lower()
@@ -96,6 +100,7 @@ ATTACHMENT_HINT = re.compile(rb"\.(?:pdf|docx?|wps|xlsx?|et)\b", re.I)
 
 
 def may_link_attachments(body: bytes) -> bool:
+    """Whether a page's bytes could hold an attachment link (False: no need to parse it for one)."""
     if body[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: the ASCII extensions are not contiguous bytes
         return True
     return ATTACHMENT_HINT.search(body) is not None
@@ -115,11 +120,13 @@ class Page:
 
     @property
     def body(self) -> bytes:
+        """The body, read from the raw store on first use."""
         if self._body is None:
             self._body = self.store.read(self.sha256)
         return self._body
 
     def is_html(self) -> bool:
+        """Whether the page is HTML, by Content-Type or, failing that, by its bytes."""
         return self.content_type in HTML_TYPES or looks_like_html(self.body, self.content_type)
 
 

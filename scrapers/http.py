@@ -74,6 +74,9 @@ RETRYABLE = {"timeout", "connect_error", "connection_reset", "server_error", "ra
 
 @dataclass
 class ClientConfig:
+    """How politely and how far one client fetches: timeouts and deadlines in seconds, sizes in bytes,
+    retries and backoff, redirects, and the SSRF and robots.txt guards."""
+
     connect_timeout: float = 10.0
     read_timeout: float = 15.0
     # total time per response; a body arriving slower than min_rate after the grace period is a
@@ -97,6 +100,8 @@ class ClientConfig:
 
 @dataclass
 class FetchResult:
+    """One URL's outcome: the final response, or the failure (a FAILURE_REASONS key) and why."""
+
     url: str
     final_url: str | None = None
     status: int | None = None
@@ -112,15 +117,19 @@ class FetchResult:
 
     @property
     def ok(self) -> bool:
+        """Nothing failed and there is a body (empty for a redirect or a 304 Not Modified)."""
         return self.failure is None and self.body is not None
 
     @property
     def content_type(self) -> str | None:
+        """The media type of the response, lower case, without parameters; None when not sent."""
         value = self.headers.get("content-type") or self.headers.get("Content-Type")
         return value.split(";")[0].strip().lower() if value else None
 
 
 class FetchFailure(Exception):
+    """A fetch that failed for one of FAILURE_REASONS; ``retry_after`` is the response's Retry-After in seconds, if any."""
+
     def __init__(self, reason: str, detail: str = "", status: int | None = None):
         assert reason in FAILURE_REASONS, reason
         super().__init__(f"{reason}: {detail}")
@@ -191,6 +200,7 @@ class HostGates:
         self._gates: dict[str, _HostGate] = {}
 
     def get(self, netloc: str) -> _HostGate:
+        """The gate of ``netloc``, made on first use."""
         with self._lock:
             gate = self._gates.get(netloc)
             if gate is None:
@@ -216,6 +226,7 @@ def drive(steps: Generator[float, None, T]) -> T:
 
 
 def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date); None when absent or unreadable."""
     if not value:
         return None
     value = value.strip()
@@ -380,6 +391,7 @@ class PoliteClient:
         self.on_robots: Callable[[FetchResult], None] | None = None
 
     def close(self) -> None:
+        """Close the session's connections."""
         self.session.close()
 
     # --- guards -----------------------------------------------------------------------------

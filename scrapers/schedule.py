@@ -36,6 +36,8 @@ DEFAULT_WORKERS = 256
 
 
 class CrawlScheduler:
+    """Runs crawl generators on a pool of workers, parking each between steps until its wait is over."""
+
     def __init__(self, max_workers: int = DEFAULT_WORKERS):
         self.gates = HostGates()
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="xxgk-crawl")
