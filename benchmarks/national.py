@@ -62,6 +62,7 @@ def bodies_of_year(year: int) -> list[tuple]:
 
 
 def era_of_year(year: int) -> str:
+    """The report format a report year was written in: 2008 prose, the 2019 trial tables, the 2021 tables."""
     return "2008_regulation" if year <= 2018 else "2019_trial_format" if year <= 2020 else "2021_format"
 
 
@@ -200,6 +201,7 @@ def timed(args: list[str]) -> tuple[float, float, str]:
 
 
 def stages(data_dir: Path, *, full: bool) -> dict[str, tuple[float, float]]:
+    """(wall seconds, peak RSS MB) of parse, build and publish, run as the CLI runs them; ``full`` re-parses everything."""
     parse = [*XXGK, "parse", "--data-dir", str(data_dir)] + (["--all"] if full else [])
     return {
         "parse": timed(parse)[:2],
@@ -235,12 +237,15 @@ def query_latency(published: Path) -> dict[str, float]:
 
 
 def mb(path: Path) -> float:
+    """Size in MiB of a file or a folder's files; 0 when it does not exist."""
     if path.is_dir():
         return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
     return path.stat().st_size / 2**20 if path.exists() else 0.0
 
 
 def run_size(n: int, night: int, keep: Path | None) -> list[tuple[str, str, str]]:
+    """The figure rows of one corpus size: land ``n`` reports, full rebuild, queries, then a night of ``night`` more.
+    The data folder is removed afterwards unless ``keep`` names where to keep it."""
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
     data_dir = Path(tempfile.mkdtemp(prefix=f"xxgk-national-{n}-", dir=keep))
@@ -286,6 +291,7 @@ def run_size(n: int, night: int, keep: Path | None) -> list[tuple[str, str, str]
 
 
 def national_bench(sizes: list[int], night: int, keep: Path | None = None) -> list[tuple[str, str, str]]:
+    """The figure rows of every size in ``sizes``, each size's rows printed as soon as it is done."""
     rows = []
     for n in sizes:
         rows += run_size(n, night, keep)
@@ -294,6 +300,7 @@ def national_bench(sizes: list[int], night: int, keep: Path | None = None) -> li
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m benchmarks.national`: the national benchmark's figures as a table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--night", type=int, default=3000)

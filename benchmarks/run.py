@@ -26,6 +26,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def extract_bench(n: int) -> list[tuple[str, str, str]]:
+    """Extraction rate, reports per CPU second, for each shape a report arrives in (HTML, noisy text, DOCX,
+    PDF) over ``n`` synthetic reports."""
     from xxgk import synth
     from xxgk.parsing import extract_document
 
@@ -92,6 +94,8 @@ def scrapy_crawl(seeds: list[str], delay: float, work_dir: Path) -> dict | str:
 
 
 def crawl_bench(hosts: int, delay: float, reports_per_page: int) -> list[tuple[str, str, str]]:
+    """Our crawl of ``hosts`` simulated portals against the politeness bound, its no-change re-run, and
+    Scrapy on the same mirror."""
     from benchmarks.sim_mirror import MirrorServer
 
     server = MirrorServer(reports_per_page=reports_per_page)
@@ -130,6 +134,7 @@ def crawl_bench(hosts: int, delay: float, reports_per_page: int) -> list[tuple[s
 
 
 def scrapy_row(scrapy: dict | str, achieved: float, critical_path: float) -> tuple[str, str, str]:
+    """The Scrapy figure row, beside ours; ``scrapy`` is the reason when Scrapy could not run."""
     if isinstance(scrapy, str):
         return ("crawl with Scrapy", scrapy, "-")
     rate = scrapy["requests"] / scrapy["elapsed"]
@@ -140,6 +145,7 @@ def scrapy_row(scrapy: dict | str, achieved: float, critical_path: float) -> tup
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`make bench`: every benchmark (or ``--only`` one, ``--quick`` small) printed as a table of figures and targets."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small run for smoke checks")
     parser.add_argument("--only", choices=["extract", "crawl", "national"])

@@ -30,6 +30,8 @@ NEXT_TEXT = re.compile(r"^\s*(下一?页|尾页)\s*$")
 
 
 class MirrorSpider(scrapy.Spider):
+    """List pages and their 下一页 links, then every report they link to, each body stored under its sha256."""
+
     name = "mirror"
 
     def __init__(self, seeds: list[str], blob_dir: str, **kwargs):
@@ -39,10 +41,12 @@ class MirrorSpider(scrapy.Spider):
         self.bodies = 0
 
     async def start(self):
+        """A request for each seed list page."""
         for url in self.seeds:
             yield scrapy.Request(url, callback=self.parse_list)
 
     def store(self, response) -> None:
+        """Write the body under its sha256 unless it is already there, and count it."""
         sha = hashlib.sha256(response.body).hexdigest()
         path = os.path.join(self.blob_dir, sha)
         if not os.path.exists(path):
@@ -51,6 +55,7 @@ class MirrorSpider(scrapy.Spider):
         self.bodies += 1
 
     def parse_list(self, response):
+        """Store a list page and follow its next-page and report links."""
         self.store(response)
         for a in response.css("a[href]"):
             text = " ".join(a.css("::text").getall())
@@ -60,10 +65,12 @@ class MirrorSpider(scrapy.Spider):
                 yield response.follow(a, callback=self.parse_report)
 
     def parse_report(self, response):
+        """Store a report page."""
         self.store(response)
 
 
 def main(seeds_file: str, delay: float, blob_dir: str) -> None:
+    """Crawl the seeds in ``seeds_file`` with Scrapy and print the request count, bodies and wall time as JSON."""
     with open(seeds_file, encoding="utf-8") as f:
         seeds = [line.strip() for line in f if line.strip()]
     process = CrawlerProcess(settings={

@@ -17,10 +17,12 @@ REPORT_BODY = ("<p>" + "政府信息公开工作年度报告正文。" * 400 + "
 
 
 def host_address(index: int) -> str:
+    """The loopback address of host ``index`` (250 hosts per 127.0.x.0/24)."""
     return f"127.0.{1 + index // 250}.{1 + index % 250}"
 
 
 def page(host: str, path: str, reports_per_page: int) -> bytes | None:
+    """The body of ``path`` on any host: robots.txt, two 年报 list pages, report pages; None for a 404."""
     if path == "/robots.txt":
         return b"User-agent: *\nDisallow: /admin/\n"
     if path in ("/nb/index.html", "/nb/index_1.html"):
@@ -39,6 +41,7 @@ def page(host: str, path: str, reports_per_page: int) -> bytes | None:
 
 async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reports_per_page: int,
                  latency_ms: tuple[int, int]) -> None:
+    """Serve one keep-alive connection, with a deterministic per-path latency and 304s to a matching If-None-Match."""
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -91,8 +94,10 @@ class MirrorServer:
         self.port = queue.get(timeout=30)
 
     def seed(self, index: int) -> str:
+        """The seed (first list page) URL of host ``index``."""
         return f"http://{host_address(index)}:{self.port}/nb/index.html"
 
     def close(self) -> None:
+        """Stop the server process."""
         self.process.terminate()
         self.process.join(10)
