@@ -17,6 +17,8 @@ BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs
 
 
 def normalise_charset(name: str | None) -> str | None:
+    """The Python codec for a declared charset: the GB family as gb18030, big5 as big5hkscs (their supersets);
+    None when empty or unknown."""
     if not name:
         return None
     name = name.strip().lower()
@@ -63,5 +65,6 @@ def _decodes(body: bytes, encoding: str) -> bool:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """A page's text in the detected encoding; undecodable bytes become U+FFFD rather than failing."""
     encoding, _how = detect_encoding(body, content_type)
     return body.decode(encoding, errors="replace")

@@ -15,6 +15,8 @@ from xxgk.parsing.summary import METADATA_FIELDS
 
 @dataclass
 class FieldScore:
+    """The tally of one field over the gold files: correct, wrong, missed (gold only), extra (predicted only)."""
+
     correct: int = 0
     wrong: int = 0
     missed: int = 0
@@ -23,20 +25,24 @@ class FieldScore:
 
     @property
     def precision(self) -> float:
+        """Correct among everything predicted, extras included; 1.0 when nothing was predicted."""
         predicted = self.correct + self.wrong + self.extra
         return self.correct / predicted if predicted else 1.0
 
     @property
     def precision_on_gold(self) -> float:
+        """Correct among the predictions for keys the gold has (extras not counted against it)."""
         predicted = self.correct + self.wrong
         return self.correct / predicted if predicted else 1.0
 
     @property
     def recall(self) -> float:
+        """Correct among everything the gold has; 1.0 when it has nothing."""
         expected = self.correct + self.wrong + self.missed
         return self.correct / expected if expected else 1.0
 
     def as_dict(self) -> dict:
+        """The counts and the three rates (rounded to 4 places), for the JSON report."""
         return {"correct": self.correct, "wrong": self.wrong, "missed": self.missed, "extra": self.extra,
                 "precision": round(self.precision, 4), "precision_on_gold_keys": round(self.precision_on_gold, 4),
                 "recall": round(self.recall, 4)}
@@ -44,17 +50,23 @@ class FieldScore:
 
 @dataclass
 class EvalResult:
+    """Every field's score over a folder of gold files; ``provisional`` holds gold approximate values of KPIs
+    the dictionary does not have yet."""
+
     files: int = 0
     fields: dict[str, FieldScore] = field(default_factory=dict)
     provisional: list[dict] = field(default_factory=list)
 
     def score(self, name: str) -> FieldScore:
+        """The score of field ``name``, started at zero on first use."""
         return self.fields.setdefault(name, FieldScore())
 
     def problems(self) -> list[dict]:
+        """Every wrong or missed value, with its file and field (extras are not problems)."""
         return [d for s in self.fields.values() for d in s.details if d["kind"] in ("wrong", "missed")]
 
     def as_dict(self) -> dict:
+        """The whole evaluation as JSON-ready data."""
         return {"files": self.files, "fields": {k: v.as_dict() for k, v in sorted(self.fields.items())},
                 "problems": self.problems(), "provisional": self.provisional}
 
@@ -83,6 +95,7 @@ def _score_mapping(score: FieldScore, path: str, what: str, expected: dict, pred
 
 
 def score_file(result: EvalResult, path: Path, gold: dict, predicted: dict) -> None:
+    """Add one document's metadata, KPIs, approximate KPIs and table cells, against its gold, to ``result``."""
     result.files += 1
     for name in METADATA_FIELDS:
         expected, got = gold.get(name), predicted.get(name)
@@ -117,6 +130,7 @@ def score_file(result: EvalResult, path: Path, gold: dict, predicted: dict) -> N
 
 
 def gold_pairs(directory: Path) -> list[tuple[Path, Path]]:
+    """(document, gold file) for each ``*.expected.json`` with a .txt/.html/.htm/.pdf/.docx of the same stem."""
     pairs = []
     for expected in sorted(directory.rglob("*.expected.json")):
         stem = expected.name[: -len(".expected.json")]
@@ -138,6 +152,7 @@ def evaluate(directory: str | Path) -> EvalResult:
 
 
 def eval_main(directory: str) -> int:
+    """`xxgk eval DIR`; the exit code of the evaluation (0 also when stdout's reader hung up)."""
     try:
         return _eval_main(directory)
     except BrokenPipeError:

@@ -27,6 +27,7 @@ def extract_file(path: Path, *, url: str | None = None, link_text: str | None = 
 
 
 def extract_path(path: Path, *, url: str | None = None, link_text: str | None = None) -> dict:
+    """One file's extraction as the JSON line `xxgk extract` prints."""
     return extraction_summary(extract_file(path, url=url, link_text=link_text), str(path))
 
 
@@ -52,6 +53,8 @@ def read_sources(csv_path: Path) -> dict[str, dict]:
 
 
 def extract_main(paths: list[str], sources_csv: str | None = None) -> int:
+    """`xxgk extract`: a JSON line per file, a failed file included with its reason.
+    Exit 2 for a missing file or unreadable sources, 1 when a file failed."""
     if not paths:
         print("usage: xxgk extract [--sources SOURCES.csv] FILE...", file=sys.stderr)
         return 2

@@ -51,6 +51,8 @@ POOL_THRESHOLD = 64
 
 @dataclass
 class ParseSummary:
+    """What one parse run did: documents seen, skipped, parsed and failed, facts and issues written."""
+
     documents: int = 0        # bodies landed in all history
     up_to_date: int = 0       # already parsed with this PARSER_VERSION, not read again
     reparsed: int = 0         # parsed by this run (new bodies, or all of them after a parser change / --all)

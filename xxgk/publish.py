@@ -36,6 +36,7 @@ def current_marts() -> set[str]:
 
 
 def published_path(data_dir: Path) -> Path:
+    """DIR/xxgk.duckdb, the read-only copy BI tools and the exports read."""
     return Path(data_dir) / PUBLISHED_NAME
 
 

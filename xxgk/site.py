@@ -41,6 +41,8 @@ class SiteError(RuntimeError):
 
 @dataclass
 class SiteSummary:
+    """What the dashboard build wrote: its folder, pages, and the reports sharded by province and year."""
+
     path: Path
     pages: list[str] = field(default_factory=list)
     provinces: int = 0
@@ -64,6 +66,7 @@ def _js(path: Path, statement: str, value) -> None:
 
 
 def shard_of(province_code: str | None, report_year: int | None) -> str:
+    """The name of the data file of a province-year's reports ('none' for a missing part)."""
     return f"{province_code or 'none'}-{report_year if report_year is not None else 'none'}"
 
 

@@ -183,6 +183,7 @@ MEMORY_LIMIT = "512MB"
 
 
 def warehouse_path(data_dir: Path) -> Path:
+    """DIR/warehouse.duckdb, the working warehouse every stage writes (never read by BI tools)."""
     return Path(data_dir) / "warehouse.duckdb"
 
 
@@ -196,6 +197,7 @@ def connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw.*, parsed.* and gazetteer tables that do not exist yet."""
     from xxgk.reference import DDL as GAZETTEER_DDL
 
     con.execute(RAW_DDL)
