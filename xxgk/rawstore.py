@@ -37,14 +37,17 @@ PORTAL_RUN_COLUMNS = [
 
 
 def sha256_hex(body: bytes) -> str:
+    """The hex sha256 of a body: its name in the raw store."""
     return hashlib.sha256(body).hexdigest()
 
 
 def blob_path(data_dir: Path, sha: str) -> Path:
+    """Where a body lives: DIR/raw/<first two hex digits>/<sha256>."""
     return Path(data_dir) / "raw" / sha[:2] / sha
 
 
 def manifest_dir(data_dir: Path, state: str = "pending") -> Path:
+    """DIR/manifest/<state>: shards still to load into raw.* (``pending``) or already loaded (``loaded``)."""
     return Path(data_dir) / "manifest" / state
 
 
@@ -89,6 +92,7 @@ class RunFiles:
 
     @classmethod
     def acquire(cls, data_dir: Path, run_id: str) -> RunFiles:
+        """The run's files in this process, opened by the first store that asks; each caller must :meth:`release`."""
         with cls._registry_lock:
             files = cls._open.get((str(data_dir), run_id))
             if files is None:
@@ -98,6 +102,7 @@ class RunFiles:
             return files
 
     def release(self) -> None:
+        """One store fewer; the last one closes the shard (releasing its lock) and the WARC."""
         with self._registry_lock:
             self.users -= 1
             if self.users == 0:
@@ -106,6 +111,7 @@ class RunFiles:
                 self._shard.close()
 
     def append(self, line: str) -> None:
+        """Write one manifest line, flushed at once."""
         with self._lock:
             # one flushed line per fetch: a killed crawl loses at most the line being written
             self._shard.write(line + "\n")
@@ -130,6 +136,7 @@ class RawStore:
         self.warc = self._files.warc if archive else None
 
     def close(self) -> None:
+        """Let go of the run's shared files (closed once every store of the run has); idempotent."""
         if self._files is not None:
             self._files.release()
             self._files = None
@@ -141,9 +148,11 @@ class RawStore:
         self.close()
 
     def blob_path(self, sha: str) -> Path:
+        """Where the body ``sha`` lives under this store's data folder."""
         return blob_path(self.data_dir, sha)
 
     def read(self, sha: str) -> bytes:
+        """The body stored as ``sha`` (FileNotFoundError when it is not on disk)."""
         # string paths: a no-change night reads ~20 blobs per portal, and pathlib was a tenth of its CPU
         with open(os.path.join(self._raw_dir, sha[:2], sha), "rb") as f:
             return f.read()
@@ -170,6 +179,7 @@ class RawStore:
                      fetched_at: datetime, sha256: str | None, size: int | None, content_type: str | None,
                      role: str, referrer: str | None = None, link_text: str | None = None, outcome: str,
                      failure_reason: str | None = None, failure_detail: str | None = None) -> str:
+        """One raw.fetches row in the manifest (outcome landed, not_modified or failed); returns its fetch id."""
         fetch_id = uuid.uuid4().hex
         self._append("fetches", {
             "fetch_id": fetch_id, "run_id": self.run_id, "portal_id": self.portal_id, "url": url,
@@ -210,6 +220,7 @@ class RawStore:
         return sha, is_new
 
     def first_capture(self, sha: str) -> tuple[str, datetime] | None:
+        """(URL, time) of the body's first landing known to this store, for a WARC revisit; None if not known."""
         with self._lock:
             return self._first_by_sha.get(sha)
 
@@ -219,6 +230,7 @@ class RawStore:
         return (known.etag, known.last_modified, known.sha256) if known else (None, None, None)
 
     def record_portal_run(self, summary: dict, started_at: datetime, finished_at: datetime | None) -> None:
+        """The portal's raw.portal_runs row for this run, from :meth:`PortalCrawl.summary`."""
         self._append("portal_runs", {
             "run_id": self.run_id, "portal_id": self.portal_id, "started_at": started_at,
             "finished_at": finished_at,

@@ -25,10 +25,12 @@ REASONS = {200: "OK", 203: "Non-Authoritative Information", 206: "Partial Conten
 
 
 def sha1_digest(body: bytes) -> str:
+    """The WARC payload digest of a body: ``sha1:`` and base32, as WARC tools expect."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def warc_date(when: datetime) -> str:
+    """A WARC-Date, ISO 8601 to the second; ``when`` must be UTC already (it is not converted)."""
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -74,6 +76,7 @@ class WarcArchive:
         self.paths.append(path)
 
     def close(self) -> None:
+        """Close the current file; a later record opens a new one."""
         with self._lock:
             if self._file is not None:
                 self._file.close()
@@ -88,6 +91,7 @@ class WarcArchive:
 
     def response(self, url: str, status: int, headers: dict[str, str], body: bytes, fetched_at: datetime,
                  sha256: str) -> None:
+        """A ``response`` record: the body as landed (content-encoding undone) with its HTTP headers."""
         record = self._writer.create_warc_record(
             url, "response", payload=io.BytesIO(body), length=len(body),
             http_headers=self._http_headers(status, headers, len(body)),
@@ -98,6 +102,7 @@ class WarcArchive:
 
     def revisit(self, url: str, status: int, headers: dict[str, str], body: bytes | None, fetched_at: datetime,
                 sha256: str, first_url: str, first_date: datetime) -> None:
+        """A ``revisit`` record of a body archived before, pointing at its first capture (``first_url``, ``first_date``)."""
         digest = sha1_digest(body) if body is not None else "sha256:" + sha256
         record = self._writer.create_revisit_record(
             url, digest, first_url, warc_date(first_date),

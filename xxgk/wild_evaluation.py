@@ -33,6 +33,9 @@ TARGETS = {"province": 0.97, "issuer": 0.95, "report_year": 0.99, "table3_found"
 
 @dataclass
 class WildFigures:
+    """Label-free tallies over a folder of real documents: what parsed, what resolved, which tables were
+    found and balanced, which labels stayed unmapped."""
+
     files: int = 0
     with_url: int = 0
     reports: int = 0
@@ -52,6 +55,7 @@ class WildFigures:
     issue_counts: Counter = field(default_factory=Counter)
 
     def share(self, name: str, *, with_url: bool = True) -> float | None:
+        """The share of reports (with a source URL, or without) whose field ``name`` resolved; None with no such reports."""
         if with_url:
             return self.resolved_with_url[name] / self.reports_with_url if self.reports_with_url else None
         without = self.reports - self.reports_with_url
@@ -59,13 +63,16 @@ class WildFigures:
 
     @property
     def table3_found_share(self) -> float | None:
+        """Of the reports that print table 三, the share in which the reader found it; None when none print it."""
         return self.table3_found / self.table3_printed if self.table3_printed else None
 
     @property
     def table3_balanced_share(self) -> float | None:
+        """Of the tables 三 checked, the share that balance; None when none was checked."""
         return self.table3_balanced / self.table3_checked if self.table3_checked else None
 
     def as_dict(self) -> dict:
+        """The figures as JSON-ready data (`xxgk eval --wild --json`)."""
         return {
             "files": self.files, "with_url": self.with_url, "reports": self.reports,
             "reports_with_url": self.reports_with_url, "not_reports": dict(self.not_reports),
@@ -83,12 +90,14 @@ class WildFigures:
 
 
 def table3_printed(text: str) -> bool:
+    """Whether the text holds table 三, by its first row label and one more (prose never uses the row labels)."""
     compact = re.sub(r"\s+", "", fold(text))
     first = _TABLE3_FIRST_ROW.search(compact)
     return bool(first and _TABLE3_OTHER_ROWS.search(compact, first.end()))
 
 
 def add_document(figures: WildFigures, name: str, extraction: Extraction, url: str | None) -> None:
+    """Tally one document's extraction (``url`` None: the source URL was not known)."""
     document = extraction.document
     figures.files += 1
     figures.with_url += bool(url)
@@ -129,10 +138,12 @@ def add_document(figures: WildFigures, name: str, extraction: Extraction, url: s
 
 
 def wild_documents(directory: Path) -> list[Path]:
+    """Every document file under ``directory`` a report can come as, in path order."""
     return sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
 
 
 def evaluate_wild(directory: str | Path) -> WildFigures:
+    """The figures of every document under ``directory``."""
     figures = WildFigures()
     for path in wild_documents(Path(directory)):
         extraction = extract_file(path)
@@ -145,6 +156,7 @@ def _pct(value: float | None) -> str:
 
 
 def report_lines(figures: WildFigures, directory: str) -> list[str]:
+    """The figures as the printed summary, with the targets beside the shares."""
     not_reports = sum(figures.not_reports.values())
     lines = [f"{figures.files} documents under {directory} ({figures.with_url} with a source URL)",
              f"reports: {figures.reports} ({figures.reports_with_url} with URL); not reports: "
@@ -178,6 +190,8 @@ def report_lines(figures: WildFigures, directory: str) -> list[str]:
 
 
 def wild_main(directory: str, *, as_json: bool = False) -> int:
+    """`xxgk eval --wild DIR`: the summary (or ``as_json`` one JSON object); exit 2 without documents.
+    0 also when stdout's reader hung up."""
     try:
         return _wild_main(directory, as_json)
     except BrokenPipeError:
