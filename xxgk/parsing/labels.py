@@ -168,26 +168,28 @@ def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int 
         if exact is not None:
             return exact, 100
         for key, value in keys.items():
-            if not key:
+            scored = _label_score(label, key, min_prefix) if key else None
+            if scored is None:
                 continue
-            rank = None
-            if label == key:
-                score = 100
-            elif label.startswith(key) and len(key) >= 2:
-                # a label with trailing words (notes, units) still names its row; but a short key at
-                # the head of a long label ("其他" of "其他法律行政法规…", cut by a wrap) ranks below a
-                # longer key the label begins
-                score = 90
-                rank = 90 if 2 * len(key) >= len(label) else 75
-            elif key.startswith(label) and len(label) >= min_prefix:
-                score = 80
-            elif len(key) >= 4 and key in label:
-                score = 70
-            elif len(label) >= 6 and label in key:
-                score = 60
-            else:
-                continue
-            rank = score if rank is None else rank
+            score, rank = scored
             if (rank, len(key)) > (best[2], best[3]):
                 best = (value, score, rank, len(key))
     return best[0], best[1]
+
+
+def _label_score(label: str, key: str, min_prefix: int) -> tuple[int, int] | None:
+    """(score, rank) of how well ``label`` names the row ``key``; None when it does not."""
+    if label == key:
+        return 100, 100
+    if label.startswith(key) and len(key) >= 2:
+        # a label with trailing words (notes, units) still names its row; but a short key at
+        # the head of a long label ("其他" of "其他法律行政法规…", cut by a wrap) ranks below a
+        # longer key the label begins
+        return 90, 90 if 2 * len(key) >= len(label) else 75
+    if key.startswith(label) and len(label) >= min_prefix:
+        return 80, 80
+    if len(key) >= 4 and key in label:
+        return 70, 70
+    if len(label) >= 6 and label in key:
+        return 60, 60
+    return None
