@@ -38,11 +38,14 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 
 def default_data_dir() -> Path:
+    """$XXGK_DATA_DIR, else ./data, as an absolute path."""
     return Path(os.environ.get("XXGK_DATA_DIR", "data")).resolve()
 
 
 @dataclass
 class CrawlSettings:
+    """A run's crawl settings, picklable so a Dask worker can build its own client and limits from them."""
+
     per_host_delay: float = 1.0
     allow_private: bool = False
     allowed_networks: list[str] = field(default_factory=list)
@@ -55,9 +58,11 @@ class CrawlSettings:
     stop_at: datetime | None = None
 
     def limits(self) -> CrawlLimits:
+        """Each portal's crawl limits."""
         return CrawlLimits(max_reports=self.max_reports, portal_seconds=self.portal_seconds, stop_at=self.stop_at)
 
     def client(self, gates: HostGates | None = None) -> PoliteClient:
+        """A client with these settings; ``gates`` shares the per-host politeness with other crawls."""
         config = ClientConfig(
             max_bytes=self.max_bytes,
             per_host_delay=self.per_host_delay,
@@ -69,6 +74,7 @@ class CrawlSettings:
 
 
 def new_run_id() -> str:
+    """A run id that sorts by start time: UTC timestamp, then a random suffix."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
 
 
@@ -111,6 +117,7 @@ def crawl_one(portal: Portal, settings: CrawlSettings, data_dir: Path, run_id: s
 
 def crawl_one_steps(portal: Portal, settings: CrawlSettings, data_dir: Path, run_id: str, known: dict,
                     trusted_hosts: list[str] | None, gates: HostGates) -> Generator[float, None, dict]:
+    """:func:`crawl_one` as a generator of waits; returns the crawl's summary with its failures and documents."""
     # the client and store are made in the first step, on a scheduler worker: a thousand task
     # threads starting at once then only wait, instead of all contending for the GIL
     client = settings.client(gates)
@@ -151,7 +158,8 @@ def select_portals(registry: list[Portal], ids: list[str] | None) -> list[Portal
 class CrawlHandle(Protocol):
     """A submitted crawl of one portal: ``result()`` returns its summary or raises why it died."""
 
-    def result(self) -> dict: ...
+    def result(self) -> dict:
+        """The crawl's summary (crawl_one's return), or the exception it died of, raised."""
 
 
 # submit(portal, crawl_one arguments, handles of the crawls it must wait for) -> its handle
@@ -225,6 +233,7 @@ def crawl_portals(portals: list[Portal], data_dir: Path, settings: CrawlSettings
 
 
 def dbt_env(data_dir: Path) -> dict[str, str]:
+    """The environment dbt runs in: the warehouse to build, logs and target inside DIR/dbt, no telemetry."""
     return {
         "XXGK_WAREHOUSE": str(warehouse.warehouse_path(data_dir)),
         "DBT_LOG_PATH": str(Path(data_dir) / "dbt" / "logs"),
