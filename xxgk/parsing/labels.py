@@ -25,6 +25,7 @@ def table3_rows(era: str) -> dict[str, str]:
 
 @cache
 def table3_row_order(era: str) -> tuple[str, ...]:
+    """Table 三's row keys in the template's order for ``era``."""
     seen: list[str] = []
     for r in _rows("table3_rows.csv"):
         if r["era"] in ("both", era) and r["row_key"] not in seen:
@@ -39,6 +40,7 @@ def table3_column_labels() -> dict[str, str]:
 
 
 def table3_columns() -> tuple[str, ...]:
+    """Table 三's column keys in the template's order (applicant columns, then total)."""
     return tuple(table3_column_labels())
 
 
@@ -54,6 +56,7 @@ def table4_group_labels() -> dict[str, str]:
 
 
 def table4_groups() -> tuple[str, ...]:
+    """Table 四's group keys in the template's order."""
     return tuple(table4_group_labels())
 
 
@@ -113,6 +116,7 @@ def table2_column_labels() -> dict[str, str]:
 
 @cache
 def annex_labels() -> dict[str, str]:
+    """The 2008-era 附表 row label (as matched) → its KPI."""
     return {label_key(r["label"]): r["kpi"] for r in _rows("annex_2008.csv")}
 
 
@@ -132,6 +136,7 @@ def kpi_dictionary() -> dict[str, dict]:
 
 
 def kpi_unit(kpi: str) -> str:
+    """The KPI's unit in the dictionary (``count`` for a KPI it does not list)."""
     row = kpi_dictionary().get(kpi)
     return row["unit"] if row else "count"
 

@@ -13,6 +13,7 @@ _KNOWN_HOSTS = ("gov.cn",)
 
 
 def is_suspect_mirror(url: str | None, fold_text: str) -> bool:
+    """The page carries injected gambling spam, or was served by a host outside gov.cn."""
     if _SPAM_WORDS.search(fold_text, 0, 8000):
         return True
     if not url:

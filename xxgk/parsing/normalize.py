@@ -50,14 +50,17 @@ _REVERSE_MAP = dict(_REVERSE_PHRASES)
 
 
 def strip_pinyin_glosses(text: str) -> tuple[str, int]:
+    """The text without pinyin glosses, and how many were removed."""
     return PINYIN_GLOSS.subn("", text)
 
 
 def to_simplified(text: str) -> str:
+    """Traditional characters converted to simplified (OpenCC t2s)."""
     return _T2S.convert(text)
 
 
 def clean_layout(text: str) -> str:
+    """Layout characters (zero-width, non-breaking and ideographic spaces…) replaced."""
     return text.translate(LAYOUT)
 
 

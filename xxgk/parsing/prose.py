@@ -18,16 +18,20 @@ from xxgk.parsing.numbers import QUANTITY, Number, number_from_match, quantity_p
 
 @dataclass
 class ProseView:
+    """The text the prose patterns run on, with where each character sits in the stored text."""
+
     text: str
     index: list[int] | None  # position in the stored text of each character of ``text``
 
     def span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the view as a span of the stored text."""
         if self.index is None:
             return start, end
         return self.index[start], self.index[end - 1] + 1
 
 
 def prose_view(fold_text: str, hard_wrapped: bool) -> ProseView:
+    """The folded text, with line breaks removed when it is hard-wrapped (PDF)."""
     if not hard_wrapped:
         return ProseView(fold_text, None)
     index: list[int] = []
@@ -37,6 +41,7 @@ def prose_view(fold_text: str, hard_wrapped: bool) -> ProseView:
 
 
 def is_hard_wrapped(text: str) -> bool:
+    """Most lines are short and end mid-sentence: text wrapped at a fixed width."""
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) < 10:
         return False
@@ -133,6 +138,7 @@ def _era_allows(flag: str | None, era: str | None) -> bool:
 
 def extract_prose(view: ProseView, era: str | None, original: str | None, *, has_table2: bool,
                   issues: list) -> list[dict]:
+    """The narrative facts of a report: each KPI from its first statement that passes its filters."""
     text = view.text
     facts: list[dict] = []
     found: set[str] = set()

@@ -31,6 +31,8 @@ MAX_TEXT_CHARS = 2_000_000
 
 @dataclass(slots=True)
 class Cell:
+    """One table cell: its text and its span in the source text, with its table position."""
+
     text: str
     start: int | None = None
     end: int | None = None
@@ -45,6 +47,8 @@ class Cell:
 
 @dataclass
 class Source:
+    """A body read into text: the normalised text, its tables' grids, head metadata and issues."""
+
     source_format: str
     text: str = ""
     original: str | None = None  # pre-conversion text when aligned with ``text`` (for raw strings)
@@ -172,6 +176,7 @@ def _respan_cells(source: Source, text: str) -> None:
 # ---------------------------------------------------------------------------------------- plain text
 
 def from_text(body: bytes, content_type: str | None) -> Source:
+    """A plain-text body (a `# source:` first line dropped, PDF page numbers removed)."""
     source = Source("text")
     encoding, how = detect_encoding(body, content_type)
     raw = body.decode(encoding, errors="replace")
@@ -496,6 +501,7 @@ PAGE_EDGE = 0.2
 
 
 def from_pdf(body: bytes) -> Source:
+    """A PDF's text layer page by page, with pdfplumber's ruled tables as grids."""
     import pdfplumber
 
     _PDF_ERRORS = _pdf_errors()
@@ -551,6 +557,7 @@ def from_pdf(body: bytes) -> Source:
 # ---------------------------------------------------------------------------------------- DOCX
 
 def from_docx(body: bytes) -> Source:
+    """A DOCX's paragraphs and tables in document order, tables as pipe rows."""
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
 
@@ -613,6 +620,7 @@ def _add_docx_table(table, builder: _TextBuilder, source: Source) -> None:
 
 
 def load(body: bytes, content_type: str | None, url: str | None) -> Source:
+    """A landed body read by its sniffed format; unreadable or unsupported bodies say so in ``status``."""
     kind = sniff_format(body, content_type, url)
     if kind == "html":
         return from_html(body, content_type)

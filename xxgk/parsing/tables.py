@@ -44,6 +44,8 @@ _ERA_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总�
 
 @dataclass
 class Regions:
+    """The spans of the text where tables 二, 三 and 四 are printed (None where absent)."""
+
     table2: tuple[int, int] | None
     table3: tuple[int, int] | None
     table4: tuple[int, int] | None
@@ -75,6 +77,7 @@ def _heading(pattern: re.Pattern, text: str, start: int = 0) -> re.Match | None:
 
 
 def find_regions(fold_text: str) -> Regions:
+    """Where tables 二, 三 and 四 are printed: from their section headings, else their anchors."""
     found = {name: _heading(pattern, fold_text) for name, pattern in _SECTION.items()}
     end = len(fold_text)
     t2_anchor = _T2_ANCHOR.search(fold_text)
@@ -223,6 +226,7 @@ class SpacedColumns:
 
     @property
     def offsets(self) -> tuple[list[int], list[int]] | None:
+        """Each column's offset from a row's first and from its last number, measured once (None when no row shows them)."""
         if self._offsets is False:
             self._offsets = self._measure(self.lines)
         return self._offsets

@@ -83,6 +83,7 @@ def _title_from_url(url: str | None) -> str | None:
 
 
 def doc_type_of(fold_text: str, title: str | None) -> str:
+    """``annual_report`` when the text has a report's structure, else ``news`` or ``other``."""
     head = fold_text[:6000]
     if title and re.search(r"报告制度|办法|规定|实施细则|通知$", title) and not re.search(r"年度报告$|年报$", title):
         return "other"

@@ -21,6 +21,7 @@ _DATE_LABEL = re.compile(r"(?:发布日期|发布时间|发文日期|成文日�
 
 
 def title_year(title: str | None) -> int | None:
+    """The year the title names its report for."""
     m = TITLE_YEAR.search(fold(title)) if title else None
     return int(m.group(1)) if m else None
 
@@ -56,6 +57,7 @@ def report_year_of(fold_text: str, title: str | None, doc_type: str, issues: lis
 
 
 def era_of(table_era: str | None, report_year: int | None, doc_type: str) -> str | None:
+    """The template era: the tables' own, else by the report year (2008 rules, 2019 trial, 2021)."""
     if doc_type == "other":
         return None
     if table_era:
@@ -70,6 +72,7 @@ def era_of(table_era: str | None, report_year: int | None, doc_type: str) -> str
 
 
 def publication_date_of(fold_text: str, meta: dict) -> date | None:
+    """The publication date from the page's metadata, else a dated label in the text."""
     for key in ("pubdate", "firstpublishedtime", "publishdate", "发布日期", "发文日期", "成文日期"):
         value = meta.get(key)
         if value:
