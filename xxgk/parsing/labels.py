@@ -9,7 +9,6 @@ from pathlib import Path
 from xxgk.parsing.normalize import label_key
 
 LABELS_DIR = Path(__file__).with_name("labels")
-ERAS = ("2008_regulation", "2019_trial_format", "2021_format")
 
 
 def _rows(name: str) -> list[dict]:
