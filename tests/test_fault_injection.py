@@ -26,7 +26,7 @@ XXGK = str(Path(sys.executable).with_name("xxgk"))
 # stage → (module, attribute, call on which to die, die before or after the real call)
 KILL_POINTS = {
     "crawl": ("xxgk.rawstore", "RawStore.record_fetch", 8, "before"),
-    "load": ("xxgk.rawstore", "_load_batch", 1, "after"),  # rows in raw.*, shards not yet moved
+    "load": ("xxgk.manifest", "_load_batch", 1, "after"),  # rows in raw.*, shards not yet moved
     "parse": ("xxgk.warehouse", "insert_ndjson", 2, "before"),  # inside the parse transaction
     "dbt": ("xxgk.pipeline", "dbt_build_plain", 1, "timer"),  # 3 s into dbt build
     "publish": ("xxgk.publish", "copy_comments", 3, "before"),  # the temporary copy half-written
