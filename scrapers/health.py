@@ -17,10 +17,11 @@ def _rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+_HEALTH_ROWS = _rows()
 # health → what it means to the on-call person (docs/portals.md, xxgk portals)
-HEALTH_MEANING: dict[str, str] = {row["health"]: row["meaning"] for row in _rows()}
+HEALTH_MEANING: dict[str, str] = {row["health"]: row["meaning"] for row in _HEALTH_ROWS}
 # the failure of a portal's seed URL (scrapers/http.py taxonomy) → the portal's health; a seed
 # failure not listed is ``unreachable``
 HEALTH_BY_SEED_FAILURE: dict[str, str] = {
-    failure: row["health"] for row in _rows() for failure in row["seed_failures"].split()
+    failure: row["health"] for row in _HEALTH_ROWS for failure in row["seed_failures"].split()
 }
