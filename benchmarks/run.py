@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,24 +57,25 @@ def extract_bench(n: int) -> list[tuple[str, str, str]]:
 
 
 def crawl_once(portals: list[Portal], data_dir: Path, delay: float) -> tuple[float, list[dict]]:
-    """One whole crawl run as the flow does it: known URLs read, portals crawled, manifests loaded."""
+    """One whole crawl run through the product's one composition (:func:`xxgk.pipeline.crawl_portals`),
+    each portal's crawl submitted to a thread pool as the flow submits it to its task runner."""
     from xxgk import pipeline
 
     # the local portals' own endpoints only (the SSRF guard allows a network per port)
     endpoints = sorted({urlsplit(url).netloc for portal in portals for url in portal.seed_urls})
     settings = pipeline.CrawlSettings(per_host_delay=delay, allowed_networks=endpoints)
-    run_id = pipeline.new_run_id()
-    started = time.monotonic()
-    known = pipeline.prepare_run(data_dir, run_id, portals)
-    prepared = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(portals)) as pool:
-        results = list(pool.map(lambda p: pipeline.crawl_one(p, settings, data_dir, run_id, known[p.id]), portals))
-    crawled = time.monotonic()
-    pipeline.finish_run(data_dir, run_id, {})
-    finished = time.monotonic()
-    print(f"  run phases: prepare {prepared - started:.1f} s, crawl {crawled - prepared:.1f} s, "
-          f"load manifests {finished - crawled:.1f} s", flush=True)
-    return finished - started, results
+        def submit(portal: Portal, args: tuple, after: list) -> Future:
+            def crawl_after_predecessors() -> dict:
+                for handle in after:
+                    handle.result()
+                return pipeline.crawl_one(*args)
+            return pool.submit(crawl_after_predecessors)
+
+        started = time.monotonic()
+        _run_id, results = pipeline.crawl_portals(portals, data_dir, settings, submit=submit)
+        elapsed = time.monotonic() - started
+    return elapsed, results
 
 
 def scrapy_crawl(seeds: list[str], delay: float, work_dir: Path) -> dict | str:

@@ -167,7 +167,7 @@ SubmitCrawl = Callable[[Portal, tuple, list[CrawlHandle]], CrawlHandle]
 
 
 class _CrawledNow:
-    """The handle of a crawl run directly in this thread (the CLI, benchmarks)."""
+    """The handle of a crawl run directly in this thread (the CLI)."""
 
     def __init__(self, args: tuple):
         self._summary: dict | None = None
