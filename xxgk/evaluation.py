@@ -187,5 +187,6 @@ def _eval_main(directory: str) -> int:
         for extra in extras[:50]:
             print("  " + json.dumps(extra, ensure_ascii=False, default=str))
     if result.provisional:
-        print(f"\napprox values under provisional names (not in labels/kpi_dictionary.csv, not scored): {len(result.provisional)}")
+        print(f"\napprox values under provisional names (not in labels/kpi_dictionary.csv, not scored): "
+              f"{len(result.provisional)}")
     return 0

@@ -33,3 +33,32 @@ def test_extracted_facts_carry_the_words_around_their_number():
     assert extraction.text[fact["char_start"]:fact["char_end"]] == fact["raw_text"]
     assert fact["context_before"].endswith("全市共收到政府信息公开申请")
     assert fact["context_after"].startswith("，办结率")
+
+
+def _context_by_scanning(text, start, end):
+    """The definition, read character by character: back to the last break, on to the next one."""
+    begin = start
+    while begin > 0 and start - begin < CONTEXT_CHARS and text[begin - 1] not in "。！？；\n":
+        begin -= 1
+    stop = end
+    while stop < len(text) and stop - end < CONTEXT_CHARS:
+        stop += 1
+        if text[stop - 1] in "。！？；\n":
+            stop -= text[stop - 1] == "\n"  # a sentence end is kept, a line break is not
+            break
+    return text[begin:start], text[end:stop]
+
+
+def test_context_with_precomputed_breaks_matches_a_character_scan():
+    import random
+
+    from xxgk.parsing.facts import sentence_breaks
+
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice("甲乙12。；！？\n,") for _ in range(rng.randint(0, 400)))
+        breaks = sentence_breaks(text)
+        for _ in range(10):
+            start = rng.randint(0, len(text))
+            end = rng.randint(start, len(text))
+            assert sentence_context(text, start, end, breaks) == _context_by_scanning(text, start, end), (text, start, end)
