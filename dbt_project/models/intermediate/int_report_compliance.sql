@@ -21,9 +21,23 @@ reports as (
 
 texts as (
 
-    select sha256, regexp_replace(document_text, '\s+', '', 'g') as compact_text
-    from {{ ref('stg_parsed__document_texts') }}
-    where sha256 in (select sha256 from reports)
+    -- read down to a few booleans per document here, so no join carries whole texts (at 100,000
+    -- reports they are gigabytes: the join ran out of dbt's 512 MB)
+    select
+        sha256,
+        regexp_matches(compact_text, '一[、.．]?总体情况')
+            and regexp_matches(compact_text, '二[、.．]?主动公开政府信息(的)?情况')
+            and regexp_matches(compact_text, '三[、.．]?收到和处理政府信息公开申请(的)?情况')
+            and regexp_matches(compact_text, '四[、.．]?(因)?政府信息公开(工作)?(被申请)?行政复议')
+            and regexp_matches(compact_text, '五[、.．]?(政府信息公开)?(工作)?存在的?主要问题')
+            and regexp_matches(compact_text, '六[、.．]?其他需要报告的事项') as has_six_section_headings,
+        contains(compact_text, '信息处理费') as mentions_processing_fee,
+        regexp_matches(compact_text, '(未|没有|不)(收取|收缴)[^。]{0,6}信息处理费') as denies_processing_fee
+    from (
+        select sha256, regexp_replace(document_text, '\s+', '', 'g') as compact_text
+        from {{ ref('stg_parsed__document_texts') }}
+        where sha256 in (select sha256 from reports)
+    ) as compacted
 
 ),
 
@@ -86,12 +100,7 @@ final as (
     select
         reports.report_id,
         case when reports.era in ('2019_trial_format', '2021_format') then
-            regexp_matches(texts.compact_text, '一[、.．]?总体情况')
-            and regexp_matches(texts.compact_text, '二[、.．]?主动公开政府信息(的)?情况')
-            and regexp_matches(texts.compact_text, '三[、.．]?收到和处理政府信息公开申请(的)?情况')
-            and regexp_matches(texts.compact_text, '四[、.．]?(因)?政府信息公开(工作)?(被申请)?行政复议')
-            and regexp_matches(texts.compact_text, '五[、.．]?(政府信息公开)?(工作)?存在的?主要问题')
-            and regexp_matches(texts.compact_text, '六[、.．]?其他需要报告的事项')
+            texts.has_six_section_headings
         end as has_all_six_sections,
         case when reports.era in ('2019_trial_format', '2021_format') then
             coalesce(table_shapes.table3_rows_cnt, 0) = template_shapes.table3_rows_cnt
@@ -103,8 +112,7 @@ final as (
         case
             when reports.era <> '2021_format' or table_shapes.fee_unpaid_applications is null then null
             when table_shapes.fee_unpaid_applications = 0 then true
-            else contains(texts.compact_text, '信息处理费')
-                and not regexp_matches(texts.compact_text, '(未|没有|不)(收取|收缴)[^。]{0,6}信息处理费')
+            else texts.mentions_processing_fee and not texts.denies_processing_fee
         end as fee_consistent_with_section6,
         reports.report_fingerprint
     from reports
