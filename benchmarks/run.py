@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,8 +67,7 @@ def crawl_once(portals: list[Portal], data_dir: Path, delay: float) -> tuple[flo
     with ThreadPoolExecutor(max_workers=len(portals)) as pool:
         def submit(portal: Portal, args: tuple, after: list) -> Future:
             def crawl_after_predecessors() -> dict:
-                for handle in after:
-                    handle.result()
+                wait(after)  # ended, however: a crashed predecessor does not stop this crawl (as in the flow)
                 return pipeline.crawl_one(*args)
             return pool.submit(crawl_after_predecessors)
 
