@@ -94,7 +94,7 @@ def cmd_eval(args) -> int:
         return wild_main(args.directory, as_json=args.json)
     from xxgk.evaluation import eval_main
 
-    return eval_main(args.directory)
+    return eval_main(args.directory, text_only=args.text_only)
 
 
 def cmd_parse(args) -> int:
@@ -315,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wild", action="store_true",
                    help="unlabelled reports: resolved-field shares, tables found and balanced, unmapped labels")
     p.add_argument("--json", action="store_true", help="with --wild: one JSON object instead of the summary")
+    p.add_argument("--text-only", action="store_true",
+                   help="read each document from its text alone, without the URL of its `# source:` line")
     p.set_defaults(func=cmd_eval)
 
     p = with_data_dir(sub.add_parser("parse", help="parse landed reports not yet parsed by this parser version "

@@ -142,19 +142,20 @@ def gold_pairs(directory: Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def evaluate(directory: str | Path) -> EvalResult:
-    """Score extraction against every ``*.expected.json`` beside a .txt/.html/.pdf/.docx under ``directory``."""
+def evaluate(directory: str | Path, *, text_only: bool = False) -> EvalResult:
+    """Score extraction against every ``*.expected.json`` beside a .txt/.html/.pdf/.docx under ``directory``;
+    ``text_only`` reads each document without the URL it came from (its `# source:` line)."""
     result = EvalResult()
     for document_path, expected_path in gold_pairs(Path(directory)):
         gold = json.loads(expected_path.read_text(encoding="utf-8"))
-        score_file(result, document_path, gold, extract_path(document_path))
+        score_file(result, document_path, gold, extract_path(document_path, text_only=text_only))
     return result
 
 
-def eval_main(directory: str) -> int:
+def eval_main(directory: str, *, text_only: bool = False) -> int:
     """`xxgk eval DIR`; the exit code of the evaluation (0 also when stdout's reader hung up)."""
     try:
-        return _eval_main(directory)
+        return _eval_main(directory, text_only)
     except BrokenPipeError:
         # `xxgk eval DIR | head`: the reader has seen enough; not an error of the evaluation. Point
         # stdout at devnull so the interpreter's final flush does not raise again (Python docs, signal)
@@ -162,16 +163,16 @@ def eval_main(directory: str) -> int:
         return 0
 
 
-def _eval_main(directory: str) -> int:
+def _eval_main(directory: str, text_only: bool) -> int:
     path = Path(directory)
     if not path.is_dir():
         print(f"xxgk eval: not a directory: {directory}", file=sys.stderr)
         return 2
-    result = evaluate(path)
+    result = evaluate(path, text_only=text_only)
     if not result.files:
         print(f"xxgk eval: no *.expected.json beside a .txt/.html/.pdf/.docx under {directory}", file=sys.stderr)
         return 2
-    print(f"{result.files} gold files under {directory}")
+    print(f"{result.files} gold files under {directory}" + (", read from their text alone" if text_only else ""))
     print(f"{'field':<22}{'correct':>8}{'wrong':>7}{'missed':>8}{'extra':>7}{'precision':>11}{'recall':>8}")
     for name, score in sorted(result.fields.items()):
         print(f"{name:<22}{score.correct:>8}{score.wrong:>7}{score.missed:>8}{score.extra:>7}"

@@ -8,7 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from xxgk.parsing.extract import Extraction, extract_document
+from xxgk.parsing.extract import SOURCE_LINE, Extraction, extract_document
 from xxgk.parsing.summary import extraction_summary
 
 log = logging.getLogger(__name__)
@@ -19,16 +19,24 @@ def _content_type(path: Path) -> str | None:
     return "text/html" if suffix in (".html", ".htm") else "text/plain" if suffix == ".txt" else None
 
 
-def extract_file(path: Path, *, url: str | None = None, link_text: str | None = None) -> Extraction:
+def extract_file(path: Path, *, url: str | None = None, link_text: str | None = None,
+                 text_only: bool = False) -> Extraction:
     """One file through the parse stage's own entry point, with what the crawl would have known
-    about it (the URL it came from, the anchor text that linked to it)."""
+    about it (the URL it came from, the anchor text that linked to it); ``text_only`` reads it
+    without any of that, its own `# source:` line dropped too."""
+    body = path.read_bytes()
+    if text_only:
+        url = link_text = None
+        if SOURCE_LINE.match(body[:2048]):
+            body = body.split(b"\n", 1)[1] if b"\n" in body else b""
     hints = {"link_text": link_text} if link_text else {}
-    return extract_document(path.read_bytes(), content_type=_content_type(path), url=url or None, hints=hints)
+    return extract_document(body, content_type=_content_type(path), url=url or None, hints=hints)
 
 
-def extract_path(path: Path, *, url: str | None = None, link_text: str | None = None) -> dict:
+def extract_path(path: Path, *, url: str | None = None, link_text: str | None = None,
+                 text_only: bool = False) -> dict:
     """One file's extraction as the JSON line `xxgk extract` prints."""
-    return extraction_summary(extract_file(path, url=url, link_text=link_text), str(path))
+    return extraction_summary(extract_file(path, url=url, link_text=link_text, text_only=text_only), str(path))
 
 
 SOURCES_HEADER = ("path", "url", "link_text")

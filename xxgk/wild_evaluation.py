@@ -1,10 +1,11 @@
 """``xxgk eval --wild DIR``: label-free figures of how the extractor does on real reports.
 
 Nobody has labelled the wild corpus, so nothing here says a value is right. What it can say
-is where extraction breaks: which metadata fields stay unresolved (with and without the URL the
-page came from), which documents hold the standard table 三 that the reader did not find, which
-tables do not balance, and which row labels no vocabulary file maps. Each of those is a class of
-failure to turn into a hand-checked fixture.
+is where extraction breaks: which metadata fields stay unresolved (each document is read twice: with
+the URL the page came from, and from its text alone), where the two readings disagree on the
+province or place (one of them is then wrong, whichever it is), which documents hold the standard
+table 三 that the reader did not find, which tables do not balance, and which row labels no
+vocabulary file maps. Each of those is a class of failure to turn into a hand-checked fixture.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class WildFigures:
     failed: list[tuple[str, str]] = field(default_factory=list)
     resolved_with_url: Counter = field(default_factory=Counter)
     resolved_without_url: Counter = field(default_factory=Counter)
+    # (document, field, with its URL, from its text alone): both resolved, to different values
+    disagreements: list[tuple[str, str, str, str]] = field(default_factory=list)
     table3_printed: int = 0
     table3_found: int = 0
     table3_not_found: list[str] = field(default_factory=list)
@@ -55,11 +58,10 @@ class WildFigures:
     issue_counts: Counter = field(default_factory=Counter)
 
     def share(self, name: str, *, with_url: bool = True) -> float | None:
-        """The share of reports (with a source URL, or without) whose field ``name`` resolved; None with no such reports."""
-        if with_url:
-            return self.resolved_with_url[name] / self.reports_with_url if self.reports_with_url else None
-        without = self.reports - self.reports_with_url
-        return self.resolved_without_url[name] / without if without else None
+        """The share of reports whose field ``name`` resolved when read with the URL each came from (where
+        known), or from the text alone; None with no reports."""
+        resolved = self.resolved_with_url if with_url else self.resolved_without_url
+        return resolved[name] / self.reports if self.reports else None
 
     @property
     def table3_found_share(self) -> float | None:
@@ -79,6 +81,7 @@ class WildFigures:
             "failed": self.failed,
             "resolved_share_with_url": {f: self.share(f) for f in RESOLVED_FIELDS},
             "resolved_share_without_url": {f: self.share(f, with_url=False) for f in RESOLVED_FIELDS},
+            "disagreements": self.disagreements,
             "table3": {"printed": self.table3_printed, "found": self.table3_found,
                        "found_share": self.table3_found_share, "not_found": self.table3_not_found,
                        "checked": self.table3_checked, "balanced": self.table3_balanced,
@@ -96,8 +99,15 @@ def table3_printed(text: str) -> bool:
     return bool(first and _TABLE3_OTHER_ROWS.search(compact, first.end()))
 
 
-def add_document(figures: WildFigures, name: str, extraction: Extraction, url: str | None) -> None:
-    """Tally one document's extraction (``url`` None: the source URL was not known)."""
+def _resolved(document: dict, name: str) -> bool:
+    central = name in ("province", "place") and document.get("admin_tier") == "central"
+    return document.get(name) is not None or central  # a State Council body has no province
+
+
+def add_document(figures: WildFigures, name: str, extraction: Extraction, url: str | None,
+                 text_only: Extraction | None = None) -> None:
+    """Tally one document's extraction (``url`` None: the source URL was not known), and, given, the
+    same document read from its text alone."""
     document = extraction.document
     figures.files += 1
     figures.with_url += bool(url)
@@ -114,13 +124,13 @@ def add_document(figures: WildFigures, name: str, extraction: Extraction, url: s
         return
     figures.reports += 1
     figures.reports_with_url += bool(url)
-    resolved = figures.resolved_with_url if url else figures.resolved_without_url
     for name_of_field in RESOLVED_FIELDS:
-        central = name_of_field in ("province", "place") and document.get("admin_tier") == "central"
-        if document.get(name_of_field) is not None or central:  # a State Council body has no province
-            resolved[name_of_field] += 1
+        if _resolved(document, name_of_field):
+            figures.resolved_with_url[name_of_field] += 1
         else:
             figures.unresolved.setdefault(name_of_field, []).append(name)
+    if text_only is not None:
+        _add_text_only(figures, name, document, text_only.document)
     if table3_printed(extraction.text):
         figures.table3_printed += 1
         if any(f["source"] == "table3" for f in extraction.facts):
@@ -137,6 +147,19 @@ def add_document(figures: WildFigures, name: str, extraction: Extraction, url: s
             figures.table3_balanced += 1
 
 
+def _add_text_only(figures: WildFigures, name: str, document: dict, alone: dict) -> None:
+    """The text-only reading of a report: what resolves without the URL, and where it disagrees."""
+    if alone.get("status") != "parsed":
+        return
+    for name_of_field in RESOLVED_FIELDS:
+        if _resolved(alone, name_of_field):
+            figures.resolved_without_url[name_of_field] += 1
+    for name_of_field in ("province", "place", "report_year"):
+        with_url, without = document.get(name_of_field), alone.get(name_of_field)
+        if with_url is not None and without is not None and with_url != without:
+            figures.disagreements.append((name, name_of_field, str(with_url), str(without)))
+
+
 def wild_documents(directory: Path) -> list[Path]:
     """Every document file under ``directory`` a report can come as, in path order."""
     return sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
@@ -147,7 +170,8 @@ def evaluate_wild(directory: str | Path) -> WildFigures:
     figures = WildFigures()
     for path in wild_documents(Path(directory)):
         extraction = extract_file(path)
-        add_document(figures, path.name, extraction, extraction.url)
+        text_only = extract_file(path, text_only=True) if extraction.url else extraction
+        add_document(figures, path.name, extraction, extraction.url, text_only)
     return figures
 
 
@@ -164,7 +188,7 @@ def report_lines(figures: WildFigures, directory: str) -> list[str]:
              + f" ({_pct(not_reports / figures.files if figures.files else None).strip()})",
              f"failed to parse: {len(figures.failed)}",
              "",
-             f"{'field resolved':<16}{'with URL':>10}{'without':>10}{'target':>9}"]
+             f"{'field resolved':<16}{'with URL':>10}{'text only':>10}{'target':>9}"]
     for name in RESOLVED_FIELDS:
         target = TARGETS.get(name)
         lines.append(f"{name:<16}{_pct(figures.share(name)):>10}{_pct(figures.share(name, with_url=False)):>10}"
@@ -178,6 +202,9 @@ def report_lines(figures: WildFigures, directory: str) -> list[str]:
         lines.append("  not found: " + " ".join(figures.table3_not_found))
     if figures.table3_unbalanced:
         lines.append("  unbalanced: " + " ".join(figures.table3_unbalanced))
+    lines.append(f"read with the URL and from the text alone, disagreeing on province, place or year: "
+                 f"{len(figures.disagreements)}")
+    lines += [f"  {doc} {what}: {a} (with URL) / {b} (text only)" for doc, what, a, b in figures.disagreements]
     for name in ("province", "issuer", "report_year"):
         if figures.unresolved.get(name):
             lines.append(f"unresolved {name}: " + " ".join(figures.unresolved[name]))

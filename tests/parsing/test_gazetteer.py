@@ -27,6 +27,26 @@ def test_chains_and_places_in_text():
     assert gz.find_short_county("“中国永嘉”县政府门户网站").name == "永嘉县"
     # 共和 of 中华人民共和国 is a word, not 共和县
     assert gz.find_short_county("根据《中华人民共和国政府信息公开条例》,中华人民共和国") is None
+    # nor 平和 of 工作水平和人民群众满意度 平和县
+    assert gz.find_short_county("不断提升政府信息公开工作水平和人民群众满意度") is None
+    assert gz.find_short_county("平和人民政府网站发布信息").name == "平和县"
+
+
+def test_autonomous_units_by_their_short_form():
+    # reports write 黔东南州 for 黔东南苗族侗族自治州, 石柱县 for 石柱土家族自治县
+    chain, rest = gz.parse_chain("黔东南州人民政府新闻办公室", year=2024)
+    assert [d.name for d in chain] == ["黔东南苗族侗族自治州"] and rest == "人民政府新闻办公室"
+    assert [d.name for d in gz.parse_chain("恩施州统计局", year=2020)[0]] == ["恩施土家族苗族自治州"]
+    shizhu = gz.parse_chain("石柱县人民政府", year=2024)[0]
+    assert [(d.name, d.province) for d in shizhu] == [("石柱土家族自治县", "重庆市")]
+
+
+def test_a_name_abolished_decades_before_the_report_is_another_place():
+    # 石柱县 of 四川省涪陵地区 stood until 1982: a 2024 report never means it
+    assert all(d.province == "重庆市" for d in gz.candidates("石柱县", year=2024))
+    assert gz.candidates("石柱县", year=1982)[0].province == "四川省"
+    # 九江县 a year after it became 柴桑区 is still 九江县
+    assert gz.lookup("九江县", year=2018).code == "360421"
 
 
 def _doc(text: str, url: str | None = None, **hints):
@@ -44,6 +64,15 @@ def test_codes_follow_gb_t_2260():
     # 同心县 moved from 银南地区 to 吴忠市 in 1998: the prefecture of the year
     assert gz.lookup("同心县", year=1995).prefecture == "银南地区"
     assert gz.lookup("同心县", year=2020).prefecture == "吴忠市"
+
+
+def test_a_place_the_report_aids_or_visits_is_not_its_place():
+    # a Shanghai report naming the county it rebuilt after the earthquake: no province from that
+    text = ("2009年政府信息公开工作年度报告\n一、概述\n2009年,本市各级政府部门坚持以公开为原则。"
+            "向社会公开对口支持都江堰市灾后恢复重建项目以及资金筹集情况。\n")
+    assert _doc(text).document["province"] is None
+    named = _doc(text.replace("对口支持都江堰市", "都江堰市"))
+    assert named.document["province"] == "四川省"
 
 
 def test_a_name_shared_by_several_divisions_is_never_guessed():

@@ -32,6 +32,10 @@ CASES = [
     ("2019年上海市宝山区吴淞街道办事处\n政府信息公开年度报告\n" + INTRO, "上海市宝山区吴淞街道办事处"),
     # a county printed by its short name before a township
     ("现向社会公布广元市昭化元坝镇人民政府2024年政府信息公开工作年度报告。\n" + INTRO, "广元市昭化区元坝镇人民政府"),
+    # "X关于2023年…报告" in the title, and the body abbreviated (经合局) in the text
+    ("兰州新区经济合作局关于2023年政府信息公开工作年度报告\n" + INTRO + "2023年,经合局紧紧围绕新区的部署要求开展工作。\n",
+     "兰州新区经济合作局"),
+    ("2023年政府信息公开工作年度报告\n" + INTRO + "2023年,市经信局认真贯彻落实《条例》。\n", "市经信局"),
 ]
 
 
@@ -107,3 +111,15 @@ def test_jointly_compiled_report_names_the_first_body():
 def test_a_sentence_wrapped_onto_its_own_line_is_not_a_title():
     text = "北京市政府信息公开工作年度报告本报告是根据《条例》要求编制的2012年度政府信息公\n作年度报告。\n一、概述\n"
     assert extract_document(text.encode("utf-8"), content_type="text/plain").document["title"] != "作年度报告。"
+
+
+@pytest.mark.parametrize("url,issuer", [
+    ("http://www.changzhou.gov.cn/ns_news/1.html", "常州市统计局"),  # the site's city, not the one mentioned
+    ("http://www.js.gov.cn/art/2024/1/5/art_1.html", "苏州市统计局"),  # the city named inside the site's province
+    (None, "苏州市统计局"),  # the text alone
+])
+def test_a_bare_organ_takes_its_area_from_the_site_before_a_city_it_mentions(url, issuer):
+    text = ("统计局2023年政府信息公开工作年度报告\n一、总体情况\n2023年,我局认真贯彻落实《条例》,"
+            "主动公开信息120条,学习苏州市统计工作经验。\n")
+    document = extract_document(text.encode("utf-8"), content_type="text/plain", url=url).document
+    assert document["issuer"] == issuer

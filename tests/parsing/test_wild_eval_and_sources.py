@@ -30,6 +30,20 @@ def test_wild_figures_count_reports_tables_and_urls(tmp_path):
     assert figures.share("report_year") == 1.0 and figures.share("report_year", with_url=False) == 1.0
 
 
+def test_each_document_is_read_with_its_url_and_from_its_text_alone(tmp_path):
+    # the text names 苏州市 in passing; the host is 常州's: with the URL 常州市统计局, alone 苏州市统计局
+    (tmp_path / "e.txt").write_text(
+        "# source: http://www.changzhou.gov.cn/ns_news/1.html\n统计局2023年政府信息公开工作年度报告\n"
+        "一、总体情况\n2023年,我局认真贯彻落实《条例》,主动公开信息120条,学习苏州市统计工作经验。\n", encoding="utf-8")
+    (tmp_path / "f.txt").write_text("# source: http://www.changzhou.gov.cn/ns_news/2.html\n统计局2023年政府信息公开"
+                                    "工作年度报告\n一、总体情况\n2023年,我局认真贯彻落实《条例》。\n", encoding="utf-8")
+    figures = evaluate_wild(tmp_path)
+    assert figures.reports == 2
+    assert figures.share("place") == 1.0 and figures.share("place", with_url=False) == 0.5
+    assert ("e.txt", "place", "常州市", "苏州市") in figures.disagreements
+    assert all(name == "e.txt" for name, *_ in figures.disagreements)
+
+
 def test_unbalanced_table_is_listed(tmp_path):
     report = synth.make_report(5, era="2021_format")
     text = synth.render_text(report, noise=frozenset({"pipes"}))

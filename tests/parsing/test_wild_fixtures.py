@@ -19,6 +19,11 @@ def result():
     return evaluate(FIXTURES)
 
 
+@pytest.fixture(scope="module")
+def text_only_result():
+    return evaluate(FIXTURES, text_only=True)
+
+
 def test_every_fixture_is_scored(result):
     assert result.files == len(list(FIXTURES.glob("*.expected.json"))) >= 21
 
@@ -31,6 +36,13 @@ def test_no_number_lands_in_a_wrong_cell(result, field):
 @pytest.mark.parametrize("field", ["meta.province", "meta.place"])
 def test_no_report_is_filed_under_a_wrong_place(result, field):
     assert [d for d in result.fields[field].details if d["kind"] == "wrong"] == []
+
+
+@pytest.mark.parametrize("field", ["meta.province", "meta.place", "meta.issuer"])
+def test_without_its_url_no_report_is_filed_under_a_wrong_place(text_only_result, field):
+    # what the URL told is then missing, never replaced by a guess (胡市镇 is not 平和县's; 黔东南州
+    # is 黔东南苗族侗族自治州)
+    assert [d for d in text_only_result.fields[field].details if d["kind"] == "wrong"] == []
 
 
 def test_cells_of_the_one_cell_per_line_tables_are_read(result):

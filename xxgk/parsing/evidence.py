@@ -3,6 +3,7 @@ the title, the text), and the division the site stands for."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from xxgk.parsing import gazetteer as gz
@@ -35,12 +36,25 @@ def site_evidence(*, url: str | None, portal_name: str | None, portal_province: 
             if found:
                 evidence.append(gz.Evidence(source, found))
     head = fold_text[:8000]
-    found = gz.find_places(head, year)
+    found = tuple(d for d in gz.find_places(head, year) if not _named_only_as_elsewhere(d, head))
     found += tuple(d for d in gz.credit_code_divisions(head[:3000], year) + gz.zone_cities(head[:3000], year)
                    if d not in found)
     if found:
         evidence.append(gz.Evidence("text", found))
     return evidence
+
+
+# a place a report names as the object of its aid, visits or lessons (对口支持都江堰市, 赴浙江学习,
+# 与黔东南州结对) is another body's place, not the report's
+_ELSEWHERE = re.compile(r"(?:对口(?:支援|支持|帮扶|协作)|援助|援建|帮扶|结对|协作|支援|赴|前往|学习|借鉴|考察|"
+                        r"东西部|援)[^。，,；;\n]{0,6}$")
+
+
+def _named_only_as_elsewhere(division: gz.Division, text: str) -> bool:
+    """Every mention of the division in ``text`` reads as another place the report deals with."""
+    names = {division.name} | ({division.short} if division.short and len(division.short) >= 2 else set())
+    starts = [m.start() for name in names for m in re.finditer(re.escape(name), text)]
+    return bool(starts) and all(_ELSEWHERE.search(text[max(0, start - 12):start]) for start in starts)
 
 
 def site_division(evidence: list[gz.Evidence]) -> tuple[gz.Division | None, str | None]:

@@ -25,13 +25,13 @@ from xxgk.parsing.summary import extraction_summary
 from xxgk.parsing.titles import doc_type_of, title_of
 from xxgk.parsing.years import era_of, publication_date_of, report_year_of, title_year
 
-PARSER_VERSION = "0.6.1"
+PARSER_VERSION = "0.6.2"
 
 DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "place_code",
                    "province",
                    "province_code", "level", "admin_tier", "scope", "report_year", "era", "publication_date",
                    "is_suspect_mirror", "is_synthetic", "text_chars", "scope_evidence", "field_sources")
-_SOURCE_LINE = re.compile(rb"^# source:\s*(https?://\S+)", re.IGNORECASE)
+SOURCE_LINE = re.compile(rb"^# source:\s*(https?://\S+)", re.IGNORECASE)
 
 
 @dataclass
@@ -70,7 +70,7 @@ def extract_document(body: bytes, *, content_type: str | None = None, url: str |
     hints = dict(hints or {})
     url = url or hints.get("url")
     if url is None:
-        m = _SOURCE_LINE.match(body[:2048])
+        m = SOURCE_LINE.match(body[:2048])
         if m:
             url = m.group(1).decode("utf-8", "replace")
     if not body:
@@ -157,7 +157,8 @@ def _issuer(source: sources.Source, folded: str, title: str | None, title_source
     """The issuer, from the text's anchors, else 我县 / 我市 and the site, else the catalogue's
     发布机构, completed with the site's area when printed without one; its witness into
     ``field_sources``."""
-    issuer, how = resolve_issuer(folded, fold(title) if title else None, doc_type, report_year)
+    issuer, how = resolve_issuer(folded, fold(title) if title else None, doc_type, report_year,
+                                 site_division(evidence)[0])
     if issuer is not None:
         field_sources["issuer"] = title_source if how == "title" else "text"
     if issuer is None and doc_type == "annual_report":

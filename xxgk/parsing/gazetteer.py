@@ -28,6 +28,7 @@ FIRST_YEAR, LAST_YEAR = 1980, 2024
 # names some 1980s unit carried that read as ordinary words in reports (市区人民政府 = "the city's districts")
 _GENERIC_NAMES = ("市区", "县区")
 _LEVELS = {"1": "province", "2": "city", "3": "county"}
+_NAME_LAG_YEARS = 3
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,31 @@ def gazetteer() -> Gazetteer:
     # ending at suffix characters instead
     for generic in _GENERIC_NAMES:
         by_name.pop(generic, None)
+    _add_autonomous_short_forms(divisions, by_name)
     full_names = frozenset(by_name)
     short_pattern = re.compile("|".join(re.escape(n) for n in sorted(shorts, key=len, reverse=True)))
     return Gazetteer(divisions, codes, shorts, by_name, short_names, full_names,
                      max(len(n) for n in full_names), short_pattern)
+
+
+_AUTONOMOUS = re.compile(r"自治(?P<word>[州县旗])$")
+
+
+def _add_autonomous_short_forms(divisions: list[Division], by_name: dict[str, list[Division]]) -> None:
+    """黔东南州, 石柱县, 鄂伦春旗: how reports print the autonomous units, as names of them (a name
+    that also stood for another unit in some year keeps both; the year tells them apart)."""
+    for division in divisions:
+        short_form = _autonomous_short_form(division)
+        if short_form is not None:
+            by_name.setdefault(short_form, []).append(division)
+
+
+def _autonomous_short_form(division: Division) -> str | None:
+    """'黔东南州' for 黔东南苗族侗族自治州: the short name and the level word of an autonomous unit."""
+    m = _AUTONOMOUS.search(division.name)
+    if m is None or not division.short or len(division.short) < 2 or division.short.endswith(m.group("word")):
+        return None
+    return division.short + m.group("word")
 
 
 def province_code(province: str | None) -> str | None:
@@ -181,8 +203,10 @@ def _as_of(options: list[Division], year: int | None) -> list[Division]:
     """The divisions among ``options`` that stood in ``year``; with no year, each as it stood
     last (同心县 moved from 银南地区 to 吴忠市: one place, not two)."""
     if year is not None:
-        in_year = [d for d in options if d.exists_in(year)]
-        options = in_year or options
+        # a name a few years out of date is still that place (reports keep a renamed county's
+        # name for a year or two); one abolished decades before the report is another place
+        options = [d for d in options if d.exists_in(year)] or \
+            [d for d in options if d.exists_in(year - _NAME_LAG_YEARS) or d.exists_in(year + _NAME_LAG_YEARS)]
     else:
         # no year known: divisions standing today before those abolished
         options = [d for d in options if d.last_year == LAST_YEAR] or options
@@ -438,7 +462,7 @@ def host_evidence(url: str | None, *, year: int | None = None) -> list[tuple[Div
     return chain
 
 
-_SHORT_NAME_CONTEXT = re.compile(r"[县区市旗”\"」』]|政府|门户|网|人民")
+_SHORT_NAME_CONTEXT = re.compile(r"[县区市旗”\"」』]|政府|门户|网|人民政府")
 _SHORT_NAME_LEAD = re.compile(r"(?:[“\"「『]|中国)$")
 
 

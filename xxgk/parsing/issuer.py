@@ -51,7 +51,8 @@ _AREA_WIDE = re.compile(r"全(省|区|市|县|旗)(?:各级)?(?:政府信息公�
 
 def _clean_name(name: str) -> str | None:
     name = name.strip(" 《》<>“”\"'")
-    name = re.sub(r"^(?:本报告|本年度报告|本年报|本年度|根据|经|由|在|对|各|关于|现(?:公布|发布|将|向社会公布)|编制)", "", name)
+    name = re.sub(r"^(?:本报告|本年度报告|本年报|本年度|根据|经(?![合信开济管发贸])|由|在|对|各|关于|现(?:公布|发布|将|向社会公布)|编制)", "", name)
+    name = re.sub(r"(?:关于|的)$", "", name)  # "兰州新区经济合作局关于2023年…报告"
     # "伊宁县政府信息公开工作2023年度报告": the subject is the county, not its disclosure work
     name = re.sub(r"(?:政府信息公开|信息公开|政务公开)(?:工作)?$", "", name)
     if re.fullmatch(r"(?:人民)?政府|本?机关|本单位|本部门", name):
@@ -171,22 +172,27 @@ def prefixed_organ(place: str, organ: str) -> str | None:
     return place + organ
 
 
-def _with_place_prefix(name: str, fold_text: str, year: int | None = None) -> str:
-    """'统计局' printed without its area: prefix the most specific division the text names."""
+def _with_place_prefix(name: str, fold_text: str, year: int | None = None, site: gz.Division | None = None) -> str:
+    """'统计局' printed without its area: prefix the most specific division the text names inside
+    the site's (a county bureau on its city's portal), else the site's own: a body on a city's
+    site that mentions another city (在苏州市…指导下) is not that city's."""
     chain, _rest = gz.parse_chain(name, year=year)
     if chain or not name.endswith(("局", "厅", "委", "办", "中心")):
         return name
-    places = gz.find_places(fold_text[:8000], year)
+    places = [d for d in gz.find_places(fold_text[:8000], year) if site is None or d.within(site)]
     for level in ("county", "city"):
         for division in places:
             if division.level == level:
                 return prefixed_organ(division.name, name) or name
+    if site is not None and site.level != "province":
+        return prefixed_organ(site.name, name) or name
     return name
 
 
 def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
-                   year: int | None = None) -> tuple[str | None, str | None]:
-    """(issuer, how): the organ that reports, as fully as the text prints it."""
+                   year: int | None = None, site: gz.Division | None = None) -> tuple[str | None, str | None]:
+    """(issuer, how): the organ that reports, as fully as the text prints it; an organ printed
+    without its area takes it from the text inside the ``site``'s division, else from the site."""
     candidates = issuer_candidates(fold_text, title)
     if doc_type == "news":
         # a news article names many bodies; only "X市政府各部门…" identifies whose work it reports
@@ -206,7 +212,7 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
             name = _compiled_for(name, year)
         if kind in ("title", "published") and doc_type == "other":
             return name, kind
-        name = _with_place_prefix(_as_government(name, fold_text, year), fold_text, year)
+        name = _with_place_prefix(_as_government(name, fold_text, year), fold_text, year, site)
         return _longest_variant(name, fold_text, year), kind
     return None, None
 
