@@ -1,6 +1,7 @@
 -- our own arithmetic: every rate's numerator and denominator re-sum from marts.fct_report_kpis over
 -- its report_ids, and value is their quotient. Joined on unnested lists, not a subquery per rate:
 -- a correlated list_contains scan grew with rates × report KPIs and took most of dbt build.
+-- a 2008-era report re-sums with dim_metrics' 2008-era lists, every other one with the 2019+ lists.
 with rates as (
 
     select * from {{ ref('fct_province_year_rates') }}
@@ -14,18 +15,32 @@ metrics as (
 
 ),
 
-rate_reports as (
+rate_report_ids as (
 
     select distinct province_code, report_year, metric, unnest(report_ids) as report_id
     from rates
 
 ),
 
+rate_reports as (
+
+    select
+        rate_report_ids.*,
+        case when reports.era = '2008_regulation' then '2008' else 'standard' end as kpi_family
+    from rate_report_ids
+    left join {{ ref('fct_reports') }} as reports using (report_id)
+
+),
+
 metric_kpis as (
 
-    select distinct metric, unnest(numerator_kpis) as kpi, 'numerator' as part from metrics
+    select distinct metric, 'standard' as kpi_family, unnest(numerator_kpis) as kpi, 'numerator' as part from metrics
     union all
-    select distinct metric, unnest(denominator_kpis) as kpi, 'denominator' as part from metrics
+    select distinct metric, 'standard' as kpi_family, unnest(denominator_kpis) as kpi, 'denominator' as part from metrics
+    union all
+    select distinct metric, '2008' as kpi_family, unnest(numerator_kpis_2008) as kpi, 'numerator' as part from metrics
+    union all
+    select distinct metric, '2008' as kpi_family, unnest(denominator_kpis_2008) as kpi, 'denominator' as part from metrics
 
 ),
 
@@ -46,7 +61,7 @@ sums as (
         sum(exact_values.value) filter (where metric_kpis.part = 'numerator') as numerator_again,
         sum(exact_values.value) filter (where metric_kpis.part = 'denominator') as denominator_again
     from rate_reports
-    inner join metric_kpis using (metric)
+    inner join metric_kpis using (metric, kpi_family)
     inner join exact_values
         on exact_values.report_id = rate_reports.report_id and exact_values.kpi = metric_kpis.kpi
     group by all

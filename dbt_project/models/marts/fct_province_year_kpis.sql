@@ -110,6 +110,8 @@ basis_totals as (
         basis_reports.report_year,
         min(basis_reports.level) as basis_level,
         count(*) as basis_reports_cnt,
+        count(distinct basis_reports.era) as basis_eras_cnt,
+        min(basis_reports.era) as basis_era,
         coalesce(bool_or(basis_reports.is_synthetic), false) as includes_synthetic,
         list(basis_reports.report_id order by basis_reports.report_id) as basis_report_ids,
         {%- for kpi in kpis %}
@@ -130,6 +132,8 @@ report_counts as (
         province_code,
         report_year,
         any_value(province_name) as province_name_as_parsed,
+        count(distinct era) as eras_cnt,
+        min(era) as any_era,
         count(*) as reports_cnt,
         count(*) filter (where scope = 'aggregate') as aggregate_reports_cnt,
         count(*) filter (where scope = 'organ') as organ_reports_cnt,
@@ -151,6 +155,14 @@ final as (
         report_counts.province_code,
         coalesce(provinces.province_name, report_counts.province_name_as_parsed) as province_name,
         report_counts.report_year,
+        -- the era of the basis reports (of every report when there is no basis); `mixed` when they
+        -- differ (a 2021+ report still on the 2019 trial template beside one on the 2021 format)
+        case
+            when basis_totals.basis_eras_cnt > 1 then 'mixed'
+            when basis_totals.basis_eras_cnt = 1 then basis_totals.basis_era
+            when report_counts.eras_cnt > 1 then 'mixed'
+            else report_counts.any_era
+        end as era,
         case basis_totals.basis_level
             when 'province' then 'province_aggregate'
             when 'city' then 'sum_of_prefecture_aggregates'

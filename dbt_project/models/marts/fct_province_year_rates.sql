@@ -1,7 +1,10 @@
 -- rates per province and year over the basis reports of fct_province_year_kpis, numerator and
 -- denominator over the SAME reports: a report counts for a metric only when it states every
--- numerator and every denominator KPI exactly (a blank or approximate cell leaves it out)
-
+-- numerator and every denominator KPI exactly (a blank or approximate cell leaves it out).
+-- a report of the 2008 regulation era counts with the 2008-era KPIs dim_metrics maps onto the
+-- metric (numerator_kpis_2008 / denominator_kpis_2008), and only where that mapping exists; every
+-- other report with the 2019+ KPIs. the rows say which (era, mapping_2008) and whether the
+-- province's series of the metric has values on both sides of the 2019 break
 with province_years as (
 
     select * from {{ ref('fct_province_year_kpis') }}
@@ -9,10 +12,23 @@ with province_years as (
 
 ),
 
-basis as (
+basis_ids as (
 
     select province_code, report_year, unnest(basis_report_ids) as report_id
     from province_years
+
+),
+
+basis as (
+
+    -- each basis report with the KPI family it is read with: its era's
+    select
+        basis_ids.province_code,
+        basis_ids.report_year,
+        basis_ids.report_id,
+        case when reports.era = '2008_regulation' then '2008' else 'standard' end as kpi_family
+    from basis_ids
+    left join {{ ref('int_reports_deduped') }} as reports using (report_id)
 
 ),
 
@@ -24,10 +40,21 @@ metrics as (
 
 metric_parts as (
 
-    select metric, 'numerator' as part, unnest(numerator_kpis) as kpi, len(numerator_kpis) as parts_needed
+    -- the 2008-era lists are null where there is no mapping: unnest gives no rows, no rate
+    select metric, 'standard' as kpi_family, 'numerator' as part, unnest(numerator_kpis) as kpi,
+        len(numerator_kpis) as parts_needed
     from metrics
     union all
-    select metric, 'denominator' as part, unnest(denominator_kpis) as kpi, len(denominator_kpis) as parts_needed
+    select metric, 'standard' as kpi_family, 'denominator' as part, unnest(denominator_kpis) as kpi,
+        len(denominator_kpis) as parts_needed
+    from metrics
+    union all
+    select metric, '2008' as kpi_family, 'numerator' as part, unnest(numerator_kpis_2008) as kpi,
+        len(numerator_kpis_2008) as parts_needed
+    from metrics
+    union all
+    select metric, '2008' as kpi_family, 'denominator' as part, unnest(denominator_kpis_2008) as kpi,
+        len(denominator_kpis_2008) as parts_needed
     from metrics
 
 ),
@@ -52,7 +79,7 @@ report_parts as (
         count(exact_values.value) as parts_found,
         any_value(metric_parts.parts_needed) as parts_needed
     from basis
-    cross join metric_parts
+    inner join metric_parts on metric_parts.kpi_family = basis.kpi_family
     left join exact_values
         on exact_values.report_id = basis.report_id
         and exact_values.kpi = metric_parts.kpi
@@ -90,13 +117,17 @@ summed as (
 
 ),
 
-final as (
+rates as (
 
     select
         province_years.province_code,
         province_years.province_name,
         province_years.report_year,
         metrics.metric,
+        province_years.era,
+        -- how this row's KPIs stand for the 2019+ definition: only 2008-era rows use a mapping
+        case when province_years.era = '2008_regulation' then metrics.mapping_2008 end as mapping_2008,
+        metrics.comparable_across_2019,
         province_years.basis,
         province_years.is_complete,
         summed.numerator,
@@ -110,6 +141,35 @@ final as (
         on summed.province_code = province_years.province_code
         and summed.report_year = province_years.report_year
         and summed.metric = metrics.metric
+
+),
+
+final as (
+
+    select
+        province_code,
+        province_name,
+        report_year,
+        metric,
+        era,
+        mapping_2008,
+        comparable_across_2019,
+        -- the province's series of this metric has a value from a 2008-era basis and one from a
+        -- 2019+ basis: a year-over-year change across the break compares different definitions
+        coalesce(
+            bool_or(value is not null and era = '2008_regulation') over series
+            and bool_or(value is not null and era <> '2008_regulation') over series,
+            false
+        ) as series_crosses_2019_break,
+        basis,
+        is_complete,
+        numerator,
+        denominator,
+        value,
+        reports_cnt,
+        report_ids
+    from rates
+    window series as (partition by province_code, metric)
 
 )
 
