@@ -28,6 +28,18 @@ compliance as (
 
 ),
 
+first_landings as (
+
+    -- the Last-Modified header of the fetch that first landed the report's chosen document
+    select
+        first_landings.sha256,
+        fetches.last_modified_at
+    from {{ ref('stg_raw__first_landings') }} as first_landings
+    inner join {{ ref('stg_raw__fetches') }} as fetches
+        on fetches.fetch_id = first_landings.first_fetch_id
+
+),
+
 final as (
 
     select
@@ -53,6 +65,7 @@ final as (
         reports.last_seen_at,
         portal_watch.watched_since,
         reports.publication_date,
+        first_landings.last_modified_at,
         -- 2008 regulation art. 31: 31 March; 2019 revision art. 49: departments 31 January,
         -- governments 31 March (local rules can be earlier; this is the national deadline)
         case
@@ -90,20 +103,41 @@ final as (
     left join portal_watch using (portal_id)
     left join similarity using (report_id)
     left join compliance using (report_id)
+    left join first_landings on first_landings.sha256 = reports.sha256
+
+),
+
+timeliness as (
+
+    select
+        *,
+        date_diff('day', statutory_deadline, cast(first_seen_at as date)) as first_seen_days_after_deadline,
+        -- evidence, not inference: first seen by a crawl that was already watching the portal before
+        -- the deadline; a report first seen after we began watching is not known to be late
+        case
+            when statutory_deadline is null or watched_since is null or first_seen_at is null then null
+            when cast(timezone('Asia/Shanghai', watched_since) as date) > statutory_deadline then null
+            else cast(timezone('Asia/Shanghai', first_seen_at) as date) <= statutory_deadline
+        end as on_time,
+        -- weaker evidence, kept apart and labelled: the date the page states (back-dating is
+        -- possible), else the Last-Modified header of its first landing (a server's clock and
+        -- whatever touched the file since)
+        case
+            when publication_date is not null then 'stated_date'
+            when last_modified_at is not null then 'last_modified_header'
+        end as stated_on_time_evidence
+    from final
 
 )
 
 select
-    *,
-    date_diff('day', statutory_deadline, cast(first_seen_at as date)) as first_seen_days_after_deadline,
-    -- evidence, not inference: first seen by a crawl that was already watching the portal before
-    -- the deadline; a report first seen after we began watching is not known to be late
+    * exclude (stated_on_time_evidence),
+    case when on_time is not null then 'first_seen_by_crawl' end as on_time_evidence,
     case
-        when statutory_deadline is null or watched_since is null or first_seen_at is null then null
-        when cast(timezone('Asia/Shanghai', watched_since) as date) > statutory_deadline then null
-        else cast(timezone('Asia/Shanghai', first_seen_at) as date) <= statutory_deadline
-    end as on_time,
-    -- the page's own date: weaker evidence (back-dating is possible), kept apart
-    case when publication_date is null or statutory_deadline is null then null
-         else publication_date <= statutory_deadline end as stated_on_time
-from final
+        when statutory_deadline is null then null
+        when stated_on_time_evidence = 'stated_date' then publication_date <= statutory_deadline
+        when stated_on_time_evidence = 'last_modified_header'
+            then cast(timezone('Asia/Shanghai', last_modified_at) as date) <= statutory_deadline
+    end as stated_on_time,
+    case when statutory_deadline is not null then stated_on_time_evidence end as stated_on_time_evidence
+from timeliness

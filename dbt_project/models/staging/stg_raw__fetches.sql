@@ -22,7 +22,15 @@ renamed as (
         cast(link_text as varchar) as link_text,
         cast(outcome as varchar) as outcome,
         cast(failure_reason as varchar) as failure_reason,
-        cast(failure_detail as varchar) as failure_detail
+        cast(failure_detail as varchar) as failure_detail,
+        -- the Last-Modified response header (header names are stored lower-case), as served and as a
+        -- UTC timestamp: an HTTP-date in any of its three forms (RFC 9110 5.6.7), null when absent or
+        -- unparseable
+        cast(headers ->> 'last-modified' as varchar) as last_modified_header,
+        timezone('UTC', try_strptime(
+            trim(headers ->> 'last-modified'),
+            ['%a, %d %b %Y %H:%M:%S GMT', '%A, %d-%b-%y %H:%M:%S GMT', '%a %b %d %H:%M:%S %Y']
+        )) as last_modified_at
     from source
 
 ),
