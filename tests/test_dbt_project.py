@@ -393,3 +393,56 @@ def test_provinces_seed_has_the_31_gb2260_divisions():
     assert kinds == {"province", "autonomous_region", "municipality"}
     assert sum(p["province_kind"] == "municipality" for p in provinces) == 4
     assert sum(p["province_kind"] == "autonomous_region" for p in provinces) == 5
+
+
+def undescribed_columns(manifest: dict, con) -> dict[str, list[str]]:
+    """Per model, the columns of its built relation that the manifest (the models' YAML) gives no description."""
+    missing = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        described = {name.lower() for name, column in node["columns"].items() if (column.get("description") or "").strip()}
+        built = [name for (name,) in con.execute(
+            "select column_name from duckdb_columns() where schema_name = ? and table_name = ? order by column_index",
+            [node["schema"], node["alias"]]).fetchall()]
+        assert built, f"{node['name']} was not built"
+        gaps = [name for name in built if name.lower() not in described]
+        if gaps:
+            missing[node["name"]] = gaps
+    return missing
+
+
+def test_every_column_of_every_model_has_a_description(built, con):
+    """Descriptions are the data dictionary (dbt docs) and the published comments: none may be missing."""
+    manifest = json.loads((built["work"] / "target" / "manifest.json").read_text(encoding="utf-8"))
+    assert sum(node["resource_type"] == "model" for node in manifest["nodes"].values()) >= 30
+    assert undescribed_columns(manifest, con) == {}
+
+
+def test_undescribed_columns_finds_a_column_missing_from_the_yaml(built, con):
+    manifest = json.loads((built["work"] / "target" / "manifest.json").read_text(encoding="utf-8"))
+    node = next(n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["name"] == "dim_metrics")
+    del node["columns"]["mapping_2008"]
+    node["columns"]["caveats"]["description"] = " "
+    assert undescribed_columns(manifest, con) == {"dim_metrics": ["mapping_2008", "caveats"]}
+
+
+def test_rate_unit_test_uses_the_metric_definitions_of_the_seed():
+    """The unit test of every rate gives dim_metrics as input: it must be the seed's definitions, not a stale copy."""
+    import csv
+
+    import yaml
+
+    with open(PROJECT_DIR / "seeds" / "metrics.csv", encoding="utf-8", newline="") as f:
+        seed = {row["metric"]: row for row in csv.DictReader(f)}
+    spec = yaml.safe_load((PROJECT_DIR / "models" / "marts" / "fct_province_year_rates.yml").read_text(encoding="utf-8"))
+    [unit_test] = [t for t in spec["unit_tests"] if t["name"].startswith("test_rates_each_metric")]
+    [given] = [g for g in unit_test["given"] if g["input"] == "ref('dim_metrics')"]
+    fixture = {row["metric"]: row for row in given["rows"]}
+    assert fixture.keys() == seed.keys()
+    for metric, row in seed.items():
+        for column in ("numerator_kpis", "denominator_kpis", "numerator_kpis_2008", "denominator_kpis_2008"):
+            assert fixture[metric][column] == (row[column].split(";") if row[column] else None), (metric, column)
+        assert fixture[metric]["mapping_2008"] == row["mapping_2008"]
+    expected_metrics = {row["metric"] for row in unit_test["expect"]["rows"]}
+    assert expected_metrics == seed.keys()
