@@ -24,6 +24,10 @@ def test_chains_and_places_in_text():
     assert gz.lookup("鼓楼区", prefecture="南京市").prefecture == "南京市"
     found = [d.name for d in gz.find_places("在上塘中心城区,依据《宁夏回族自治区实施办法》,同心县政府公众网")]
     assert found == ["宁夏回族自治区", "同心县"]
+    # 和县 of "精神和县政府有关规定" is "and the county's"; after its city, or opening a line, it is 和县
+    assert gz.find_places("根据《条例》精神和县政府有关规定") == ()
+    assert [d.name for d in gz.find_places("马鞍山市和县人民政府")] == ["马鞍山市", "和县"]
+    assert [d.name for d in gz.find_places("和县人民政府2020年政府信息公开工作年度报告")] == ["和县"]
     assert gz.find_short_county("“中国永嘉”县政府门户网站").name == "永嘉县"
     # 共和 of 中华人民共和国 is a word, not 共和县
     assert gz.find_short_county("根据《中华人民共和国政府信息公开条例》,中华人民共和国") is None

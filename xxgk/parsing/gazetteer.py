@@ -286,6 +286,13 @@ def starts_with_short_name(name: str) -> bool:
     return False
 
 
+def _inside_words(text: str, start: int, hits: list[tuple[int, int, str]]) -> bool:
+    """A two-character county name at ``start`` runs on from the word before it."""
+    if start == 0 or not "\u4e00" <= text[start - 1] <= "\u9fff":
+        return False
+    return not (hits and hits[-1][1] == start)
+
+
 @lru_cache(maxsize=32)
 def find_mentions(text: str, year: int | None = None) -> tuple[Division | Unresolved, ...]:
     """Divisions named in free text, in order of appearance; a name is resolved by the division
@@ -297,8 +304,11 @@ def find_mentions(text: str, year: int | None = None) -> tuple[Division | Unreso
         for length in range(min(g.max_length, end), 1, -1):
             candidate = text[end - length:end]
             if candidate in g.full_names:
-                # two-character district names (城区, 郊区, 矿区) are ordinary words in running text
-                if length > 2 or not candidate.endswith("区"):
+                # two-character district names (城区, 郊区, 矿区) are ordinary words in running text,
+                # and a two-character county inside a run of text may be one too (精神和县政府
+                #有关规定 is "and the county's", not 和县): that one counts after a division
+                # (马鞍山市和县) or where no character runs into it
+                if length > 2 or not candidate.endswith("区") and not _inside_words(text, end - length, hits):
                     hits.append((end - length, end, candidate))
                 break
     covered = [(a, b) for a, b, _ in hits]

@@ -57,25 +57,43 @@ def _rx(pattern: str) -> re.Pattern:
 _SUB_SCOPE = re.compile(r"及其部门|市级机关|各区|县\(区\)|区\(市\)|本级")
 _CLAUSE_BREAK = re.compile(r"[,，。;；:：\n]")
 _SENTENCE_BREAK = re.compile(r"[。;；\n]")
-_WEBSITE = re.compile(r"网站|门户网|政府网")
+_WEBSITE = re.compile(r"网站|门户网|政府网|官网")
 _OTHER_CHANNEL = re.compile(r"微信|微博|新媒体|公众号|专栏|公报|客户端|报纸|电视|媒体|广播")
 _PROACTIVE = _rx(r"(?:主动公开|公开发布|公开上传|发布|公开|上传)了?(?P<obj>(?:各类)?(?:政府)?信息)数?\s*"
                  r"(?:共计|共有|总计|共|达)?\s*QTY\s*条")
-_PROACTIVE_CONTENT = _rx(r"主动公开[^,。;\n]{2,40}?等内容\s*QTY\s*条")
+# "主动公开…等内容N条", "主动公开规划信息、统计信息…等共计80余条"; never "…等动态信息590条", one
+# category of a list ("…等信息87条,公开助企纾困信息136条")
+_PROACTIVE_CONTENT = _rx(r"主动公开(?:[^,。;\n]{2,40}?等内容|[^,。;\n]{2,60}?等\s*(?:共计|合计|总计|共))\s*QTY\s*条")
 # "since the regulation took effect" totals; 今年以来 and 全年累计 are the year itself
 _CUMULATIVE_BEFORE = re.compile(r"(?<!今年)(?<!本年)(?<!年初)以来|历年|(?<!年)(?<!年度)累计")
+# "2019年我镇在目录系统累计主动公开…": 累计 after the year in the same sentence is the year's
+# total; 截至 / 以来 / 历年 still mean since the beginning
+_SINCE_EVER = re.compile(r"截至|截止|以来|历年|至今")
+_YEAR_IN_SENTENCE = re.compile(r"(?:19|20)\d{2}\s*年(?!\s*\d)")
 
 _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
-    ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到|接收)了?(?:各类)?(?:政府信息公开|依申请公开|政府信息依申请公开|"
+    ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到|接收|提交|提出)了?(?:群众|公众|社会公众|公民|市民|申请人)?"
+                                  r"(?:各类)?(?:政府信息公开|依申请公开|政府信息依申请公开|"
                                   r"信息公开)(?:政府信息)?(?:申请|事项)\s*QTY\s*(?:件|宗|条|个)"), None),
+    # "收到群众依申请公开1件": the requests named by the procedure alone
+    ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到|接收)了?(?:答复)?(?:群众|公众|社会公众|公民|市民|申请人)?"
+                                  r"(?:政府信息)?依申请公开(?:件|申请)?\s*QTY\s*(?:件|宗)"), None),
     ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到)了?\s*QTY\s*(?:件|宗|条|个)(?:政府信息公开|依申请公开|信息公开)申请"),
      None),
     ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到|接收)了?(?P<middle>[^,。;，]{0,16}?)(?:公开)?申请(?:共|合计)?\s*QTY\s*"
                                   r"(?:件|宗|条|个|份)"), "not-cases"),
     ("applications_received_natural_person", _rx(r"其中\s*,?\s*自然人(?:申请|提出)?\s*QTY\s*件"), "2019+"),
     ("results_total", _rx(r"答复(?:政府信息公开申请)?\s*QTY\s*件\s*[(（]\s*含上一?年度?(?:结转|转结)"), "2019+"),
-    ("applications_carried_in", _rx(r"含上一?年度?(?:结转|转结)的?(?:政府信息公开)?(?:申请)?\s*QTY\s*件"), "2019+"),
+    ("applications_carried_in", _rx(r"含(?:上一?年度?|(?:19|20)\d{2}\s*年度?)(?:结转|转结)的?(?:政府信息公开)?(?:申请)?"
+                                    r"\s*QTY\s*件"), "2019+"),
     ("applications_carried_forward", _rx(r"另有\s*QTY\s*件(?:申请)?(?:转结|结转|顺延)(?:到|至)?下一?年度"), "2019+"),
+    # "…申请…办结34件,转结下年度继续办理0件" / "结转下一年2件"
+    ("applications_carried_forward", _rx(r"(?:转结|结转)(?:到|至)?下一?年度?(?:继续办理)?\s*QTY\s*件"), "2019+ applications"),
+    # the outcomes as a breakdown of the year's applications ("其中,予以公开7件、部分公开5件"), never a
+    # clause of their own ("政府…予以公开2件;部门…": one part of the body's figures)
+    ("result_granted", _rx(r"其中\s*[,，:：]?\s*予以公开\s*QTY\s*件"), "2019+ applications"),
+    ("result_partially_granted", _rx(r"其中\s*[,，:：]?\s*予以公开\s*\d+\s*件\s*[、,，]\s*部分公开\s*QTY\s*件"),
+     "2019+ applications"),
     ("admin_reconsideration_total", _rx(r"行政复议(?:申请|案件)?\s*QTY\s*(?:件|起|宗)"), None),
     ("admin_litigation_total", _rx(r"行政诉讼(?:案件)?\s*QTY\s*(?:件|起|宗)"), None),
     ("replies_denied_total", _rx(r"(?:共有)?\s*QTY\s*(?:宗|件|条)不予公开"), "2008"),
@@ -86,7 +104,10 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
     ("fee_income_yuan", _rx(r"信息处理费\s*QTY\s*元"), None),
     ("consultations_total", _rx(r"(?:受理|接受|接待|处理|答复)(?:群众|公众|市民|社会)?(?:各类)?咨询\s*QTY\s*(?:人次|次|件|个)"), "2008"),
     ("staff_fulltime", _rx(r"(?:全职|专职)(?:工作)?(?:人员)?\s*QTY\s*(?:人|名)"), "2008"),
+    # "配备了4名政府信息公开全职工作人员,60名兼职工作人员"
+    ("staff_fulltime", _rx(r"QTY\s*(?:名|人)(?:政府信息公开|信息公开)?(?:全职|专职)(?:工作)?人员"), "2008"),
     ("staff_parttime", _rx(r"兼职(?:工作)?(?:人员)?\s*QTY\s*(?:人|名)"), "2008"),
+    ("staff_parttime", _rx(r"QTY\s*(?:名|人)(?:政府信息公开|信息公开)?兼职(?:工作)?人员"), "2008"),
     ("fees_collected_yuan", _rx(r"收取[^。;,]{0,16}?费用?(?:共计|合计|共)?\s*QTY\s*元"), "2008"),
     ("proactive_full_text_electronic_items", _rx(r"全文电子化的?(?:主动公开)?(?:政府)?信息(?:数)?\s*QTY\s*条"), "2008"),
     ("replies_total", _rx(r"(?:已|共)?答复(?:申请)?(?:人)?\s*QTY\s*(?:件|宗|条)"), "2008"),
@@ -97,12 +118,17 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
                                        r"(?:公开|掌握)?(?:范围)?)的?\s*QTY\s*(?:件|宗|条)"), "2008"),
     ("replies_unclear", _rx(r"申请内容不明确的?\s*QTY\s*(?:件|宗|条)"), "2008"),
     ("application_reception_points", _rx(r"(?:设立|设置)?(?:依申请公开)?受理点\s*QTY\s*个"), "2008"),
+    ("application_reception_points", _rx(r"(?:设立|设置|设有)了?\s*QTY\s*个(?:专门的)?(?:政府)?(?:信息)?(?:公开)?"
+                                         r"(?:申请)?受理点"), "2008"),
     ("applications_in_person", _rx(r"当面(?:申请|提出|提交)(?:的)?(?:申请)?\s*QTY\s*(?:件|宗|条|个|份)"), "2008"),
     ("applications_online", _rx(r"(?:网上|网络|互联网|在线)(?:申请|提出|提交)(?:的)?(?:申请)?\s*QTY\s*(?:件|宗|条|个|份)"), "2008"),
     ("applications_letter", _rx(r"信函(?:申请|提出|提交)(?:的)?(?:申请)?\s*QTY\s*(?:件|宗|条|个|份)"), "2008"),
     ("applications_fax", _rx(r"传真(?:申请|提出|提交)(?:的)?(?:申请)?\s*QTY\s*(?:件|宗|条|个|份)"), "2008"),
     ("applications_email", _rx(r"电子邮件(?:申请|提出|提交)(?:的)?(?:申请)?\s*QTY\s*(?:件|宗|条|个|份)"), "2008"),
     ("admin_license_decisions", _rx(r"行政许可[^。,;]{0,12}?处理决定数量\s*QTY\s*(?:项|件|个)"), "restated"),
+    ("admin_license_decisions", _rx(r"办理行政许可(?:事项)?\s*QTY\s*(?:项|件|个)"), "restated"),
+    # "全年共制定0条行政规范性文件"
+    ("normative_docs_issued", _rx(r"(?:制定|制发|印发|出台)了?\s*QTY\s*(?:条|件|个|份)(?:行政)?规范性文件"), "restated"),
     ("admin_penalty_decisions", _rx(r"行政处罚\s*QTY\s*(?:项|件)"), "restated"),
     ("admin_coercion_decisions", _rx(r"行政强制\s*QTY\s*(?:项|件)"), "restated"),
 )
@@ -118,6 +144,10 @@ _ZERO_TOPICS = (
 # 未经复议 (table 四's header) and 尚未审结 are not statements that nothing happened
 _ZERO_CASES = re.compile(r"(?:(?<!尚)未(?!经)|没有)(?:发生|接到|收到|出现)?[^。;|\n]{0,24}?(复议|诉讼|申诉)")
 _HEADING_NONE = re.compile(r"(?m)^[^\n]{0,30}(复议|诉讼|申诉|依申请公开)[^\n]{0,20}\n\s*\(\s*无\s*\)\s*$")
+# "(二)依申请公开情况\n本年度,未接到群众要求公开的信息。": under its heading, a first sentence that
+# nobody asked
+_HEADING_NO_REQUESTS = re.compile(r"(?m)^[^\n]{0,12}(?:依申请公开|收到和处理政府信息公开申请)[^\n]{0,12}\n"
+                                  r"(?P<sentence>[^\n。]{0,30}?(?:没有|未)(?:收到|接到|受理|发生)[^\n。\d]{0,30}。)")
 _CHANNEL_WORDS = (("当面", "applications_in_person"), ("信函", "applications_letter"), ("网络", "applications_online"),
                   ("网上", "applications_online"), ("互联网", "applications_online"), ("传真", "applications_fax"),
                   ("电子邮件", "applications_email"), ("其他形式", "applications_other_channel"))
@@ -131,6 +161,8 @@ _LIST_NUMBER = _rx(r"QTY\s*(?:宗|件|条|个)")
 def _era_allows(flag: str | None, era: str | None) -> bool:
     if flag in (None, "restated", "not-cases"):
         return True
+    if flag == "2019+ applications":
+        flag = "2019+"
     if flag == "2008":
         return era == "2008_regulation"
     return era in ("2019_trial_format", "2021_format")
@@ -173,11 +205,31 @@ def _simple(text: str, era: str | None, emit, found: set[str], *, has_table2: bo
         for m in pattern.finditer(text):
             if flag == "not-cases" and _NOT_AN_APPLICATION.search(m.group("middle")):
                 continue  # 复议申请, 投诉举报: other kinds of requests
+            if flag == "2019+ applications" and not _about_applications(text, m.start()):
+                continue  # 办结, 予以公开 of hotline calls, letters or other requests
             number = number_from_match(m)
             if number is None:
                 continue
             emit(kpi, number, m.start("num"), m.end())
             break
+
+
+_APPLICATIONS = re.compile(r"依申请公开|信息公开申请|公开申请|申请公开")
+_OTHER_REQUESTS = re.compile(r"热线|信箱|留言|咨询|投诉|举报|信访|建议|提案|复议|诉讼")
+
+
+def _about_applications(text: str, position: int) -> bool:
+    """The sentence around ``position`` is about disclosure applications, and only them."""
+    start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, position - 150), position)),
+                default=max(0, position - 150))
+    end_match = _SENTENCE_BREAK.search(text, position)
+    sentence = text[start:end_match.start() if end_match else len(text)]
+    if sentence.lstrip().startswith("其中") and start > 1:
+        # "…受理依申请公开34件。其中,予以公开7件…": the breakdown of the sentence before
+        before = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, start - 151), start - 1)),
+                     default=max(0, start - 151))
+        sentence = text[before:start] + sentence
+    return bool(_APPLICATIONS.search(sentence)) and not _OTHER_REQUESTS.search(sentence)
 
 
 def _restated(text: str, emit) -> None:
@@ -207,7 +259,9 @@ def _proactive(text: str, era: str | None, emit, issues: list) -> None:
         sentence_start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, m.start() - 80), m.start())),
                              default=max(0, m.start() - 80))
         sentence_head = text[sentence_start:m.start()]
-        if _CUMULATIVE_BEFORE.search(sentence_head):
+        cumulative = _CUMULATIVE_BEFORE.search(sentence_head)
+        if cumulative and (cumulative.group(0) != "累计" or _SINCE_EVER.search(sentence_head)
+                           or not _YEAR_IN_SENTENCE.search(sentence_head[:cumulative.start()])):
             continue
         clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, sentence_start, m.start())),
                            default=sentence_start)
@@ -217,7 +271,9 @@ def _proactive(text: str, era: str | None, emit, issues: list) -> None:
             continue  # new media, gazette or press alone: a channel without a KPI name
         if _SUB_SCOPE.search(clause):
             continue  # the city's own organs or the districts: a part of the total
-        website_only = bool(_WEBSITE.search(clause)) and not joined and not _OTHER_CHANNEL.search(clause)
+        # "通过政府网站及局官网公开": websites joined to websites are still the website channel
+        website_only = bool(_WEBSITE.search(clause)) and not _OTHER_CHANNEL.search(clause) and \
+            (not joined or len(_WEBSITE.findall(clause)) >= 2)
         kpi = "proactive_items_website" if website_only and era != "2008_regulation" else "proactive_items_total"
         if kpi in decided:
             continue
@@ -297,7 +353,11 @@ def _no_cases(text: str, emit, found: set[str]) -> None:
 
 
 def _headings_over_none(text: str, emit, found: set[str]) -> None:
-    """A section heading (依申请公开, 复议, 诉讼, 申诉) over a line that says (无)."""
+    """A section heading (依申请公开, 复议, 诉讼, 申诉) over a line that says (无), or the
+    依申请公开 heading over a sentence that nothing was asked."""
+    m = _HEADING_NO_REQUESTS.search(text)
+    if m and "applications_received" not in found and not re.search(r"复议|诉讼", m.group("sentence")):
+        emit("applications_received", _ZERO, m.start("sentence"), m.end("sentence"))
     for m in _HEADING_NONE.finditer(text):
         heading = m.group(0)
         if "依申请公开" in heading and "复议" not in heading:

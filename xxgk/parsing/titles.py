@@ -10,7 +10,7 @@ from xxgk.parsing.issuer import ORGAN_SUFFIXES
 from xxgk.parsing.normalize import fold, to_simplified
 from xxgk.parsing.years import TITLE_YEAR
 
-_REPORT_WORDS = re.compile(r"年度报告|工作报告|年报|工作情况的?报告|报告制度|年度工作报告")
+_REPORT_WORDS = re.compile(r"年度报告|工作报告|年报|工作情况的?报告|报告制度|年度工作报告|信息公开报告")
 _TITLE_PREFIX = re.compile(r"^.*(?:标\s*题|名\s*称|关键字)\s*[:：]?\s*")
 _NOT_A_TITLE = re.compile(r"索\s*引\s*号|分\s*类|当前位置|首页|>>|/")
 _NEWS_MARKERS = re.compile(r"记者|本报讯|日电|近日|日前|昨日|昨天|过去一年|去年|新闻网|人民网|新华网|报道|通讯员")
@@ -82,6 +82,11 @@ def _title_from_url(url: str | None) -> str | None:
     return None
 
 
+_STANDARD_SECTION = re.compile(r"(?m)^\s*[(（]?[一二三四五六七八][)）、.]?\s*(?:政府信息)?"
+                               r"(主动公开|依申请公开|收到和处理政府信息公开申请|政府信息管理|"
+                               r"(?:政府信息公开)?(?:平台建设|行政复议)|监督保障)")
+
+
 def doc_type_of(fold_text: str, title: str | None) -> str:
     """``annual_report`` when the text has a report's structure, else ``news`` or ``other``."""
     head = fold_text[:6000]
@@ -97,8 +102,15 @@ def doc_type_of(fold_text: str, title: str | None) -> str:
         markers += 1
     if re.search(r"本(?:年度)?报告|本年报|现将[^。]{0,30}报告如下|编制了[^。]{0,20}报告", head):
         markers += 1
-    if title and re.search(r"(?:19|20)\d{2}\s*年?度?.{0,30}(?:年度报告|年报|工作报告|情况的?报告)", title) \
+    # the format's own opening: "根据《条例》…和《…关于政府信息公开工作年度报告有关事项的通知》…"
+    if re.search(r"(?m)^\s*根据《中华人民共和国政府信息公开条例》[^。]{0,200}?(?:年度报告有关事项的通知|年度报告格式)",
+                 head[:1500]):
+        markers += 1
+    if title and re.search(r"(?:19|20)\d{2}\s*年?度?.{0,30}(?:年度报告|年报|工作报告|情况的?报告|信息公开报告)", title) \
             and not re.search(r"展示平台|发布会|解读", title):
+        markers += 1
+    # the sections the format prescribes, two of them at least, as headings (an untitled excerpt)
+    if len({m.group(1) for m in _STANDARD_SECTION.finditer(head)}) >= 2:
         markers += 1
     if markers:
         return "annual_report"

@@ -1,0 +1,83 @@
+"""Prose KPIs in the wordings real reports use beyond the dev set, and the look-alike sentences that
+must give nothing (a category of a list, hotline cases, one part of a body's figures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from xxgk.parsing import extract_document
+
+HEAD_2021 = "某县人民政府2023年政府信息公开工作年度报告\n本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。\n一、总体情况\n"
+HEAD_2010 = "某县人民政府2010年政府信息公开工作年度报告\n本报告所列数据的统计期限自2010年1月1日起至2010年12月31日止。\n一、概述\n"
+
+
+def _facts(text: str) -> dict:
+    ex = extract_document(text.encode("utf-8"), content_type="text/plain", url="http://www.example.gov.cn/a.html")
+    return {f["kpi"]: f["value"] for f in ex.facts if f["source"] == "narrative"}
+
+
+@pytest.mark.parametrize("sentence,kpi,value", [
+    ("2023年,公民通过网站和信函等方式提交政府信息公开申请62件,均按期答复。", "applications_received", 62),
+    ("2023年,我镇收到群众依申请公开3件,均已按时答复。", "applications_received", 3),
+    ("全年共受理答复依申请公开件18件(含2022年结转2件),办结17件,转结下年度继续办理1件。",
+     "applications_carried_in", 2),
+    ("全年共受理答复依申请公开件18件(含2022年结转2件),办结17件,转结下年度继续办理1件。",
+     "applications_carried_forward", 1),
+    ("全年受理依申请公开40件,当年办结37件,结转下一年3件。", "applications_carried_forward", 3),
+    ("全年共受理依申请公开21件。其中,予以公开9件、部分公开4件,无法提供8件。", "result_granted", 9),
+    ("全年共受理依申请公开21件。其中,予以公开9件、部分公开4件,无法提供8件。", "result_partially_granted", 4),
+    ("2023年我乡在政务公开栏累计主动公开政府信息45条,其中工作动态30条。", "proactive_items_total", 45),
+    ("通过县政府网站及局官网公开信息812条,通过微信公众号发布信息90余条。", "proactive_items_website", 812),
+    ("通过县人民政府信息公开网站主动公开人事信息、财政资金、政府采购等共计96条。", "proactive_items_website", 96),
+    ("(二)依申请公开情况\n本年度,未接到群众提出的政府信息公开申请。\n", "applications_received", 0),
+])
+def test_2019_format_wordings(sentence, kpi, value):
+    assert _facts(HEAD_2021 + sentence + "\n").get(kpi) == value
+
+
+@pytest.mark.parametrize("sentence,kpi,value", [
+    ("为做好此项工作,配备了3名政府信息公开专职工作人员,12名兼职工作人员。", "staff_fulltime", 3),
+    ("为做好此项工作,配备了3名政府信息公开专职工作人员,12名兼职工作人员。", "staff_parttime", 12),
+    ("设有2个专门的政府信息公开申请受理点,1个公共查阅点。", "application_reception_points", 2),
+])
+def test_2008_format_wordings(sentence, kpi, value):
+    assert _facts(HEAD_2010 + sentence + "\n").get(kpi) == value
+
+
+@pytest.mark.parametrize("sentence,kpi", [
+    # one category of a list, the next category printed beside it: no total
+    ("集中公开国民经济和社会发展规划、专项规划等信息87条,公开助企纾困信息136条、疫情防控信息98条。", "proactive_items_total"),
+    ("通过时政要闻、通知公告等栏目,公开工作动态、改革发展情况等动态信息590条,转载其他类信息200余条。", "proactive_items_total"),
+    # since the regulation took effect, even with the year in the sentence
+    ("截至2023年底,累计主动公开政府信息1.2万条。", "proactive_items_total"),
+    # hotline and mailbox cases are not disclosure applications
+    ("领导信箱办件71件,办结71件;12345热线交办件78件,结转下年度继续办理2件。", "applications_carried_forward"),
+    # the government's own part of a report that also counts its departments
+    ("2023年政府新收依申请公开数量为2件,办理结果为予以公开2件;部门新收依申请公开数量为4件。", "result_granted"),
+    # a sentence about applications with no count of them
+    ("收到申请的处理结果见下表,咨询15次。", "applications_received"),
+])
+def test_look_alike_sentences_give_nothing(sentence, kpi):
+    assert kpi not in _facts(HEAD_2021 + sentence + "\n")
+
+
+def test_an_untitled_excerpt_with_the_format_sections_is_a_report():
+    text = ("(一)政府信息主动公开情况:2022年,我中心在网站主动公开信息28条。\n"
+            "(二)政府信息依申请公开情况:2022年,我中心没有收到依申请公开事项。\n"
+            "(三)政府信息管理情况:加强信息发布审核。\n")
+    ex = extract_document(text.encode("utf-8"), content_type="text/plain")
+    assert ex.document["doc_type"] == "annual_report" and ex.document["report_year"] == 2022
+    assert {f["kpi"]: f["value"] for f in ex.facts}.get("applications_received") == 0
+
+
+def test_the_format_opening_makes_a_report_without_a_title():
+    text = ("根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开办公室关于政府信息公开工作年度报告"
+            "有关事项的通知》要求,编制本年度报告。\n2020年,某市坚持以公开为常态,主动公开政府信息3.2万条。\n")
+    ex = extract_document(text.encode("utf-8"), content_type="text/plain")
+    assert ex.document["doc_type"] == "annual_report" and ex.document["report_year"] == 2020
+
+
+def test_a_report_titled_information_disclosure_report():
+    text = "兴华乡2010年政府信息公开报告\n发布日期:2011-01-01\n今年我乡主动公开政府信息20条。\n"
+    ex = extract_document(text.encode("utf-8"), content_type="text/plain")
+    assert ex.document["doc_type"] == "annual_report" and ex.document["report_year"] == 2010
