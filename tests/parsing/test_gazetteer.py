@@ -140,3 +140,12 @@ def test_a_state_council_body_has_no_province():
     ex = _doc("自然资源部2024年政府信息公开工作报告\n根据《条例》规定，编制本报告。\n一、总体情况\n")
     assert ex.document["issuer"] == "自然资源部" and ex.document["admin_tier"] == "central"
     assert ex.document["province"] is None and ex.document["scope"] == "organ"
+
+
+def test_national_new_areas_put_their_bodies_in_a_province():
+    # 西咸新区 is no GB/T 2260 division: its host and its name still say 陕西
+    assert [d.name for d in gz.host_evidence("http://www.xixianxinqu.gov.cn/xwzx/a.html", year=2022)[0]] == ["陕西省"]
+    assert [d.name for d in gz.new_area_divisions("两江新区管委会2022年政府信息公开工作年度报告", 2022)] == ["重庆市"]
+    report = ("太平镇2022年政府信息公开工作年度报告\n一、总体情况\n2022年,我镇在西咸新区管委会的领导下认真贯彻落实《条例》。\n")
+    document = _doc(report).document
+    assert document["province"] == "陕西省" and document["place"] is None  # 太平镇 is in many counties

@@ -38,7 +38,7 @@ def site_evidence(*, url: str | None, portal_name: str | None, portal_province: 
     head = fold_text[:8000]
     found = tuple(d for d in gz.find_places(head, year) if not _named_only_as_elsewhere(d, head))
     found += tuple(d for d in gz.credit_code_divisions(head[:3000], year) + gz.zone_cities(head[:3000], year)
-                   if d not in found)
+                   + gz.new_area_divisions(head[:3000], year) if d not in found)
     if found:
         evidence.append(gz.Evidence("text", found))
     return evidence

@@ -459,7 +459,7 @@ def host_evidence(url: str | None, *, year: int | None = None) -> list[tuple[Div
         else:
             # initials of a province or prefecture (gd.gov.cn, sz.gov.cn): a set for resolve to narrow
             options = options or [d for d in spelled(initial_index) if d.level in ("province", "city")]
-        options = _as_of(options, year)
+        options = _as_of(options, year) or ([] if parents else _new_area_of_host(label, year))
         if not options and not parents:
             # two divisions run together in one label: hzsc = hz (杭州…) + sc (上城区)
             compound = _compound_label(label, usual_index, initial_index, year)
@@ -544,6 +544,39 @@ def credit_code_divisions(text: str, year: int | None = None) -> tuple[Division,
 
 
 _ZONE_WORDS = re.compile(r"(?:新区|高新区|高新技术产业开发区|新技术开发区|经济技术开发区|经开区|开发区|保税区|综合试验区)")
+
+
+@cache
+def _new_areas() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """(name, province, city, host labels) of each 国家级新区 (labels/new_areas.csv)."""
+    with files("xxgk.parsing").joinpath("labels/new_areas.csv").open(encoding="utf-8", newline="") as handle:
+        return tuple((r["name"], r["province"], r["city"], tuple(filter(None, r["host_labels"].split(";"))))
+                     for r in csv.DictReader(handle))
+
+
+def _new_area_division(province: str, city: str, year: int | None) -> Division | None:
+    options = [d for d in candidates(city or province, year=year) if d.province == province]
+    return options[0] if len(options) == 1 else None
+
+
+def new_area_divisions(text: str, year: int | None = None) -> tuple[Division, ...]:
+    """The city (or, for an area across cities, the province) of each 国家级新区 the text names
+    ('西咸新区' → 陕西省): the areas are no GB/T 2260 division, their bodies report all the same."""
+    found = []
+    for name, province, city, _hosts in _new_areas():
+        if name in text:
+            division = _new_area_division(province, city, year)
+            if division is not None and division not in found:
+                found.append(division)
+    return tuple(found)
+
+
+def _new_area_of_host(label: str, year: int | None) -> list[Division]:
+    for _name, province, city, hosts in _new_areas():
+        if label in hosts:
+            division = _new_area_division(province, city, year)
+            return [division] if division is not None else []
+    return []
 
 
 def zone_cities(text: str, year: int | None = None) -> tuple[Division, ...]:
