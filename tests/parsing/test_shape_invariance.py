@@ -134,13 +134,48 @@ def _w3m(cols: int | None):
     return render
 
 
-def _lynx(page: str, _workdir: Path) -> str:
-    cmd = [_need("lynx"), "-dump", "-stdin", "-width=200", "-nolist", "-assume_charset=utf-8", "-display_charset=utf-8"]
-    return _run(cmd, page.encode("utf-8"), env={**os.environ, "HOME": str(_workdir)}).decode("utf-8")
+def _lynx_width(width: int):
+    def render(page: str, workdir: Path) -> str:
+        cmd = [_need("lynx"), "-dump", "-stdin", f"-width={width}", "-nolist", "-assume_charset=utf-8",
+               "-display_charset=utf-8"]
+        return _run(cmd, page.encode("utf-8"), env={**os.environ, "HOME": str(workdir)}).decode("utf-8")
+    return render
 
 
-def _pandoc(page: str, _workdir: Path) -> str:
-    return _run([_need("pandoc"), "-f", "html", "-t", "plain"], page.encode("utf-8")).decode("utf-8")
+_lynx = _lynx_width(200)
+
+
+def _pandoc_to(writer: str):
+    def render(page: str, _workdir: Path) -> str:
+        return _run([_need("pandoc"), "-f", "html", "-t", writer], page.encode("utf-8")).decode("utf-8")
+    return render
+
+
+_pandoc = _pandoc_to("plain")
+
+
+def _inner_text(cell_separator: str):
+    """What a browser's copy of the page gives (innerText): a table row per line, its cells joined by
+    a tab, a merged cell once, in the row where it starts; ``cell_separator`` replaces the tab as
+    editors that turn tabs into spaces do."""
+    def render(page: str, _workdir: Path) -> str:
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(page, "lxml")
+        for tr in soup.find_all("tr"):
+            cells = [cell.get_text(" ", strip=True) for cell in tr.find_all(["td", "th"])]
+            tr.replace_with(soup.new_string("\n" + cell_separator.join(cells) + "\n"))
+        return soup.get_text("\n")
+    return render
+
+
+def _pdftotext(*options: str):
+    """wkhtmltopdf's PDF of the page read back by poppler's pdftotext, as mirror sites extract it."""
+    def render(page: str, workdir: Path) -> str:
+        pdf = workdir / "printed.pdf"
+        pdf.write_bytes(_wkhtmltopdf(page, workdir))
+        return _run([_need("pdftotext"), *options, str(pdf), "-"]).decode("utf-8")
+    return render
 
 
 def _html2text(page: str, _workdir: Path) -> str:
@@ -201,6 +236,24 @@ HTML_TRANSFORMS = {
     "opencc-s2twp-html": (_opencc_html("s2twp"), "text/html"),
     "wkhtmltopdf": (_wkhtmltopdf, "application/pdf"),
     "chromium-print-to-pdf": (_chromium, "application/pdf"),
+    "w3m-cols60": (_w3m(60), "text/plain"),
+    "lynx-width400": (_lynx_width(400), "text/plain"),
+    "pandoc-markdown": (_pandoc_to("markdown"), "text/plain"),
+    "pandoc-gfm": (_pandoc_to("gfm"), "text/plain"),
+    "browser-copy-tabs": (_inner_text("\t"), "text/plain"),
+    "bs4-get_text-tab": (_get_text("\t"), "text/plain"),
+}
+
+# renders that lose part of a table (rows wrapped across lines, cells joined by runs of spaces with
+# trailing blanks stripped, PDF text layers read out of order): cells may go missing, never into a
+# wrong place, and the metadata stays the same
+LOSSY_TRANSFORMS = {
+    "lynx-width80": (_lynx_width(80), "text/plain"),
+    "pandoc-rst": (_pandoc_to("rst"), "text/plain"),
+    "pandoc-asciidoc": (_pandoc_to("asciidoc"), "text/plain"),
+    "browser-copy-spaces": (_inner_text("  "), "text/plain"),
+    "pdftotext-layout": (_pdftotext("-layout"), "text/plain"),
+    "pdftotext-raw": (_pdftotext(), "text/plain"),
 }
 
 
@@ -245,7 +298,7 @@ def rendered(tmp_path_factory, synth_reports):
     def get(transform: str, report_id: str):
         key = (transform, report_id)
         if key not in cache:
-            renderer, _ctype = HTML_TRANSFORMS[transform]
+            renderer, _ctype = {**HTML_TRANSFORMS, **LOSSY_TRANSFORMS}[transform]
             workdir = tmp_path_factory.mktemp(f"{transform}-{report_id}")
             output = renderer(synth_reports[report_id][1], workdir)
             # kept beside the run for whoever reads a failure
@@ -284,6 +337,23 @@ def test_rendered_page_reads_the_same(synth_reports, rendered, transform, report
     _renderer, content_type = HTML_TRANSFORMS[transform]
     got = _view(_extract(output, content_type))
     _assert_same(reference, got, f"{transform} of {report_id} (render kept at {kept})")
+
+
+@pytest.mark.parametrize("report_id", list(REPORTS))
+@pytest.mark.parametrize("transform", list(LOSSY_TRANSFORMS))
+def test_lossy_render_puts_no_number_in_a_wrong_cell(synth_reports, rendered, transform, report_id):
+    _report, _page, reference = synth_reports[report_id]
+    output, kept = rendered(transform, report_id)
+    _renderer, content_type = LOSSY_TRANSFORMS[transform]
+    got = _view(_extract(output, content_type))
+    # what the render kept must be what the page says; what it lost is only missing
+    kept_cells = {section: {row: {col: value for col, value in cols.items()}
+                            for row, cols in got[section].items()} for section in ("table3", "table4")}
+    wrong = [(path, want, have) for path, want, have in _differences(reference, {**got, **kept_cells})
+             if have != _MISSING and have != "no rows at all" and not path.startswith("table2_kpis")]
+    wrong += [(f"table2_kpis.{k}", reference["table2_kpis"].get(k, _MISSING), v)
+              for k, v in got["table2_kpis"].items() if reference["table2_kpis"].get(k, _MISSING) != v]
+    assert wrong == [], f"{transform} of {report_id} (render kept at {kept}): {wrong[:20]}"
 
 
 # --- the gold texts -------------------------------------------------------------------------------

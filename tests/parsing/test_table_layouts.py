@@ -175,3 +175,56 @@ def test_table2_header_cut_short_falls_back_to_the_template_of_the_era():
     body = _table2_report(["第二十条第（一）项", "信息内容 | 本年新 | 本年新 | 对外公开总数量", "规章 | 0 | 1 | 3"])
     t2 = _t2(extract_document(body, content_type="text/plain"))
     assert t2 == {"regulations_new_made": 0, "regulations_new_published": 1, "regulations_published_total": 3}
+
+
+def _browser_copy(page: str, separator: str) -> str:
+    """A browser's copy of a page (a row per line, cells joined by ``separator``, a merged cell once)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "lxml")
+    for tr in soup.find_all("tr"):
+        tr.replace_with(soup.new_string("\n" + separator.join(c.get_text(" ", strip=True)
+                                                              for c in tr.find_all(["td", "th"])) + "\n"))
+    return soup.get_text("\n")
+
+
+def test_cells_joined_by_one_separator_place_empty_cells_by_the_gap():
+    # tabs turned into two spaces: an empty cell inside a row is a gap of two separators; a row
+    # that ends in empty cells lost them with its trailing spaces, and is left unread, not guessed
+    report = synth.make_report(12, era="2021_format", blank_rate=0.3)
+    text = _browser_copy(synth.render_html(report), "  ")
+    ex = extract_document(text.encode("utf-8"), content_type="text/plain", url="http://www.example.gov.cn/a.html")
+    got = ex.to_extract_json("copy").get("table3", {})
+    answer = synth.expected_json(report)["table3"]
+    interior_blanks = [row for row, cols in answer.items()
+                       if any(cols.get(c) is None for c in synth.COLUMNS[:-1]) and cols.get("total") is not None]
+    assert interior_blanks
+    for row in interior_blanks:
+        assert got.get(row) == answer[row], row
+    for row, cols in got.items():
+        assert cols == answer[row], row
+
+
+def test_a_row_that_adds_up_only_in_another_order_is_not_read():
+    # a PDF text layer read out of order: 8 under 自然人 and 法律服务机构 with 0 as the 总计
+    report = synth.make_report(11, era="2021_format")
+    lines = [" | ".join([label, *_values(report, key)]) for _parent, _group, label, key in report.t3_rows]
+    scrambled = [line if not line.startswith("（二）部分公开") else
+                 "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 0 | 0 | 0 | 8 | 8 | 0 | 0" for line in lines]
+    ex = extract_document(_text(report, scrambled, " | ".join(_t4(report))).encode("utf-8"),
+                          content_type="text/plain", url="http://www.example.gov.cn/a.html")
+    assert "result_partially_granted" not in ex.to_extract_json("x").get("table3", {})
+    assert any(i["check_id"] == "unaligned-row" and "another order" in i["message"] for i in ex.issues)
+
+
+@pytest.mark.parametrize("pieces,expected", [
+    # the group's name wrapped: "（六）其他" over its row's first line, "处理" on the next
+    (["（六）其他", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处", "处理"], None),
+    (["（六）其他处理         1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"], "result_other_no_correction"),
+    (["3.其他"], "result_other_other"),
+])
+def test_other_names_its_row_only_by_itself(pieces, expected):
+    from xxgk.parsing import labels
+
+    candidates = ["".join(pieces[-k:]) for k in range(1, len(pieces) + 1)]
+    assert labels.match_label(candidates, labels.table3_rows("2021_format"))[0] == expected

@@ -237,6 +237,11 @@ def _compiled_for(name: str, year: int | None) -> str:
     """The body a report compiled by ``name`` is for: a government's office compiles the government's."""
     if OFFICE_OF_GOVERNMENT.search(name):
         return re.sub(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$", "人民政府", name)
+    # "由X局办公室编制", "由X局指挥中心办公室编制": a unit inside the bureau compiles the bureau's report
+    bureau = re.match(r"^(?P<organ>.{2,30}?(?:委员会|局|厅|署|委(?!员)))[\u4e00-\u9fff]{0,12}?(?:办公室|办公厅|综合科|办)$",
+                      name) or re.match(r"^(?P<organ>.{2,30}?中心)(?:办公室|综合科|办)$", name)
+    if bureau and not _DISCLOSURE_OFFICE.search(name):
+        return bureau.group("organ")
     if _DISCLOSURE_OFFICE.search(name):
         # the government's disclosure office compiles the government's report
         area = re.sub(r"(?:人民政府|人民|政府)$", "", _DISCLOSURE_OFFICE.sub("", name))

@@ -164,7 +164,11 @@ def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int 
         expanded.append(label)
         # a sub-row label printed after its group's name ("（六）其他处理1.申请人…"): the row is
         # named by what follows the group
-        expanded += [label[len(head):] for head in _GROUP_HEADS if label.startswith(head) and len(label) > len(head) + 1]
+        expanded += [label_key(label[len(head):]) for head in _GROUP_HEADS
+                     if label.startswith(head) and len(label) > len(head) + 1]
+    # a two-character key that opens other keys ("其他" of 其他法律行政法规…) also opens group
+    # labels (其他处理…): a longer label names it only when nothing but a short note follows
+    prefixes = {k for k in keys if len(k) <= 2 and any(o != k and o.startswith(k) for o in keys)}
     for label in expanded:
         if not label:
             continue
@@ -172,6 +176,8 @@ def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int 
         if exact is not None:
             return exact, 100
         for key, value in keys.items():
+            if key in prefixes and len(label) > len(key) + 2:
+                continue
             scored = _label_score(label, key, min_prefix) if key else None
             if scored is None:
                 continue

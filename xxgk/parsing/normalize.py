@@ -25,8 +25,10 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[(（](?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}[)）]")
 # PDF page footers glued to the next page's first characters: "- 4 -法提供"
 PAGE_FOOTER = re.compile(r"(?m)^[ \t]*[-－—][ \t|]*\d{1,3}[ \t|]*[-－—][ \t]*")
-# markdown emphasis of HTML-to-text converters (html2text): **标题**
-MARKDOWN_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+# markdown emphasis of HTML-to-text converters (html2text: **标题**): **bold**, __bold__, and a whole
+# line in *asterisks* (the strong title line of AsciiDoc and Markdown)
+MARKDOWN_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__"
+                               r"|(?m:^\*(?=[^\s*])([^*\n]+)(?<=[^\s*])\*[ \t]*$)")
 # characters that only carry layout
 LAYOUT = str.maketrans({"\u00a0": " ", "\u3000": " ", "\u200b": "", "\ufeff": "", "\r": "", "\u2002": " ",
                          "\u2003": " ", "\u2009": " "})

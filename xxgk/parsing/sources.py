@@ -194,7 +194,7 @@ def from_text(body: bytes, content_type: str | None) -> Source:
     if "\f" in raw:  # PDF text with its pages: their numbers are not content
         raw = "\n".join(strip_page_numbers(raw.split("\f")))
     raw = PAGE_FOOTER.sub("", _normalise_piece(raw))
-    raw = MARKDOWN_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), raw)
+    raw = MARKDOWN_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or m.group(3), raw)
     builder = _TextBuilder()
     builder.add(raw)
     return _finish(builder, source)

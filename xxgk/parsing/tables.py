@@ -9,6 +9,7 @@ then anchor on the verbatim row labels and read the fixed number of value cells 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from xxgk.parsing import labels
@@ -210,50 +211,91 @@ def _trailing_values(line: str) -> tuple[int, list[tuple[int, int]]]:
 
 class SpacedColumns:
     """Columns of a table laid out with spaces (lynx, pandoc, pasted text), where an empty cell
-    is only a wider gap. The rows that print every cell give each column's offset, in display
-    width, from the row's first and from its last number; a row with gaps is read against
-    those offsets, anchored at each possible column of its first number and of its last. Its
-    cells are known when exactly one placement fits and its numbers add up to the 总计 cell
-    (when the table has one); otherwise the row stays as printed, too short, and is reported."""
+    is only a wider gap.
+
+    Two layouts are told apart by the rows that print every cell. Aligned columns (lynx,
+    pandoc): every such row starts (or ends) each number at the same display offset from its
+    first and from its last number; a row with gaps is read against those offsets, anchored at
+    each possible column of its first number and of its last. Cells joined by one separator
+    (a browser's copy with tabs turned into spaces): every gap of such a row is the same width,
+    and a wider gap holds one empty cell per extra separator. Neither layout shown, or a row
+    that fits no single placement, or whose numbers do not add up to the 总计 cell (when the
+    table has one): the row stays as printed, too short, and is reported."""
 
     TOLERANCE = 1
+    CONSISTENT_SHARE = 0.8  # of the complete rows, that agree with the layout
 
     def __init__(self, lines: list[str], columns: int, total_last: bool):
         self.columns = columns
         self.total_last = total_last
         self.lines = lines
-        self._offsets: tuple[list[int], list[int]] | None | bool = False  # measured on first use
+        self._layouts: list[tuple] | None = None  # measured on first use
 
     @property
-    def offsets(self) -> tuple[list[int], list[int]] | None:
-        """Each column's offset from a row's first and from its last number, measured once (None when no row shows them)."""
-        if self._offsets is False:
-            self._offsets = self._measure(self.lines)
-        return self._offsets
+    def layouts(self) -> list[tuple]:
+        """Every layout the complete rows are consistent with: ("aligned", edge, offsets from the
+        first, offsets from the last) for numbers aligned at their start (edge 0) or end (1),
+        ("separated", gap); measured once. Rows whose numbers all have the same width fit both
+        kinds, so a row is placed only where every consistent layout places it alike."""
+        if self._layouts is None:
+            self._layouts = self._measure(self.lines)
+        return self._layouts
 
-    def _measure(self, lines: list[str]) -> tuple[list[int], list[int]] | None:
-        columns = self.columns
-        from_first, from_last = [], []
+    def _measure(self, lines: list[str]) -> list[tuple]:
+        complete = []
         for line in lines:
-            _split, values = _trailing_values(line)
-            if len(values) != columns:
-                continue
-            starts = [_display_width(line[:a]) for a, _b in values]
-            from_first.append([x - starts[0] for x in starts])
-            from_last.append([x - starts[-1] for x in starts])
-        if len(from_first) < 2:
-            return None
+            split, values = _trailing_values(line)
+            if len(values) == self.columns and split:
+                complete.append((line, values))
+        if len(complete) < 2:
+            return []
+        scored = [self._aligned(complete, edge) for edge in (0, 1)]
+        gaps = [self._gaps(line, values) for line, values in complete]
+        widths = Counter(g[0] for g in gaps if len(set(g)) == 1)
+        if widths:
+            width, agreeing = widths.most_common(1)[0]
+            scored.append((agreeing, ("separated", width)))
+        # the layouts that fit the most complete rows, and most of them: rows of one-digit numbers
+        # fit every layout, the others tell them apart
+        best = max(agreeing for agreeing, _layout in scored)
+        if best < self.CONSISTENT_SHARE * len(complete):
+            return []
+        return [layout for agreeing, layout in scored if agreeing == best]
+
+    def _aligned(self, complete: list, edge: int) -> tuple[int, tuple]:
+        """(how many complete rows fit, the layout) for numbers aligned at their start or end."""
+        positions = [[_display_width(line[:span[edge]]) for span in values] for line, values in complete]
+        from_first = [[x - row[0] for x in row] for row in positions]
+        from_last = [[x - row[-1] for x in row] for row in positions]
         first = [sorted(col)[len(col) // 2] for col in zip(*from_first)]
         last = [sorted(col)[len(col) // 2] for col in zip(*from_last)]
-        return first, last
+        agreeing = sum(1 for row in from_first if all(abs(a - b) <= self.TOLERANCE for a, b in zip(row, first)))
+        return agreeing, ("aligned", edge, first, last)
+
+    @staticmethod
+    def _gaps(line: str, values: list[tuple[int, int]]) -> list[int]:
+        """The widths of the gaps before each number (the first after the label)."""
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+        label_end = max((b for a, b in tokens if b <= values[0][0]), default=values[0][0])
+        ends = [label_end] + [b for _a, b in values[:-1]]
+        return [_display_width(line[end:a]) for end, (a, _b) in zip(ends, values)]
 
     def place(self, line: str, values: list[tuple[int, int]]) -> list[int | None] | None:
         """The column of each number of a row with gaps, or None when it is not certain."""
-        if not values or len(values) >= self.columns or self.offsets is None:
+        if not values or len(values) >= self.columns or not self.layouts:
             return None
-        starts = [_display_width(line[:a]) for a, _b in values]
+        placements: set[tuple[int, ...]] = set()
+        for layout in self.layouts:
+            placements |= self._aligned_placements(line, values, layout) if layout[0] == "aligned" \
+                else self._separated_placements(line, values, layout[1])
+        placements = {p for p in placements if self._adds_up(line, values, p)}
+        return list(placements.pop()) if len(placements) == 1 else None
+
+    def _aligned_placements(self, line: str, values: list[tuple[int, int]], layout: tuple) -> set[tuple[int, ...]]:
+        _kind, edge, first_offsets, last_offsets = layout
+        starts = [_display_width(line[:span[edge]]) for span in values]
         placements = set()
-        for template, anchor in ((self.offsets[0], starts[0]), (self.offsets[1], starts[-1])):
+        for template, anchor in ((first_offsets, starts[0]), (last_offsets, starts[-1])):
             for column in range(self.columns):
                 origin = anchor - template[column]
                 assigned = []
@@ -265,8 +307,21 @@ class SpacedColumns:
                 else:
                     if assigned == sorted(set(assigned)):
                         placements.add(tuple(assigned))
-        placements = {p for p in placements if self._adds_up(line, values, p)}
-        return list(placements.pop()) if len(placements) == 1 else None
+        return placements
+
+    def _separated_placements(self, line: str, values: list[tuple[int, int]], gap: int) -> set[tuple[int, ...]]:
+        """One separator between cells: a gap of k + 1 separators holds k empty cells, and trailing
+        separators after the last number hold the empty cells that end the row."""
+        column, assigned = -1, []
+        for width in self._gaps(line, values):
+            if width % gap:
+                return set()
+            column += width // gap
+            assigned.append(column)
+        trailing = _display_width(line[values[-1][1]:])
+        if trailing % gap or assigned[-1] + trailing // gap != self.columns - 1:
+            return set()
+        return {tuple(assigned)}
 
     def _adds_up(self, line: str, values: list[tuple[int, int]], placement: tuple[int, ...]) -> bool:
         if not self.total_last or placement[-1] != self.columns - 1:
@@ -461,37 +516,87 @@ def aligned_rows(cells: list[Cell], size: int, balanced, issues: list, table: st
     the window whose numbers satisfy the table's identity (``balanced``), then the layout the
     table's unambiguous rows show (cells right after the label, the separator after them, or the
     reverse). Runs of whole rows (no labels between) are rows in turn. Anything else is not
-    guessed: a quality issue with the raw text, and no numbers."""
+    guessed: a quality issue with the raw text, and no numbers.
+
+    A row that does not add up is the report's own slip, kept and flagged by the audits, unless
+    the table shows its text was read out of order (a row whose cells add up in another order, or
+    two rows that do not add up): then no row that fails its identity is read."""
+    candidates = list(_candidate_rows(cells, size, balanced, issues, table, original))
+    out_of_order = any(reordered for _pending, _row, reordered in candidates)
+    rows = [c for c in candidates if c[1] is not None]
+    failing = [row for _pending, row, _reordered in rows if _fails(balanced, _numbers(row))]
+    for pending, row, reordered in rows:
+        if reordered or ((out_of_order or len(failing) >= 2) and _fails(balanced, _numbers(row))):
+            why = "the cells add up only in another order" if reordered else "the row does not add up"
+            _unaligned(issues, table, pending, row, original, f"{why}, in a table read out of order")
+            continue
+        yield pending, row
+
+
+def _candidate_rows(cells: list[Cell], size: int, balanced, issues: list, table: str, original: str | None):
+    """(label cells, ``size`` cells, whether they add up only in another order) for each row a run
+    gives; (label cells, None, True) for a run of numbers no reading cuts into rows, which only a
+    text layer read out of order prints."""
     runs = [(pending, _with_trailing_gap(run, size)) for pending, run in _runs(cells)]
     usual_offset = _usual_offset(runs, size)
     for pending, run in runs:
         if len(run) == size:
-            yield pending, run
+            yield pending, run, _reordered(_numbers(run), size, balanced)
             continue
         if not any(_kind(c)[0] == "value" for c in run):
             if len(run) >= size:
-                yield pending, run[:size]  # a row of empty cells: blank, and says so
+                yield pending, run[:size], False  # a row of empty cells: blank, and says so
             continue
         if len(run) < size:
             _unaligned(issues, table, pending, run, original, f"{len(run)} cells where a row has {size}")
             continue
-        windows = _empty_only_windows(run, size)
-        if len(windows) > 1:
-            holding = [o for o in windows if balanced(_numbers(run[o:o + size]))]
-            windows = holding or windows
-        if len(windows) > 1 and usual_offset in windows:
-            windows = [usual_offset]
-        if len({tuple(_numbers(run[o:o + size])) for o in windows}) > 1:
-            _unaligned(issues, table, pending, run, original, "several alignments of the cells are possible")
-            continue
-        if windows:
-            yield pending, run[windows[0]:windows[0] + size]
-            continue
-        if len(run) % size == 0:
-            for k in range(0, len(run), size):
-                yield (pending if k == 0 else []), run[k:k + size]
-            continue
-        _unaligned(issues, table, pending, run, original, f"{len(run)} cells with numbers where a row has {size}")
+        rows, why = _rows_of_a_long_run(run, size, balanced, usual_offset)
+        if why:
+            _unaligned(issues, table, pending, run, original, why)
+            yield pending, None, True
+        for k, row in enumerate(rows):
+            yield (pending if k == 0 else []), row, False
+
+
+def _rows_of_a_long_run(run: list[Cell], size: int, balanced, usual_offset: int | None) -> tuple[list, str | None]:
+    """The rows a run longer than a row holds, or none and why."""
+    windows = _empty_only_windows(run, size)
+    if len(windows) > 1:
+        holding = [o for o in windows if balanced(_numbers(run[o:o + size]))]
+        windows = holding or windows
+    if len(windows) > 1 and usual_offset in windows:
+        windows = [usual_offset]
+    if len({tuple(_numbers(run[o:o + size])) for o in windows}) > 1:
+        return [], "several alignments of the cells are possible"
+    if windows:
+        return [run[windows[0]:windows[0] + size]], None
+    rows = [run[k:k + size] for k in range(0, len(run), size)]
+    if len(run) % size == 0 and not any(_fails(balanced, _numbers(row)) for row in rows):
+        # rows printed one after another with no labels between: none may fail to add up, or the
+        # cut between them is a guess
+        return rows, None
+    return [], f"{len(run)} cells with numbers where a row has {size}"
+
+
+def _fails(balanced, values: list[float | None]) -> bool:
+    """The row's identity can be checked (no blank cell) and does not hold."""
+    return None not in values and not balanced(values)
+
+
+def _reordered(values: list[float | None], size: int, balanced) -> bool:
+    """A row whose 总计 is not the sum of its parts while another of its cells is: the cells are
+    the row's but out of their columns (a PDF text layer read out of order), not the report's own
+    slip of arithmetic. Table 三 has one total per row (where the header put it: ``balanced``
+    knows); table 四 one at the end of each group of five."""
+    if None in values or balanced(values):
+        return False
+    if size != 15:
+        return any(abs(2 * v - sum(values)) < 1e-6 for v in values)
+    for k in range(0, size, 5):
+        group = values[k:k + 5]
+        if abs(group[-1] - sum(group[:-1])) > 1e-6 and any(abs(2 * v - sum(group)) < 1e-6 for v in group[:-1]):
+            return True
+    return False
 
 
 def _usual_offset(runs: list[tuple[list[Cell], list[Cell]]], size: int) -> int | None:
@@ -618,13 +723,16 @@ def _t3_rows_in_order(rows: list[_T3Row], order: tuple[str, ...], issues: list) 
         rows = rows[first:]
     identified = [r for r in rows if r[0] is not None]
     if len(rows) == len(order) and len({r[0] for r in identified}) < len(order):
-        # labels wrapped beyond recognition (PDF text): the template fixes the order of the rows
+        # labels wrapped beyond recognition (PDF text): the template fixes the order of the rows,
+        # but only where every row that was recognised sits at its place in it; one out of place
+        # means a row was lost or split, and the order would move every row after it
         mismatched = [(r[0], expected) for r, expected in zip(rows, order) if r[0] not in (None, expected)]
         if mismatched:
             issues.append(quality_issue("T3-row-order", "warning",
-                                        "table 三 rows assigned by template order despite label mismatches",
-                                        {"mismatched": mismatched[:10]}))
-        rows = [(expected, pending, run) for (_, pending, run), expected in zip(rows, order)]
+                                        "table 三 rows out of the template's order: the rows whose labels are not "
+                                        "recognised are not read", {"mismatched": mismatched[:10]}))
+        else:
+            rows = [(expected, pending, run) for (_, pending, run), expected in zip(rows, order)]
     return rows
 
 
