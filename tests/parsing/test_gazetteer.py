@@ -149,3 +149,21 @@ def test_national_new_areas_put_their_bodies_in_a_province():
     report = ("太平镇2022年政府信息公开工作年度报告\n一、总体情况\n2022年,我镇在西咸新区管委会的领导下认真贯彻落实《条例》。\n")
     document = _doc(report).document
     assert document["province"] == "陕西省" and document["place"] is None  # 太平镇 is in many counties
+
+
+def test_a_department_that_names_itself_only_we_takes_the_sites_area():
+    text = "一、总体情况\n2021年,我局坚持以公开为常态,全年没有收到政府信息公开申请。\n(一)主动公开情况\n我局主动公开信息15条。\n"
+    document = _doc(text, "http://www.panyu.gov.cn/zwgk/zfxxgk/zfxxgknb/bm/mb2021/content/post_1.html").document
+    assert (document["issuer"], document["place"], document["province"]) == (None, "广州市番禺区", "广东省")
+    assert (document["level"], document["admin_tier"]) == ("department", "county")
+    assert _doc(text).document["place"] is None  # no site, no area
+
+
+def test_a_township_on_its_citys_portal_takes_the_county_its_text_names():
+    text = ("焦庄乡人民政府2019年政府信息公开工作年度报告\n投稿:西平县人民政府 时间:2020年01月31日\n"
+            "一、总体情况\n2019年,我乡认真贯彻落实《条例》。\n")
+    document = _doc(text, "https://www.zhumadian.gov.cn/html/site_gov/articles/202001/99903.html").document
+    assert document["place"] == "驻马店市西平县焦庄乡" and document["province"] == "河南省"
+    # a county outside the site's city is not the township's
+    elsewhere = _doc(text.replace("西平县", "仁寿县"), "https://www.zhumadian.gov.cn/html/a.html").document
+    assert elsewhere["place"] is None

@@ -120,8 +120,11 @@ def _area_of_the_site(area: _IssuerArea, fold_text: str, year: int | None, evide
     """An issuer printed without its area ("冲口街道", "统计局"): the site's area, else the one the
     text is about."""
     site, site_source = site_division(evidence)
-    if site is None and area.township:
-        site, site_source = text_county(fold_text, evidence, year), "text"
+    if area.township and (site is None or site.level != "county"):
+        # a township on its city's portal (or none): the county its text names, inside the site
+        county = text_county(fold_text, evidence, year)
+        if county is not None and (site is None or county.within(site)):
+            site, site_source = county, "text"
     if site is not None and (not area.township or site.level == "county"):
         area.chain = [site]
         area.place_source = site_source
@@ -221,6 +224,18 @@ def _place_string(chain: list[gz.Division], township: str | None) -> str | None:
     return "".join(parts)
 
 
+def _department_of_the_site(out: dict, evidence: list[gz.Evidence]) -> None:
+    """A department that names itself only 我局 / 我委: its area is the one its site stands for
+    (panyu.gov.cn → 广州市番禺区), and so its tier; its name stays unknown."""
+    site, site_source = site_division(evidence)
+    if site is None:
+        return
+    out["place"], out["place_code"] = _place_string([site], None), site.code
+    out["province"], out["province_code"] = site.province, gz.province_code(site.province)
+    out["admin_tier"] = "province" if site.level == "province" or site.name in gz.MUNICIPALITIES else site.level
+    out["sources"].update(place=site_source, province=site_source)
+
+
 def _infer_without_issuer(fold_text: str, out: dict, doc_type: str, evidence: list[gz.Evidence]) -> None:
     if doc_type == "news":
         return
@@ -234,6 +249,8 @@ def _infer_without_issuer(fold_text: str, out: dict, doc_type: str, evidence: li
         out["level"] = "township" if organ.group(1) in ("镇", "乡", "街道") else "department"
         out["scope"], out["sources"]["scope"] = "organ", "text"
         out["scope_evidence"] = organ.group(0)
+        if out["level"] == "department":
+            _department_of_the_site(out, evidence)
     elif re.search(r"市政府及其部门|全市|我市", fold_text):
         out["level"], out["scope"] = "city", "aggregate"
     elif re.search(r"全县|我县", fold_text):
