@@ -58,10 +58,11 @@ class WildFigures:
     issue_counts: Counter = field(default_factory=Counter)
 
     def share(self, name: str, *, with_url: bool = True) -> float | None:
-        """The share of reports whose field ``name`` resolved when read with the URL each came from (where
-        known), or from the text alone; None with no reports."""
-        resolved = self.resolved_with_url if with_url else self.resolved_without_url
-        return resolved[name] / self.reports if self.reports else None
+        """The share of reports whose field ``name`` resolved: of those with a source URL, read with it;
+        or of all reports, read from the text alone. None with no such reports."""
+        if with_url:
+            return self.resolved_with_url[name] / self.reports_with_url if self.reports_with_url else None
+        return self.resolved_without_url[name] / self.reports if self.reports else None
 
     @property
     def table3_found_share(self) -> float | None:
@@ -125,10 +126,10 @@ def add_document(figures: WildFigures, name: str, extraction: Extraction, url: s
     figures.reports += 1
     figures.reports_with_url += bool(url)
     for name_of_field in RESOLVED_FIELDS:
-        if _resolved(document, name_of_field):
-            figures.resolved_with_url[name_of_field] += 1
-        else:
+        if not _resolved(document, name_of_field):
             figures.unresolved.setdefault(name_of_field, []).append(name)
+        elif url:
+            figures.resolved_with_url[name_of_field] += 1
     if text_only is not None:
         _add_text_only(figures, name, document, text_only.document)
     if table3_printed(extraction.text):
@@ -188,7 +189,8 @@ def report_lines(figures: WildFigures, directory: str) -> list[str]:
              + f" ({_pct(not_reports / figures.files if figures.files else None).strip()})",
              f"failed to parse: {len(figures.failed)}",
              "",
-             f"{'field resolved':<16}{'with URL':>10}{'text only':>10}{'target':>9}"]
+             f"{'field resolved':<16}{'with URL':>10}{'text only':>10}{'target':>9}",
+             f"{'(of reports)':<16}{figures.reports_with_url:>10}{figures.reports:>10}"]
     for name in RESOLVED_FIELDS:
         target = TARGETS.get(name)
         lines.append(f"{name:<16}{_pct(figures.share(name)):>10}{_pct(figures.share(name, with_url=False)):>10}"
