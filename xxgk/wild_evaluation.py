@@ -132,6 +132,11 @@ def add_document(figures: WildFigures, name: str, extraction: Extraction, url: s
             figures.resolved_with_url[name_of_field] += 1
     if text_only is not None:
         _add_text_only(figures, name, document, text_only.document)
+    _add_table3(figures, name, extraction)
+
+
+def _add_table3(figures: WildFigures, name: str, extraction: Extraction) -> None:
+    """Whether the report prints table 三, whether it was found, and whether it balances."""
     if table3_printed(extraction.text):
         figures.table3_printed += 1
         if any(f["source"] == "table3" for f in extraction.facts):

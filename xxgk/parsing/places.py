@@ -65,7 +65,7 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
     if doc_type == "other":
         out["scope"] = None
     else:
-        out["scope"], sources["scope"], out["scope_evidence"] = scope_of(fold_text, out["level"])
+        out["scope"], sources["scope"], out["scope_evidence"] = scope_of(fold_text, out["level"], issuer)
     return out
 
 
@@ -170,28 +170,50 @@ _AGGREGATE = (
     re.compile(r"各(?:县|区|市|乡镇|街道|部门|单位)[^。；;\n]{0,50}?(?:年度报告|年报)[^。；;\n]{0,20}?(?:汇总|综合|编制|基础上)"),
     re.compile(r"(?:省|市|县|区|旗)政府(?:及其|和)(?:所属|各)?(?:工作)?部门"),
 )
+# figures stated for the whole area: "全市共受理…", "全省各级行政机关主动公开…"
+_AREA_FIGURES = re.compile(r"(?:全(?:省|市|县|区|旗|州)(?:各级行政机关|各级政府|政府系统)?|各级行政机关)"
+                           r"(?:共|累计|全年)?(?:新收|受理|收到|主动公开|公开|办理|发布)[^。;；\n]{0,30}?\d")
+# a report that says it covers its issuer alone: "本报告仅反映市政府本级…", "数据为本机关…"
+_ORGAN_ONLY = re.compile(r"(?:仅|只)(?:反映|包括|包含|统计|涵盖|含|为)[^。;；\n]{0,24}?"
+                         r"(?:本级|本机关|本单位|本部门|自身|机关本身)"
+                         r"|(?:本报告|报告中|所列|上述|以上)[^。;；\n]{0,20}?(?:数据|情况)[^。;；\n]{0,12}?(?:仅为|为|是|系)"
+                         r"(?:本级|本机关|本单位|本部门)"
+                         r"|不(?:含|包括|包含)[^。;；\n]{0,10}?(?:各|所属|下属|下级)[^。;；\n]{0,12}?(?:县|区|市|部门|单位|乡镇|街道)")
 _SCOPE_LEVELS = {"province", "city", "county"}
 _CENTRAL_ORGAN = re.compile(r"^(?:国务院[\u4e00-\u9fff]{0,16}|国家[\u4e00-\u9fff]{2,16}(?:局|委员会|委|署|院|办公室)|"
                             r"中国(?:人民银行|气象局|地震局)|海关总署|[\u4e00-\u9fff]{2,8}部)$")
 _SELF_AS_ORGAN = re.compile(r"(?:我|本)(局|委|办|厅|署|中心|机关|单位|镇|乡|街道)(?![内外部门里长党])")
 
 
-def scope_of(fold_text: str, level: str | None) -> tuple[str | None, str | None, str | None]:
+def scope_of(fold_text: str, level: str | None, issuer: str | None = None) -> tuple[str | None, str | None, str | None]:
     """(scope, its witness: text | level, the text that says so).
 
     ``aggregate`` when the report says it was compiled from the reports of the bodies under
-    its issuer (本报告由市政府办公室综合各县区和市直各部门的年度报告编制), ``organ`` when it
-    speaks for one body. Without such a sentence the level stands in: a government's report
-    covers its departments, a department's or township's only itself."""
+    its issuer (本报告由市政府办公室综合各县区和市直各部门的年度报告编制), or when a government's
+    office states the area's figures (全市共受理…); ``organ`` when it says it covers its issuer
+    alone (本报告仅反映市政府本级情况), whatever the level. Without such a sentence the level stands
+    in: a government's report covers its departments, a department's or township's only itself."""
     head = fold_text[:4000]
     for pattern in _AGGREGATE:
         m = pattern.search(head)
         if m:
-            start = max(head.rfind("。", 0, m.start()) + 1, m.start() - 40)
-            return "aggregate", "text", head[start:m.end()].strip()
+            return "aggregate", "text", _sentence_of(head, m)
+    m = _ORGAN_ONLY.search(head)
+    if m:
+        return "organ", "text", _sentence_of(head, m)
+    if level not in _SCOPE_LEVELS and issuer and OFFICE_OF_GOVERNMENT.search(issuer):
+        # a government's office that states the area's figures reports for the area
+        m = _AREA_FIGURES.search(fold_text[:8000])
+        if m:
+            return "aggregate", "text", _sentence_of(fold_text, m)
     if level is None:
         return None, None, None
     return ("aggregate" if level in _SCOPE_LEVELS else "organ"), "level", None
+
+
+def _sentence_of(text: str, m: re.Match) -> str:
+    start = max(text.rfind("。", 0, m.start()) + 1, m.start() - 40)
+    return text[start:m.end()].strip()
 
 
 _GENERIC_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,10}?(?:自治区|自治州|自治县|自治旗|省|市|州|地区|盟|县|区|旗))")
