@@ -169,6 +169,8 @@ def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int 
     # a two-character key that opens other keys ("其他" of 其他法律行政法规…) also opens group
     # labels (其他处理…): a longer label names it only when nothing but a short note follows
     prefixes = {k for k in keys if len(k) <= 2 and any(o != k and o.startswith(k) for o in keys)}
+    if expanded and expanded[0] in _GROUP_HEADS and expanded[0] not in keys:
+        return None, 0  # "（六）其他处理" over its rows names none of them
     for label in expanded:
         if not label:
             continue

@@ -204,7 +204,8 @@ def _trailing_values(line: str) -> tuple[int, list[tuple[int, int]]]:
     """(index of the first trailing value token, spans of the trailing value tokens)."""
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
     split = len(tokens)
-    while split > 0 and parse_cell(line[tokens[split - 1][0]:tokens[split - 1][1]])[0] == "value":
+    # a dash ("—", "/") stands in a cell as a number does, so it keeps its column
+    while split > 0 and parse_cell(line[tokens[split - 1][0]:tokens[split - 1][1]])[0] in ("value", "dash"):
         split -= 1
     return split, tokens[split:]
 
@@ -327,6 +328,8 @@ class SpacedColumns:
         if not self.total_last or placement[-1] != self.columns - 1:
             return True
         numbers = [parse_cell(line[a:b])[1] for a, b in values]
+        if None in numbers:
+            return True  # a dash cell: nothing to check
         return abs(numbers[-1] - sum(numbers[:-1])) < 1e-6
 
 
@@ -458,16 +461,24 @@ def _kind(cell: Cell) -> tuple[str, float | None]:
     return parse_cell(cell.text)
 
 
-def _runs(cells: list[Cell]):
+def _runs(cells: list[Cell], size: int | None = None):
     """Yield (label cells before it, run) for every maximal run of value/blank/dash cells.
 
-    A run ends at the next text cell. Padding blanks after a header's text on the same row are
-    not a run."""
+    A run ends at the next text cell, and at the end of a line that printed a label and a whole
+    row (``size`` cells), so a next line opening with a number does not run on into it. Padding
+    blanks after a header's text on the same row are not a run; a number that opens a line
+    before its label is the line's 序号, not a cell."""
     pending: list[Cell] = []
     run: list[Cell] = []
     line_had_text = False
-    for cell in cells:
+    line_start = True
+    for i, cell in enumerate(cells):
         kind, _ = _kind(cell)
+        if line_start and kind == "value" and not cell.row_end and i + 1 < len(cells) \
+                and _kind(cells[i + 1])[0] == "text" and not run:
+            line_start = False
+            continue  # "3 | 1.属于国家秘密 | …": the row's number in a 序号 column
+        line_start = False
         if kind in VALUE_KINDS:
             run.append(cell)
         else:
@@ -478,12 +489,13 @@ def _runs(cells: list[Cell]):
             pending = pending[-4:]
             line_had_text = True
         if cell.row_end:
-            if line_had_text and run and all(_kind(c)[0] != "value" for c in run):
+            if line_had_text and run and (all(_kind(c)[0] != "value" for c in run) or len(run) == size):
                 # empty cells after a label on its own row: a blank row, or a header's padding;
-                # either way they do not run on into the next row
+                # a label and a whole row: the row; either way they do not run on into the next row
                 yield pending, run
                 pending, run = [], []
             line_had_text = False
+            line_start = True
     if run:
         yield pending, run
 
@@ -519,16 +531,24 @@ def aligned_rows(cells: list[Cell], size: int, balanced, issues: list, table: st
     guessed: a quality issue with the raw text, and no numbers.
 
     A row that does not add up is the report's own slip, kept and flagged by the audits, unless
-    the table shows its text was read out of order (a row whose cells add up in another order, or
-    two rows that do not add up): then no row that fails its identity is read."""
+    the table shows its text was read out of order (a run no reading cuts into rows, or two rows
+    that do not add up): then no row that fails its identity is read. Where a row adds up only
+    in another order, the columns themselves are in doubt: only the rows that add up as read
+    are kept (a blank cell cannot be placed)."""
     candidates = list(_candidate_rows(cells, size, balanced, issues, table, original))
+    columns_in_doubt = any(reordered for _pending, row, reordered in candidates if row is not None)
     out_of_order = any(reordered for _pending, _row, reordered in candidates)
     rows = [c for c in candidates if c[1] is not None]
     failing = [row for _pending, row, _reordered in rows if _fails(balanced, _numbers(row))]
     for pending, row, reordered in rows:
-        if reordered or ((out_of_order or len(failing) >= 2) and _fails(balanced, _numbers(row))):
+        numbers = _numbers(row)
+        if reordered or ((out_of_order or len(failing) >= 2) and _fails(balanced, numbers)):
             why = "the cells add up only in another order" if reordered else "the row does not add up"
             _unaligned(issues, table, pending, row, original, f"{why}, in a table read out of order")
+            continue
+        if columns_in_doubt and not balanced(numbers):
+            _unaligned(issues, table, pending, row, original,
+                       "its sum cannot be checked, in a table whose columns are in doubt")
             continue
         yield pending, row
 
@@ -537,7 +557,7 @@ def _candidate_rows(cells: list[Cell], size: int, balanced, issues: list, table:
     """(label cells, ``size`` cells, whether they add up only in another order) for each row a run
     gives; (label cells, None, True) for a run of numbers no reading cuts into rows, which only a
     text layer read out of order prints."""
-    runs = [(pending, _with_trailing_gap(run, size)) for pending, run in _runs(cells)]
+    runs = [(pending, _with_trailing_gap(run, size)) for pending, run in _runs(cells, size)]
     usual_offset = _usual_offset(runs, size)
     for pending, run in runs:
         if len(run) == size:
@@ -652,30 +672,53 @@ def column_order(cells: list[Cell], issues: list) -> list[int]:
     first) reorders them; split headers (法人或其他组织 over five sub-columns on the next line)
     keep the template order, the only order they can be read in."""
     template = list(range(7))
+    lines: list[str] = []
     line: list[str] = []
     for cell in cells:
         if _kind(cell)[0] == "value":
             break  # the first data row: the header is above it
         line.append(cell.text)
-        if not cell.row_end:
+        if cell.row_end:
+            lines.append(" ".join(line))
+            line = []
+    printed = _printed_columns(lines)
+    if printed is None:
+        return template
+    order = [printed.index(k) for k in range(7)]
+    if order != template:
+        issues.append(quality_issue("T3-column-order", "info",
+                                    "table 三 columns printed in another order; read by their header",
+                                    {"printed": [_T3_HEADER_WORDS[k] for k in printed]}))
+    return order
+
+
+def _word_positions(line: str, words) -> list[int] | None:
+    positions = []
+    for word in words:
+        found = [m.start() for m in re.finditer(re.escape(word), line)]
+        if len(found) != 1:
+            return None
+        positions.append(found[0])
+    return positions
+
+
+def _printed_columns(lines: list[str]) -> list[int] | None:
+    """The template columns in the order the header prints them: one line naming all seven, or
+    a line naming 自然人, 法人或其他组织 and 总计 over a line naming the five organisations."""
+    groups = None
+    for line in lines:
+        positions = _word_positions(line.replace("法人或其他组织", " "), _T3_HEADER_WORDS)
+        if positions is not None:
+            return sorted(range(7), key=lambda k: positions[k])
+        top = _word_positions(line, ("自然人", "法人或其他组织", "总计"))
+        if top is not None:
+            groups = sorted(range(3), key=lambda k: top[k])
             continue
-        joined = " ".join(line).replace("法人或其他组织", " ")
-        line = []
-        positions = []
-        for word in _T3_HEADER_WORDS:
-            found = [m.start() for m in re.finditer(re.escape(word), joined)]
-            if len(found) != 1:
-                break
-            positions.append(found[0])
-        else:
-            printed = sorted(range(7), key=lambda k: positions[k])
-            order = [printed.index(k) for k in range(7)]
-            if order != template:
-                issues.append(quality_issue("T3-column-order", "info",
-                                            "table 三 columns printed in another order; read by their header",
-                                            {"printed": [_T3_HEADER_WORDS[k] for k in printed]}))
-            return order
-    return template
+        organisations = _word_positions(line, _T3_HEADER_WORDS[1:6])
+        if groups is not None and organisations is not None:
+            by_group = {0: [0], 1: sorted(range(1, 6), key=lambda k: organisations[k - 1]), 2: [6]}
+            return [column for group in groups for column in by_group[group]]
+    return None
 
 
 def parse_table3(cells: list[Cell], era: str, issues: list, original: str | None) -> list[dict]:
