@@ -39,14 +39,13 @@ def _header(variant: str) -> list[str]:
 
 
 def _single_label_rows(report, variant: str, values) -> list[str]:
-    rows, seen, number = [], set(), 0
+    rows, seen = [], set()
     lead = _td("") if variant == "seq_column" else ""
-    for parent, group, label, key in report.t3_rows:
+    for number, (parent, group, label, key) in enumerate(report.t3_rows, start=1):
         for head in (parent, group):
             if head and head not in seen:
                 seen.add(head)
                 rows.append(f"<tr>{lead}{_td(head, colspan=3)}{''.join(_td('') for _ in range(7))}</tr>")
-        number += 1
         lead_number = _td(str(number)) if variant == "seq_column" else ""
         rows.append(f"<tr>{lead_number}{_td(label, colspan=3)}{''.join(values(key))}</tr>")
     return rows
