@@ -29,8 +29,9 @@ def extract_bench(n: int) -> list[tuple[str, str, str]]:
     """Extraction rate, reports per CPU second, for each shape a report arrives in (HTML, noisy text, DOCX,
     PDF) over ``n`` synthetic reports."""
     from xxgk import synth
-    from xxgk.parsing import extract_document
+    from xxgk.parsing import extract_document, warm_up
 
+    warm_up()  # as a parse worker starts: reference data loaded, and out of the collector's scans
     reports = [synth.make_report(i, era="2021_format" if i % 3 else "2019_trial_format") for i in range(n)]
     shapes = {
         "HTML page (tables)": [(synth.render_html(r).encode(), "text/html") for r in reports],

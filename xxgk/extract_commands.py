@@ -8,7 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from xxgk.parsing.extract import SOURCE_LINE, Extraction, extract_document
+from xxgk.parsing.extract import SOURCE_LINE, Extraction, extract_document, warm_up
 from xxgk.parsing.summary import extraction_summary
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ def extract_main(paths: list[str], sources_csv: str | None = None) -> int:
             print(f"xxgk extract: {error}", file=sys.stderr)
             return 2
     status = 0
+    warm_up()
     for name in paths:
         path = Path(name)
         if not path.is_file():

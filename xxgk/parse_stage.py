@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 from xxgk import reference, warehouse
-from xxgk.parsing import PARSER_VERSION, extract_document
+from xxgk.parsing import PARSER_VERSION, extract_document, warm_up
 from xxgk.parsing.similarity import sentence_hashes
 from xxgk.manifest import LANDED_DOCUMENTS_SQL
 from xxgk.rawstore import blob_path
@@ -122,9 +122,9 @@ def _parse_batch(args: tuple[str, str, list[tuple]]) -> list[ParsedBody]:
 
 
 def _warm_worker() -> None:
-    # load OpenCC, the gazetteer index and lxml once per worker, not in the first batch's time
-    extract_document("2020年政府信息公开工作年度报告\n".encode(), content_type="text/plain",
-                     url="http://www.minhou.gov.cn/zwgk/ndbg/1.html")
+    # load OpenCC, the gazetteer index and lxml once per worker, not in the first batch's time, and
+    # keep them out of the garbage collector's scans
+    warm_up()
 
 
 def _pending_batches(con: duckdb.DuckDBPyConnection, batch_size: int) -> Iterator[list[tuple]]:

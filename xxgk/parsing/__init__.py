@@ -6,6 +6,6 @@ parsed_at), whose ``facts`` match ``parsed.facts`` (without sha256 and fact_seq)
 ``issues`` match ``parsed.quality_issues``; ``text`` is what the facts' spans index into.
 """
 
-from xxgk.parsing.extract import PARSER_VERSION, Extraction, extract_document
+from xxgk.parsing.extract import PARSER_VERSION, Extraction, extract_document, warm_up
 
-__all__ = ["PARSER_VERSION", "Extraction", "extract_document"]
+__all__ = ["PARSER_VERSION", "Extraction", "extract_document", "warm_up"]

@@ -155,6 +155,20 @@ def admin_tiers() -> tuple[str, ...]:
 _GROUP_HEADS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
 
 
+_PREFIX_KEYS: dict[int, tuple[dict, frozenset[str]]] = {}
+
+
+def _prefix_keys(keys: dict[str, str]) -> frozenset[str]:
+    """The two-character keys that open other keys ("其他" of 其他法律行政法规…): they also open group
+    labels (其他处理…), so a longer label names them only when nothing but a short note follows.
+    Computed once per vocabulary (the loaders above return the same dict each time)."""
+    cached = _PREFIX_KEYS.get(id(keys))
+    if cached is None or cached[0] is not keys:
+        cached = (keys, frozenset(k for k in keys if len(k) <= 2 and any(o != k and o.startswith(k) for o in keys)))
+        _PREFIX_KEYS[id(keys)] = cached
+    return cached[1]
+
+
 def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int = 5) -> tuple[str | None, int]:
     """Best row for a label split over several cells or lines; returns (value, score)."""
     best: tuple[str | None, int, int, int] = (None, 0, 0, 0)  # value, score, rank, key length
@@ -166,9 +180,7 @@ def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int 
         # named by what follows the group
         expanded += [label_key(label[len(head):]) for head in _GROUP_HEADS
                      if label.startswith(head) and len(label) > len(head) + 1]
-    # a two-character key that opens other keys ("其他" of 其他法律行政法规…) also opens group
-    # labels (其他处理…): a longer label names it only when nothing but a short note follows
-    prefixes = {k for k in keys if len(k) <= 2 and any(o != k and o.startswith(k) for o in keys)}
+    prefixes = _prefix_keys(keys)
     if expanded and expanded[0] in _GROUP_HEADS and expanded[0] not in keys:
         return None, 0  # "（六）其他处理" over its rows names none of them
     for label in expanded:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from xxgk.parsing import labels
 from xxgk.parsing.facts import make_fact, quality_issue
@@ -458,7 +459,13 @@ def _printed(cell: Cell, original: str | None) -> str:
 
 
 def _kind(cell: Cell) -> tuple[str, float | None]:
-    return parse_cell(cell.text)
+    return _parsed_cell(cell.text)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_cell(text: str) -> tuple[str, float | None]:
+    # the same few texts ("0", "", labels) recur thousands of times a report
+    return parse_cell(text)
 
 
 def _runs(cells: list[Cell], size: int | None = None):
