@@ -81,3 +81,16 @@ def test_a_report_titled_information_disclosure_report():
     text = "兴华乡2010年政府信息公开报告\n发布日期:2011-01-01\n今年我乡主动公开政府信息20条。\n"
     ex = extract_document(text.encode("utf-8"), content_type="text/plain")
     assert ex.document["doc_type"] == "annual_report" and ex.document["report_year"] == 2010
+
+
+@pytest.mark.parametrize("sentence,value", [
+    ("政府信息公开专栏全年访问量达26万多人次。", 260000),
+    ("县政府门户网站信息公开专题页面浏览量为18,320次。", 18320),
+    ("政府信息公开网站开通以来累计访问量达120万人次。", None),  # since it opened, not the year's
+])
+def test_page_views_of_the_2008_era(sentence, value):
+    assert _facts(HEAD_2010 + sentence + "\n").get("page_views") == value
+
+
+def test_a_pages_hit_counter_is_no_figure():
+    assert "page_views" not in _facts(HEAD_2010 + "来源:某县人民政府 访问量:0\n今年我县认真落实《条例》。\n")

@@ -102,6 +102,9 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
     ("press_conferences", _rx(r"新闻发布会\s*QTY\s*场"), None),
     ("policy_interpretations", _rx(r"(?:政策)?解读(?:信息|文件|稿件|材料)?\s*QTY\s*(?:篇|条|个|件)"), None),
     ("fee_income_yuan", _rx(r"信息处理费\s*QTY\s*元"), None),
+    # "政府信息公开专栏全年访问量达26万多人次" (never a page's own hit counter "访问量:0", which has no 次)
+    ("page_views", _rx(r"(?:专栏|专题|网站|网页|门户)[^。,;，；\n]{0,12}?(?:访问量|浏览量|点击量|访问人次)"
+                       r"(?:达到?|为|共|约)?\s*QTY\s*(?:人次|次)"), "2008 this year"),
     ("consultations_total", _rx(r"(?:受理|接受|接待|处理|答复)(?:群众|公众|市民|社会)?(?:各类)?咨询\s*QTY\s*(?:人次|次|件|个)"), "2008"),
     ("staff_fulltime", _rx(r"(?:全职|专职)(?:工作)?(?:人员)?\s*QTY\s*(?:人|名)"), "2008"),
     # "配备了4名政府信息公开全职工作人员,60名兼职工作人员"
@@ -163,6 +166,8 @@ def _era_allows(flag: str | None, era: str | None) -> bool:
         return True
     if flag == "2019+ applications":
         flag = "2019+"
+    if flag == "2008 this year":
+        flag = "2008"
     if flag == "2008":
         return era == "2008_regulation"
     return era in ("2019_trial_format", "2021_format")
@@ -207,11 +212,21 @@ def _simple(text: str, era: str | None, emit, found: set[str], *, has_table2: bo
                 continue  # 复议申请, 投诉举报: other kinds of requests
             if flag == "2019+ applications" and not _about_applications(text, m.start()):
                 continue  # 办结, 予以公开 of hotline calls, letters or other requests
+            if flag == "2008 this year" and _since_ever(text, m.start("num")):
+                continue  # 开通以来累计访问量: not the year's
             number = number_from_match(m)
             if number is None:
                 continue
             emit(kpi, number, m.start("num"), m.end())
             break
+
+
+def _since_ever(text: str, position: int) -> bool:
+    """The sentence up to ``position`` counts since the beginning (开通以来, 累计, 截至)."""
+    start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, position - 80), position)),
+                default=max(0, position - 80))
+    head = text[start:position]
+    return bool(_CUMULATIVE_BEFORE.search(head) or _SINCE_EVER.search(head))
 
 
 _APPLICATIONS = re.compile(r"依申请公开|信息公开申请|公开申请|申请公开")
