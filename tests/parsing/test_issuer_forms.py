@@ -36,6 +36,9 @@ CASES = [
     ("兰州新区经济合作局关于2023年政府信息公开工作年度报告\n" + INTRO + "2023年,经合局紧紧围绕新区的部署要求开展工作。\n",
      "兰州新区经济合作局"),
     ("2023年政府信息公开工作年度报告\n" + INTRO + "2023年,市经信局认真贯彻落实《条例》。\n", "市经信局"),
+    # the body named only as the owner of the disclosure work, with its area
+    (INTRO + "2016年度,全县公安机关在县委、县政府的正确领导下主动公开信息。安排2名民警承担盐津县公安局政府信息公开工作。\n",
+     "盐津县公安局"),
     # a unit inside the bureau compiles the bureau's report
     ("本年度报告由佛冈县公安局指挥中心办公室编制。\n" + INTRO, "佛冈县公安局"),
     ("本报告由抚顺市行政审批服务局办公室根据《条例》规定编制。\n" + INTRO, "抚顺市行政审批服务局"),

@@ -135,7 +135,29 @@ def issuer_candidates(fold_text: str, title: str | None) -> list[tuple[str, str]
             if cleaned:
                 out.append((kind, cleaned))
                 break
+    owner = _owner_of_the_work(fold_text[:8000])
+    if owner:
+        out.append(("owner", owner))
     return out
+
+
+# "承担盐津县公安局政府信息公开工作": the body whose disclosure work it is, printed with its area
+_OWNER = re.compile(r"(?:委员会|局|委|厅|署|中心|院)(?:的)?(?:政府信息公开|政务公开)工作")
+
+
+def _owner_of_the_work(fold_text: str) -> str | None:
+    """The organ, printed with its area, that a sentence names as the owner of the disclosure work."""
+    for m in _OWNER.finditer(fold_text):
+        end = m.start() + len(re.match(r"委员会|局|委|厅|署|中心|院", fold_text[m.start():]).group(0))
+        begin = end
+        while begin > 0 and end - begin < 24 and "\u4e00" <= fold_text[begin - 1] <= "\u9fff":
+            begin -= 1
+        run = fold_text[begin:end]
+        for start in range(len(run) - 2):
+            chain, rest = gz.parse_chain(run[start:])
+            if chain and all(isinstance(d, gz.Division) for d in chain) and len(rest) >= 2 and _is_organ(rest):
+                return run[start:]
+    return None
 
 
 def _as_government(name: str, fold_text: str = "", year: int | None = None) -> str:
