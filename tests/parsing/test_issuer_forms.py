@@ -39,6 +39,10 @@ CASES = [
     # the body named only as the owner of the disclosure work, with its area
     (INTRO + "2016年度,全县公安机关在县委、县政府的正确领导下主动公开信息。安排2名民警承担盐津县公安局政府信息公开工作。\n",
      "盐津县公安局"),
+    # a township's office compiles the township's report
+    ("本报告由东港镇人民政府党政办公室编制。\n" + INTRO, "东港镇人民政府"),
+    # "X省发布…年度报告": the verb is not part of the name
+    ("贵州省发布2016年政府信息公开工作年度报告\n" + INTRO, "贵州省人民政府"),
     # a unit inside the bureau compiles the bureau's report
     ("本年度报告由佛冈县公安局指挥中心办公室编制。\n" + INTRO, "佛冈县公安局"),
     ("本报告由抚顺市行政审批服务局办公室根据《条例》规定编制。\n" + INTRO, "抚顺市行政审批服务局"),
@@ -129,3 +133,20 @@ def test_a_bare_organ_takes_its_area_from_the_site_before_a_city_it_mentions(url
             "主动公开信息120条,学习苏州市统计工作经验。\n")
     document = extract_document(text.encode("utf-8"), content_type="text/plain", url=url).document
     assert document["issuer"] == issuer
+
+
+def test_we_the_city_in_a_departments_report_is_not_the_city_government():
+    text = ("2019年政府信息公开工作年度报告\n一、概述\n推进政府信息公开工作是我市建设服务政府的一项重要工作。"
+            "2019年,我局主动公开信息120条。\n")
+    document = extract_document(text.encode("utf-8"), content_type="text/plain",
+                                url="http://www.huaihua.gov.cn/xxgk/a.html").document
+    assert document["issuer"] is None and document["level"] == "department"
+    alone = text.replace("2019年,我局主动公开信息120条。", "2019年,全市主动公开信息120条。")
+    assert extract_document(alone.encode("utf-8"), content_type="text/plain",
+                            url="http://www.huaihua.gov.cn/xxgk/a.html").document["issuer"] == "怀化市人民政府"
+
+
+def test_a_sumu_is_a_township():
+    text = "乌拉特中旗巴音乌兰苏木2021年政府信息公开工作年度报告\n一、总体情况\n2021年,我苏木认真贯彻落实《条例》。\n"
+    document = extract_document(text.encode("utf-8"), content_type="text/plain").document
+    assert document["level"] == "township" and document["place"] == "巴彦淖尔市乌拉特中旗巴音乌兰苏木"

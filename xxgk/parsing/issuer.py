@@ -12,11 +12,11 @@ from xxgk.parsing.years import YEAR
 
 _CJK_NAME = r"[\u4e00-\u9fff()（）]"
 ORGAN_SUFFIXES = ("人民政府办公厅", "人民政府办公室", "人民政府", "街道办事处", "办事处", "管理局", "服务局", "委员会",
-                  "办公厅", "办公室", "局", "厅", "委", "办", "中心", "院", "署", "会", "街道", "镇", "乡", "政府",
+                  "办公厅", "办公室", "局", "厅", "委", "办", "中心", "院", "署", "会", "街道", "镇", "乡", "苏木", "政府",
                   "部")
 OFFICE_OF_GOVERNMENT = re.compile(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$")
 _DISCLOSURE_OFFICE = re.compile(r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:领导小组)?办公室$")
-_TOWNSHIP_OFFICE = re.compile(r"^(?P<township>[\u4e00-\u9fff]{2,30}?(?:镇|乡|街道))(?:人民政府|政府|办事处)?"
+_TOWNSHIP_OFFICE = re.compile(r"^(?P<township>[\u4e00-\u9fff]{2,30}?(?:镇|乡|苏木|街道))(?:人民政府|政府|办事处)?"
                               r"(?:党政综合办公室|党政办公室|党政办|综合办公室|综合办|办公室)$")
 _SHORT_ALIAS = re.compile(r"(?P<full>" + _CJK_NAME + r"{4,40}?)\s*[(（]\s*以下简称\s*[“\"]?(?P<short>[\u4e00-\u9fff]{2,12})[”\"]?\s*[)）]")
 _ANCHORS = (
@@ -46,13 +46,14 @@ _ANCHORS = (
 _SELF_REFERENCE = re.compile(r"我(省|区|市|县|旗|局|厅|委|办|镇|乡|街道|中心|署)")
 # "全区政府信息公开工作": the area's disclosure work as a whole, which only its government reports
 # ("全县公安机关" is a department speaking of its own branches)
+_SPEAKS_AS_DEPARTMENT = re.compile(r"(?:我|本)(?:局|委|办|厅|署|中心)(?![内外部门里长党])")
 _AREA_WIDE = re.compile(r"全(省|区|市|县|旗)(?:各级)?(?:政府信息公开|政务公开)")
 
 
 def _clean_name(name: str) -> str | None:
     name = name.strip(" 《》<>“”\"'")
     name = re.sub(r"^(?:本报告|本年度报告|本年报|本年度|根据|经(?![合信开济管发贸])|由|在|对|各|关于|现(?:公布|发布|将|向社会公布)|编制)", "", name)
-    name = re.sub(r"(?:关于|的)$", "", name)  # "兰州新区经济合作局关于2023年…报告"
+    name = re.sub(r"(?:关于|的|发布|公布|印发)$", "", name)  # "兰州新区经济合作局关于2023年…报告", "贵州省发布2016年…"
     # "伊宁县政府信息公开工作2023年度报告": the subject is the county, not its disclosure work
     name = re.sub(r"(?:政府信息公开|信息公开|政务公开)(?:工作)?$", "", name)
     if re.fullmatch(r"(?:人民)?政府|本?机关|本单位|本部门", name):
@@ -259,6 +260,10 @@ def _compiled_for(name: str, year: int | None) -> str:
     """The body a report compiled by ``name`` is for: a government's office compiles the government's."""
     if OFFICE_OF_GOVERNMENT.search(name):
         return re.sub(r"(?:人民)?政府(?:政府)?(?:办公厅|办公室)$", "人民政府", name)
+    township_office = _TOWNSHIP_OFFICE.match(name)
+    if township_office:  # "由东港镇人民政府党政办公室编制": the township's report
+        township = township_office.group("township")
+        return township + ("办事处" if township.endswith("街道") else "人民政府")
     # "由X局办公室编制", "由X局指挥中心办公室编制": a unit inside the bureau compiles the bureau's report
     bureau = re.match(r"^(?P<organ>.{2,30}?(?:委员会|局|厅|署|委(?!员)))[\u4e00-\u9fff]{0,12}?(?:办公室|办公厅|综合科|办)$",
                       name) or re.match(r"^(?P<organ>.{2,30}?中心)(?:办公室|综合科|办)$", name)
@@ -293,14 +298,14 @@ def needs_site_place(issuer: str, year: int | None = None) -> bool:
     chain, _rest = gz.parse_chain(issuer, year=year)
     if gz.starts_with_short_name(issuer):
         return False  # 黔东南州人民政府新闻办公室: its area is printed, in short
-    return not chain and (issuer.endswith(("局", "厅", "委", "办", "中心", "办公室", "镇", "乡", "街道",
-                                           "镇人民政府", "乡人民政府", "街道办事处"))
+    return not chain and (issuer.endswith(("局", "厅", "委", "办", "中心", "办公室", "镇", "乡", "苏木", "街道",
+                                           "镇人民政府", "乡人民政府", "苏木人民政府", "街道办事处"))
                           or re.fullmatch(r"(?:市|县|区|旗)人民政府", issuer) is not None)
 
 
 def with_site_place(issuer: str, site: gz.Division) -> str:
     """The issuer under the area of the site that published it (the portal, the host)."""
-    if re.search(r"(?:镇|乡|街道|街道办事处|镇人民政府|乡人民政府)$", issuer):
+    if re.search(r"(?:镇|乡|苏木|街道|街道办事处|镇人民政府|乡人民政府|苏木人民政府)$", issuer):
         return issuer  # a township keeps its own name; its county goes into place
     return prefixed_organ(site.name, issuer) or issuer
 
@@ -331,6 +336,8 @@ def infer_from_self_reference(fold_text: str, evidence: list[gz.Evidence] | None
     m = m or area_wide
     if not m or m.group(1) not in ("县", "旗", "市", "省", "区"):
         return None
+    if _SPEAKS_AS_DEPARTMENT.search(head):
+        return None  # "推进…是我市的重要工作…我局…": the city a department serves, not its government
     evidence = evidence or []
     site, _source = site_division(evidence)
     if area_wide:

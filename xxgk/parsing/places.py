@@ -72,7 +72,9 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
 def _issuer_area(issuer: str, fold_text: str, year: int | None, evidence: list[gz.Evidence], issues: list,
                  sources: dict) -> _IssuerArea:
     mentions, rest = gz.parse_chain(issuer, year=year)
-    m = re.match(r"^([一-鿿]{1,10}?(?:街道|镇|乡))(?:办事处|人民政府|政府)?$", rest)
+    # a township (苏木: Inner Mongolia's), its government or that government's office
+    m = re.match(r"^([一-鿿]{1,10}?(?:街道|镇|乡|苏木))(?:办事处|人民政府|政府)?"
+                 r"(?:党政综合办公室|党政办公室|党政办|综合办公室|办公室)?$", rest)
     area = _IssuerArea(mentions, m.group(1) if m else None, rest in ("人民政府", "政府"))
     _resolve_mentions(area, evidence)
     if area.township and area.chain and area.chain[-1].level == "city":
