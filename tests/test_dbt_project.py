@@ -4,7 +4,9 @@ One build is shared by the module (dbt parse alone takes seconds). The fixture h
 provinces for 2023: 广东 (a provincial aggregate report landed twice, as an HTML page that lost
 its tables and as its DOCX attachment; two city aggregate reports; the general office's organ
 report; a news article), 广西 (two city aggregate reports, one with a blank cell and a table 四
-that does not add up, the other with an approximate figure only) and 北京 (one department).
+that does not add up, the other with an approximate figure only), 北京 (one department) and 浙江
+(two city aggregate reports, one on the 2021 format and one still on the 2019 trial template: two
+rows of the province-year, one per era, never summed).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def sha(name: str) -> str:
 GD_HTML, GD_DOCX = sha("gd_prov_html"), sha("gd_prov_docx")
 GD_GZ, GD_SZ, GD_OFFICE, GD_NEWS = sha("gd_gz"), sha("gd_sz"), sha("gd_office"), sha("gd_news")
 GX_NN, GX_LZ, BJ_TJJ, BROKEN = sha("gx_nn"), sha("gx_lz"), sha("bj_tjj"), sha("broken_pdf")
+ZJ_HZ, ZJ_NB = sha("zj_hz"), sha("zj_nb")
 
 
 def ts(day: str, hour: int = 2) -> datetime:
@@ -43,7 +46,7 @@ def ts(day: str, hour: int = 2) -> datetime:
 
 
 def document(sha256, *, issuer, place, province, code, level, scope, doc_type="annual_report",
-             source_format="html", admin_tier=None, status="parsed", title=None):
+             source_format="html", admin_tier=None, status="parsed", title=None, era="2021_format"):
     return {
         "sha256": sha256, "parser_version": "test", "parsed_at": ts("2024-03-02"), "status": status,
         "status_reason": None if status == "parsed" else "PDFSyntaxError: no objects",
@@ -51,7 +54,7 @@ def document(sha256, *, issuer, place, province, code, level, scope, doc_type="a
         "title": title or (f"{issuer}2023年政府信息公开工作年度报告" if issuer else None),
         "issuer": issuer, "place": place, "place_code": None, "province": province, "province_code": code, "level": level,
         "admin_tier": admin_tier, "scope": scope, "report_year": 2023 if status == "parsed" else None,
-        "era": "2021_format" if status == "parsed" else None, "publication_date": "2024-01-20",
+        "era": era if status == "parsed" else None, "publication_date": "2024-01-20",
         "is_suspect_mirror": False, "is_synthetic": False, "text_chars": 5000, "scope_evidence": None,
         "field_sources": None, "sentence_hashes": None,
     }
@@ -107,6 +110,10 @@ DOCUMENTS = [
              scope="aggregate"),
     document(BJ_TJJ, issuer="北京市统计局", place="北京市", province="北京市", code="110000", level="department",
              admin_tier="province", scope="organ"),
+    document(ZJ_HZ, issuer="杭州市人民政府", place="杭州市", province="浙江省", code="330000", level="city",
+             scope="aggregate"),
+    document(ZJ_NB, issuer="宁波市人民政府", place="宁波市", province="浙江省", code="330000", level="city",
+             scope="aggregate", era="2019_trial_format"),
     document(BROKEN, issuer=None, place=None, province=None, code=None, level=None, scope=None,
              source_format="pdf", status="failed"),
 ]
@@ -146,6 +153,8 @@ FACTS = {
         prose("proactive_items_total", 30000, "近3万条", 60, qualifier="nearly"),
     ],
     BJ_TJJ: [table3("applications_received", 12, 4)],
+    ZJ_HZ: [table3("applications_received", 700, 4), table3("result_granted", 300, 7), table3("results_total", 600, 30)],
+    ZJ_NB: [table3("applications_received", 400, 4), table3("result_granted", 100, 7), table3("results_total", 400, 30)],
 }
 
 ISSUES = [
@@ -177,6 +186,8 @@ def fetches() -> list[tuple]:
     fetch(RUN_1, "gd", "https://www.gd.gov.cn/news/2024-01/zs.html", "2024-02-01", 7, GD_NEWS, "report")
     fetch(RUN_1, "gx", "https://www.nanning.gov.cn/nb/2023.html", "2024-02-01", 2, GX_NN, "report")
     fetch(RUN_1, "gx", "https://www.liuzhou.gov.cn/nb/2023.html", "2024-02-01", 3, GX_LZ, "report")
+    fetch(RUN_1, "zj", "https://www.hangzhou.gov.cn/nb/2023.html", "2024-02-01", 2, ZJ_HZ, "report")
+    fetch(RUN_1, "zj", "https://www.ningbo.gov.cn/nb/2023.html", "2024-02-01", 3, ZJ_NB, "report")
     fetch(RUN_1, "bj", "https://tjj.beijing.gov.cn/nb/2023.html", "2024-02-01", 2, BJ_TJJ, "report")
     fetch(RUN_1, "bj", "https://tjj.beijing.gov.cn/nb/2023.pdf", "2024-02-01", 3, BROKEN, "attachment")
     fetch(RUN_1, "bj", "https://tjj.beijing.gov.cn/nb/2022.html", "2024-02-01", 4, None, "report", "failed", None)
@@ -264,6 +275,10 @@ def test_build_succeeds_with_report_findings_as_warnings(built):
     # 南宁's table 四 does not add up: a finding about the report, so a warning, not a failure
     assert status["t4_parts_admin_reconsideration"] == "warn"
     assert status["province_year_reports_cnt_is_sum_of_scopes"] == "pass"
+    # the unit tests of the per-era grain ran (dbt build runs them) and passed
+    assert status["test_province_year_two_eras_give_two_rows_each_with_its_own_basis"] == "pass"
+    assert status["test_rates_of_two_eras_in_one_province_year_are_two_rows"] == "pass"
+    assert status["assert_fct_province_year_kpis_follow_their_basis"] == "pass"
     assert all(v in ("pass", "success", "warn") for v in status.values())
 
 
@@ -280,7 +295,7 @@ def test_reports_dedupe_picks_the_docx_with_more_facts(con):
 
 def test_reports_keeps_news_as_a_doc_type_and_drops_failed_parses(con):
     counts = dict(con.execute("select doc_type, count(*) from marts.fct_reports group by 1").fetchall())
-    assert counts == {"annual_report": 7, "news": 1}
+    assert counts == {"annual_report": 9, "news": 1}
     assert con.execute("select count(*) from marts.fct_reports where sha256 = ?", [BROKEN]).fetchone()[0] == 0
 
 
@@ -304,7 +319,7 @@ def test_blank_cell_is_null_not_zero(con):
     [blank] = rows(con, "select * from marts.fct_report_kpis where report_id = ? and kpi = 'applications_carried_forward'",
                    [GX_NN])
     assert blank["value"] is None and blank["cell_state"] == "blank"
-    [gx] = rows(con, "select * from marts.fct_province_year_kpis where province_code = '450000'")
+    [gx] = rows(con, "select * from marts.fct_province_year_kpis where province_code = '450000' and era = '2021_format'")
     assert gx["applications_carried_forward"] == 5 and gx["applications_carried_forward_reports_cnt"] == 1
 
 
@@ -323,8 +338,9 @@ def test_report_kpis_provenance_is_filled(con):
 
 
 def test_province_year_does_not_double_count(con):
-    by_province = {r["province_code"]: r for r in rows(con, "select * from marts.fct_province_year_kpis")}
-    assert set(by_province) == {"440000", "450000", "110000"}
+    by_province = {r["province_code"]: r for r in rows(con, "select * from marts.fct_province_year_kpis "
+                                                          "where era = '2021_format'")}
+    assert set(by_province) == {"440000", "450000", "110000", "330000"}
     gd = by_province["440000"]
     # provincial aggregate only: not + 广州 1200 + 深圳 800 + 办公厅 60 + news 9999
     assert (gd["basis"], gd["applications_received"], gd["basis_reports_cnt"]) == ("province_aggregate", 5000, 1)
@@ -342,6 +358,32 @@ def test_province_year_with_only_organ_reports_has_null_kpis(con):
     [bj] = rows(con, "select * from marts.fct_province_year_kpis where province_code = '110000'")
     assert (bj["basis"], bj["reports_cnt"], bj["organ_reports_cnt"]) == ("none", 1, 1)
     assert bj["applications_received"] is None and bj["applications_received_reports_cnt"] == 0
+
+
+def test_province_year_of_two_eras_is_two_rows_never_summed(con):
+    """浙江 2023: 杭州 on the 2021 format, 宁波 on the 2019 trial template. One row per era, each
+    summing its own city alone; the cells and rates follow the same rows."""
+    zj = {r["era"]: r for r in rows(con, "select * from marts.fct_province_year_kpis where province_code = '330000'")}
+    assert set(zj) == {"2021_format", "2019_trial_format"}
+    new, trial = zj["2021_format"], zj["2019_trial_format"]
+    assert (new["basis"], new["basis_report_ids"], new["applications_received"], new["reports_cnt"]) == (
+        "sum_of_prefecture_aggregates", [ZJ_HZ], 700, 1)
+    assert (trial["basis"], trial["basis_report_ids"], trial["applications_received"], trial["reports_cnt"]) == (
+        "sum_of_prefecture_aggregates", [ZJ_NB], 400, 1)
+    assert not new["is_complete"] and not trial["is_complete"]  # one city each is not the province
+    cells = dict(con.execute("select era, value from marts.fct_province_year_cells where province_code = '330000' "
+                             "and row_key = 'applications_received' and col_key = 'total'").fetchall())
+    assert cells == {"2021_format": 700, "2019_trial_format": 400}
+    rates = {r["era"]: r for r in rows(con, "select * from marts.fct_province_year_rates "
+                                            "where province_code = '330000' and metric = 'granted_rate'")}
+    assert {era: (r["numerator"], r["denominator"], r["value"], r["report_ids"]) for era, r in rates.items()} == {
+        "2021_format": (300, 600, 0.5, [ZJ_HZ]), "2019_trial_format": (100, 400, 0.25, [ZJ_NB])}
+    # the grain holds in all three marts
+    for mart, key in (("fct_province_year_kpis", "province_code, report_year, era"),
+                      ("fct_province_year_cells", "province_code, report_year, era, table_name, row_key, col_key"),
+                      ("fct_province_year_rates", "province_code, report_year, era, metric")):
+        assert con.execute(f"select count(*) from (select {key} from marts.{mart} group by all having count(*) > 1)"
+                           ).fetchone()[0] == 0, mart
 
 
 def test_quality_issues_map_to_reports(con):
@@ -368,6 +410,29 @@ def test_broken_arithmetic_fails_the_error_severity_sum_test(built, tmp_path):
     assert not result.success
     assert status["province_year_reports_cnt_is_sum_of_scopes"] == "fail"
     assert status["province_year_reports_cnt_is_sum_of_scopes_by_year"] == "fail"
+
+
+def test_a_row_summing_two_eras_fails_the_resum_tests(built, tmp_path):
+    """Sums that add up but run over reports of two formats: the singular tests fail on the era alone."""
+    broken = tmp_path / "mixed.duckdb"
+    shutil.copy(built["warehouse"], broken)
+    con = duckdb.connect(str(broken))
+    try:
+        con.execute("update marts.fct_province_year_kpis set basis_report_ids = [?, ?], basis_reports_cnt = 2, "
+                    "basis_units_reported = 2, aggregate_reports_cnt = 2, applications_received = 1100 "
+                    "where province_code = '330000' and era = '2021_format'", [ZJ_HZ, ZJ_NB])
+        con.execute("update marts.fct_province_year_rates set report_ids = [?, ?], reports_cnt = 2, numerator = 400, "
+                    "denominator = 1000, value = 0.4 where province_code = '330000' and era = '2021_format' "
+                    "and metric = 'granted_rate'", [ZJ_HZ, ZJ_NB])
+        con.execute("update marts.fct_province_year_cells set report_ids = [?, ?], reports_cnt = 2, value = 1100, "
+                    "basis_reports_cnt = 2 where province_code = '330000' and era = '2021_format' "
+                    "and row_key = 'applications_received' and col_key = 'total'", [ZJ_HZ, ZJ_NB])
+    finally:
+        con.close()
+    names = ["assert_fct_province_year_kpis_follow_their_basis", "assert_rates_resum_from_report_kpis",
+             "assert_province_year_cells_resum_from_report_kpis"]
+    result = run_dbt(["test", "--select", *names], broken, tmp_path)
+    assert {name: statuses(result)[name] for name in names} == dict.fromkeys(names, "fail")
 
 
 def test_kpi_dictionary_seed_covers_the_parser_names(con):

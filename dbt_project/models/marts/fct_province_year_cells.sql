@@ -1,6 +1,6 @@
 -- every cell of tables 三 and 四 (the 8 不予公开 grounds, 3 无法提供, 5 不予处理, the applicant
--- columns, the 复议 / 诉讼 outcomes) summed per province and year over the same basis reports as
--- fct_province_year_kpis. a blank or approximate cell is not summed; reports_cnt says how many
+-- columns, the 复议 / 诉讼 outcomes) summed per province, year and era over the same basis reports as
+-- fct_province_year_kpis (whose basis reports are all of the row's era: no cell sums two formats). a blank or approximate cell is not summed; reports_cnt says how many
 -- basis reports state the cell exactly, basis_reports_cnt how many there are
 
 with province_years as (
@@ -12,7 +12,7 @@ with province_years as (
 
 basis as (
 
-    select province_code, report_year, unnest(basis_report_ids) as report_id
+    select province_code, report_year, era, unnest(basis_report_ids) as report_id
     from province_years
 
 ),
@@ -35,6 +35,7 @@ summed as (
     select
         basis.province_code,
         basis.report_year,
+        basis.era,
         cells.source as table_name,
         cells.row_key,
         cells.col_key,
@@ -53,6 +54,7 @@ final as (
         summed.province_code,
         province_years.province_name,
         summed.report_year,
+        summed.era,
         summed.table_name,
         summed.row_key,
         summed.col_key,
@@ -63,7 +65,7 @@ final as (
         province_years.is_complete,
         summed.report_ids
     from summed
-    inner join province_years using (province_code, report_year)
+    inner join province_years using (province_code, report_year, era)
 
 )
 

@@ -1,5 +1,7 @@
--- one row per province and report year with at least one annual report (news look-alikes are
--- left out). area totals come from aggregate reports only, from the highest level available:
+-- one row per province, report year and era (the report format: 2008 regulation, 2019 trial,
+-- 2021) with at least one annual report (news look-alikes are left out). every column is computed
+-- within the era: reports of different formats are never summed into one row, and the basis is
+-- chosen per era. area totals come from aggregate reports only, from the highest level available:
 -- the provincial aggregate report, else the sum of the city-level aggregate reports, else the
 -- sum of the county-level ones (basis says which, and is_complete whether that basis covers
 -- every expected unit). organ reports and aggregate reports of
@@ -58,7 +60,7 @@ area_aggregates as (
         *,
         case level when 'province' then 1 when 'city' then 2 when 'county' then 3 end as level_rank,
         row_number() over (
-            partition by province_code, report_year, level, coalesce(place, issuer)
+            partition by province_code, report_year, era, level, coalesce(place, issuer)
             order by exact_facts_cnt desc, facts_cnt desc, first_seen_at asc nulls last, report_id
         ) as rank_in_area
     from reports
@@ -72,9 +74,10 @@ basis_levels as (
     select
         province_code,
         report_year,
+        era,
         min(level_rank) as basis_level_rank
     from area_aggregates
-    group by province_code, report_year
+    group by province_code, report_year, era
 
 ),
 
@@ -85,6 +88,7 @@ basis_reports as (
     inner join basis_levels
         on area_aggregates.province_code = basis_levels.province_code
         and area_aggregates.report_year = basis_levels.report_year
+        and area_aggregates.era = basis_levels.era
         and area_aggregates.level_rank = basis_levels.basis_level_rank
     where area_aggregates.rank_in_area = 1
 
@@ -108,10 +112,9 @@ basis_totals as (
     select
         basis_reports.province_code,
         basis_reports.report_year,
+        basis_reports.era,
         min(basis_reports.level) as basis_level,
         count(*) as basis_reports_cnt,
-        count(distinct basis_reports.era) as basis_eras_cnt,
-        min(basis_reports.era) as basis_era,
         coalesce(bool_or(basis_reports.is_synthetic), false) as includes_synthetic,
         list(basis_reports.report_id order by basis_reports.report_id) as basis_report_ids,
         {%- for kpi in kpis %}
@@ -122,7 +125,7 @@ basis_totals as (
     from basis_reports
     inner join pivoted using (report_id)
     left join approximate_values using (report_id)
-    group by basis_reports.province_code, basis_reports.report_year
+    group by basis_reports.province_code, basis_reports.report_year, basis_reports.era
 
 ),
 
@@ -131,9 +134,8 @@ report_counts as (
     select
         province_code,
         report_year,
+        era,
         any_value(province_name) as province_name_as_parsed,
-        count(distinct era) as eras_cnt,
-        min(era) as any_era,
         count(*) as reports_cnt,
         count(*) filter (where scope = 'aggregate') as aggregate_reports_cnt,
         count(*) filter (where scope = 'organ') as organ_reports_cnt,
@@ -145,7 +147,7 @@ report_counts as (
         count(*) filter (where level = 'township') as township_reports_cnt,
         count(*) filter (where exact_facts_cnt > 0) as reports_with_exact_values_cnt
     from reports
-    group by province_code, report_year
+    group by province_code, report_year, era
 
 ),
 
@@ -155,14 +157,9 @@ final as (
         report_counts.province_code,
         coalesce(provinces.province_name, report_counts.province_name_as_parsed) as province_name,
         report_counts.report_year,
-        -- the era of the basis reports (of every report when there is no basis); `mixed` when they
-        -- differ (a 2021+ report still on the 2019 trial template beside one on the 2021 format)
-        case
-            when basis_totals.basis_eras_cnt > 1 then 'mixed'
-            when basis_totals.basis_eras_cnt = 1 then basis_totals.basis_era
-            when report_counts.eras_cnt > 1 then 'mixed'
-            else report_counts.any_era
-        end as era,
+        -- part of the grain: a 2021+ report still on the 2019 trial template and one on the 2021
+        -- format give two rows of the province-year, each with its own basis
+        report_counts.era,
         case basis_totals.basis_level
             when 'province' then 'province_aggregate'
             when 'city' then 'sum_of_prefecture_aggregates'
@@ -199,7 +196,7 @@ final as (
         {%- endfor %}
         coalesce(basis_totals.approximate_values_excluded_cnt, 0) as approximate_values_excluded_cnt
     from report_counts
-    left join basis_totals using (province_code, report_year)
+    left join basis_totals using (province_code, report_year, era)
     left join provinces using (province_code)
     left join expected_units
         on expected_units.province_code = report_counts.province_code

@@ -1,10 +1,11 @@
--- rates per province and year over the basis reports of fct_province_year_kpis, numerator and
--- denominator over the SAME reports: a report counts for a metric only when it states every
--- numerator and every denominator KPI exactly (a blank or approximate cell leaves it out).
--- a report of the 2008 regulation era counts with the 2008-era KPIs dim_metrics maps onto the
--- metric (numerator_kpis_2008 / denominator_kpis_2008), and only where that mapping exists; every
--- other report with the 2019+ KPIs. the rows say which (era, mapping_2008) and whether the
--- province's series of the metric has values on both sides of the 2019 break
+-- rates per province, year and era over the basis reports of that era's fct_province_year_kpis
+-- row (all of one report format, its basis chosen within the era), numerator and denominator over
+-- the SAME reports: a report counts for a metric only when it states every numerator and every
+-- denominator KPI exactly (a blank or approximate cell leaves it out). a 2008 regulation era row
+-- counts with the 2008-era KPIs dim_metrics maps onto the metric (numerator_kpis_2008 /
+-- denominator_kpis_2008), and only where that mapping exists; every other row with the 2019+ KPIs.
+-- the rows say which (era, mapping_2008) and whether the province's series of the metric has values
+-- on both sides of the 2019 break
 with province_years as (
 
     select * from {{ ref('fct_province_year_kpis') }}
@@ -12,23 +13,16 @@ with province_years as (
 
 ),
 
-basis_ids as (
-
-    select province_code, report_year, unnest(basis_report_ids) as report_id
-    from province_years
-
-),
-
 basis as (
 
-    -- each basis report with the KPI family it is read with: its era's
+    -- each basis report with the KPI family of its row's era (every basis report is of that era)
     select
-        basis_ids.province_code,
-        basis_ids.report_year,
-        basis_ids.report_id,
-        case when reports.era = '2008_regulation' then '2008' else 'standard' end as kpi_family
-    from basis_ids
-    left join {{ ref('int_reports_deduped') }} as reports using (report_id)
+        province_code,
+        report_year,
+        era,
+        unnest(basis_report_ids) as report_id,
+        case when era = '2008_regulation' then '2008' else 'standard' end as kpi_family
+    from province_years
 
 ),
 
@@ -72,6 +66,7 @@ report_parts as (
     select
         basis.province_code,
         basis.report_year,
+        basis.era,
         basis.report_id,
         metric_parts.metric,
         metric_parts.part,
@@ -92,6 +87,7 @@ per_report as (
     select
         province_code,
         report_year,
+        era,
         report_id,
         metric,
         max(value) filter (where part = 'numerator' and parts_found = parts_needed) as numerator,
@@ -106,6 +102,7 @@ summed as (
     select
         province_code,
         report_year,
+        era,
         metric,
         sum(numerator) as numerator,
         sum(denominator) as denominator,
@@ -140,6 +137,7 @@ rates as (
     left join summed
         on summed.province_code = province_years.province_code
         and summed.report_year = province_years.report_year
+        and summed.era = province_years.era
         and summed.metric = metrics.metric
 
 ),
