@@ -39,6 +39,9 @@ CASES = [
     # the body named only as the owner of the disclosure work, with its area
     (INTRO + "2016年度,全县公安机关在县委、县政府的正确领导下主动公开信息。安排2名民警承担盐津县公安局政府信息公开工作。\n",
      "盐津县公安局"),
+    # the full name in the published sentence, brackets and all, over the short form of the overview
+    ("根据《条例》规定,现发布《银川市民族事务委员会(宗教事务局)2024年政府信息公开工作年度报告》。\n一、总体情况\n"
+     "2024年,银川市民委(宗教局)深入学习贯彻《条例》。\n", "银川市民族事务委员会(宗教事务局)"),
     # a township's office compiles the township's report
     ("本报告由东港镇人民政府党政办公室编制。\n" + INTRO, "东港镇人民政府"),
     # "X省发布…年度报告": the verb is not part of the name
@@ -150,3 +153,17 @@ def test_a_sumu_is_a_township():
     text = "乌拉特中旗巴音乌兰苏木2021年政府信息公开工作年度报告\n一、总体情况\n2021年,我苏木认真贯彻落实《条例》。\n"
     document = extract_document(text.encode("utf-8"), content_type="text/plain").document
     assert document["level"] == "township" and document["place"] == "巴彦淖尔市乌拉特中旗巴音乌兰苏木"
+
+
+@pytest.mark.parametrize("title,url,issuer,place", [
+    # a commission printed without its area takes the site's
+    ("2020年卫生健康委员会政府信息公开工作年度报告", "http://www.my.gov.cn/a.html", "绵阳市卫生健康委员会", "绵阳市"),
+    # a body on a district's site whose name opens with its municipality is the district's
+    ("重庆解放碑中央商务区管理委员会2020年政府信息公开工作年度报告", "http://www.cqyz.gov.cn/bm_229/a.html",
+     "重庆解放碑中央商务区管理委员会", "重庆市渝中区"),
+])
+def test_the_site_completes_a_bodys_area(title, url, issuer, place):
+    text = title + "\n一、总体情况\n2020年,我委认真贯彻落实《条例》。\n"
+    document = extract_document(text.encode("utf-8"), content_type="text/plain", url=url).document
+    assert (document["issuer"], document["place"], document["admin_tier"]) == (issuer, place, document["admin_tier"])
+    assert document["level"] == "department"

@@ -14,7 +14,8 @@ def test_a_report_compiled_from_the_bodies_below_is_aggregate_whatever_its_issue
     text = ("长春市人民政府办公厅2023年政府信息公开工作年度报告\n本报告由市政府办公厅综合各县（市）区政府和市直各部门的"
             "政府信息公开年度报告编制而成。\n一、总体情况\n")
     document = _doc(text)
-    assert document["level"] == "department" and document["scope"] == "aggregate"
+    # the office compiles the city's report: it stands for the city government
+    assert document["level"] == "city" and document["scope"] == "aggregate"
     assert "综合各县" in document["scope_evidence"] and document["field_sources"]["scope"] == "text"
 
 
@@ -45,8 +46,15 @@ def test_a_government_office_stating_the_areas_figures_is_aggregate():
     text = ("长春市人民政府办公厅2023年政府信息公开工作年度报告\n一、总体情况\n2023年，全市各级行政机关共受理政府信息公开申请"
             "1207件。\n")
     document = _doc(text)
-    assert document["level"] == "department" and document["scope"] == "aggregate"
+    assert document["level"] == "city" and document["scope"] == "aggregate"
     assert "全市各级行政机关共受理" in document["scope_evidence"]
     # a bureau quoting the city's figures is still its own report
     bureau = _doc(text.replace("长春市人民政府办公厅", "长春市统计局"))
     assert bureau["scope"] == "organ" and bureau["field_sources"]["scope"] == "level"
+
+
+def test_a_government_office_compiling_the_areas_report_stands_for_the_government():
+    text = ("乌恰县人民政府办公室2023年政府信息公开工作年度报告\n本报告由乌恰县人民政府办公室综合各乡(镇)、县政府各组成部门"
+            "及直属机构政府信息公开年度报告编制。\n一、总体情况\n")
+    document = _doc(text)
+    assert (document["level"], document["admin_tier"], document["scope"]) == ("county", None, "aggregate")

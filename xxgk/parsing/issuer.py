@@ -20,7 +20,8 @@ _TOWNSHIP_OFFICE = re.compile(r"^(?P<township>[\u4e00-\u9fff]{2,30}?(?:镇|乡|�
                               r"(?:党政综合办公室|党政办公室|党政办|综合办公室|综合办|办公室)$")
 _SHORT_ALIAS = re.compile(r"(?P<full>" + _CJK_NAME + r"{4,40}?)\s*[(（]\s*以下简称\s*[“\"]?(?P<short>[\u4e00-\u9fff]{2,12})[”\"]?\s*[)）]")
 _ANCHORS = (
-    ("published", re.compile(r"(?:现|特)(?:向社会)?(?:公布|发布|公开|将|予以公布)[《<]?(?:(?P<name>[^\s《》<>,。;:()（）\d]{2,40}?)\s*"
+    ("published", re.compile(r"(?:现|特)(?:向社会)?(?:公布|发布|公开|将|予以公布)[《<]?(?:(?P<name>[^\s《》<>,。;:()（）\d]"
+                             r"[^\s《》<>,。;:\d]{1,39}?)\s*"
                              + YEAR + r"\s*年?度?|" + YEAR + r"\s*年?度?\s*(?P<name2>[\u4e00-\u9fff]{2,30}?)"
                              r"(?:政府信息公开|信息公开|政务公开))")),
     # "由X根据《条例》…编制": the 根据 clause can cite several documents; a cut text may end at 编
@@ -53,6 +54,7 @@ _AREA_WIDE = re.compile(r"全(省|区|市|县|旗)(?:各级)?(?:政府信息公�
 def _clean_name(name: str) -> str | None:
     name = name.strip(" 《》<>“”\"'")
     name = re.sub(r"^(?:本报告|本年度报告|本年报|本年度|根据|经(?![合信开济管发贸])|由|在|对|各|关于|现(?:公布|发布|将|向社会公布)|编制)", "", name)
+    name = re.sub(r"\s*[(（]\s*以下简称.*$", "", name)  # "X办公室(以下简称“区政府办公室”)"
     name = re.sub(r"(?:关于|的|发布|公布|印发)$", "", name)  # "兰州新区经济合作局关于2023年…报告", "贵州省发布2016年…"
     # "伊宁县政府信息公开工作2023年度报告": the subject is the county, not its disclosure work
     name = re.sub(r"(?:政府信息公开|信息公开|政务公开)(?:工作)?$", "", name)
@@ -298,7 +300,7 @@ def needs_site_place(issuer: str, year: int | None = None) -> bool:
     chain, _rest = gz.parse_chain(issuer, year=year)
     if gz.starts_with_short_name(issuer):
         return False  # 黔东南州人民政府新闻办公室: its area is printed, in short
-    return not chain and (issuer.endswith(("局", "厅", "委", "办", "中心", "办公室", "镇", "乡", "苏木", "街道",
+    return not chain and (issuer.endswith(("局", "厅", "委", "委员会", "署", "办", "中心", "办公室", "镇", "乡", "苏木", "街道",
                                            "镇人民政府", "乡人民政府", "苏木人民政府", "街道办事处"))
                           or re.fullmatch(r"(?:市|县|区|旗)人民政府", issuer) is not None)
 

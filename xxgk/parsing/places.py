@@ -66,6 +66,10 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
         out["scope"] = None
     else:
         out["scope"], sources["scope"], out["scope_evidence"] = scope_of(fold_text, out["level"], issuer)
+        if out["scope"] == "aggregate" and sources["scope"] == "text" and out["level"] == "department" \
+                and OFFICE_OF_GOVERNMENT.search(issuer) and out["admin_tier"] in _SCOPE_LEVELS:
+            # a government's office compiling the area's report stands for the government
+            out["level"], out["admin_tier"] = out["admin_tier"], None
     return out
 
 
@@ -88,7 +92,21 @@ def _issuer_area(issuer: str, fold_text: str, year: int | None, evidence: list[g
         _record_unresolved(area, issuer, issues)
     elif not mentions and (area.township or not area.is_government):
         _area_of_the_site(area, fold_text, year, evidence, sources)
+    elif area.chain and not area.is_government and not area.township:
+        _county_body_named_after_its_city(area, evidence)
     return area
+
+
+def _county_body_named_after_its_city(area: _IssuerArea, evidence: list[gz.Evidence]) -> None:
+    """A body on a county's site whose name opens with its city or municipality (重庆解放碑中央商务区
+    管理委员会 on cqyz.gov.cn, 西安市西大街发展服务中心 on lianhu.gov.cn) is the county's: a city's
+    or province's own bodies publish on their own portal."""
+    site, site_source = site_division(evidence)
+    deepest = area.chain[-1]
+    if site is not None and site.level == "county" and deepest.level in ("province", "city") \
+            and site.within(deepest) and site != deepest:
+        area.chain = [site]
+        area.place_source = site_source
 
 
 def _resolve_mentions(area: _IssuerArea, evidence: list[gz.Evidence]) -> None:
