@@ -44,8 +44,8 @@ CASES = [
      "2024年,银川市民委(宗教局)深入学习贯彻《条例》。\n", "银川市民族事务委员会(宗教事务局)"),
     # a township's office compiles the township's report
     ("本报告由东港镇人民政府党政办公室编制。\n" + INTRO, "东港镇人民政府"),
-    # "X省发布…年度报告": the verb is not part of the name
-    ("贵州省发布2016年政府信息公开工作年度报告\n" + INTRO, "贵州省人民政府"),
+    # "X省印发…年度报告": the verb is not part of the name
+    ("贵州省印发2016年政府信息公开工作年度报告\n" + INTRO, "贵州省人民政府"),
     # a unit inside the bureau compiles the bureau's report
     ("本年度报告由佛冈县公安局指挥中心办公室编制。\n" + INTRO, "佛冈县公安局"),
     ("本报告由抚顺市行政审批服务局办公室根据《条例》规定编制。\n" + INTRO, "抚顺市行政审批服务局"),

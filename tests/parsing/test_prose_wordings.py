@@ -94,3 +94,18 @@ def test_page_views_of_the_2008_era(sentence, value):
 
 def test_a_pages_hit_counter_is_no_figure():
     assert "page_views" not in _facts(HEAD_2010 + "来源:某县人民政府 访问量:0\n今年我县认真落实《条例》。\n")
+
+
+@pytest.mark.parametrize("text,doc_type", [
+    # a headline about the report, not the report
+    ("贵州省发布2016年政府信息公开工作年度报告\n2017-03-28 来源: 贵州日报\n27日,贵州省人民政府正式向社会发布2016年政府信息公开"
+     "工作年度报告。\n", "news"),
+    # who published their reports, not a report
+    ("石狮市2023年政府信息公开工作年度报告公布情况\n根据《格式》要求,我市组织各单位编制并发布2023年度报告。\n"
+     "一、我市应公布年度报告单位37个,按时公布率100%。\n", "other"),
+    # the title printed twice and run into the text, then the format's first section
+    ("北京市2018年政府信息公开工作年度报告北京市2018年政府信息公开工作年度报告 2018年,北京市全面贯彻落实《条例》。\n"
+     "一、政府信息和政务公开主要工作情况\n", "annual_report"),
+])
+def test_what_kind_of_document(text, doc_type):
+    assert extract_document(text.encode("utf-8"), content_type="text/plain").document["doc_type"] == doc_type

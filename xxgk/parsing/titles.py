@@ -55,7 +55,9 @@ def title_of(text: str, html_title: str | None, meta: dict, link_text: str | Non
     return None, None
 
 
-_TITLE_HEAD = re.compile(r"^(?P<title>[^。，,；;]{6,60}?(?:年度报告|工作报告|年报|工作情况的?报告))(?=[(（]?以下简称|根据|依据|按照|一、|本报告|本年度|$)")
+# a title run into the text after it, or printed twice in a row
+_TITLE_HEAD = re.compile(r"^(?P<title>[^。，,；;]{6,60}?(?:年度报告|工作报告|年报|工作情况的?报告))"
+                         r"(?=[(（]?以下简称|根据|依据|按照|一、|本报告|本年度|$|(?P=title))")
 
 
 def _report_segment(line: str) -> str:
@@ -92,12 +94,17 @@ def doc_type_of(fold_text: str, title: str | None) -> str:
     head = fold_text[:6000]
     if title and re.search(r"报告制度|办法|规定|实施细则|通知$", title) and not re.search(r"年度报告$|年报$", title):
         return "other"
+    if title and re.search(r"(?:年度报告|年报)(?:的)?(?:公布|发布|编制|报送)情况", title):
+        return "other"  # "石狮市2023年…年度报告公布情况": who published theirs, not a report
+    if title and re.match(r"^[^\d]{2,15}?(?:发布|公布|出炉|晒出|亮相)了?\s*(?:19|20)\d{2}", title):
+        return "news"  # "贵州省发布2016年…年度报告": a headline about the report
     if re.search(r"第一条.{0,200}第二条", head, re.DOTALL) and not re.search(r"一\s*[、.]\s*(?:总体情况|概述)", head):
         return "other"
     markers = 0
     if re.search(r"统计(?:期限|时限|时间|期间)", head):
         markers += 1
-    if re.search(r"(?m)^\s*一\s*[、.,]?\s*(?:总体情况|概\s*述|主要工作概述|工作情况|政府信息公开工作总体情况)", head) or \
+    if re.search(r"(?m)^\s*一\s*[、.,]?\s*(?:总体情况|概\s*述|主要工作概述|工作情况|政府信息公开工作总体情况|"
+                 r"政府信息(?:和政务)?公开(?:主要)?工作(?:总体)?情况)", head) or \
             re.search(r"[\s|]一\s*[、.,]\s*(?:总体情况|概\s*述)", head):
         markers += 1
     if re.search(r"本(?:年度)?报告|本年报|现将[^。]{0,30}报告如下|编制了[^。]{0,20}报告", head):
