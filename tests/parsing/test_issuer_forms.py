@@ -46,6 +46,8 @@ CASES = [
     ("本报告由东港镇人民政府党政办公室编制。\n" + INTRO, "东港镇人民政府"),
     # "X省印发…年度报告": the verb is not part of the name
     ("贵州省印发2016年政府信息公开工作年度报告\n" + INTRO, "贵州省人民政府"),
+    # named only in the title of its own disclosure rules
+    (INTRO + "2018年,我局的政府信息公开工作稳步推进。先后制定《2018年衡阳市农业委员会政务信息公开制度》。\n", "衡阳市农业委员会"),
     # a unit inside the bureau compiles the bureau's report
     ("本年度报告由佛冈县公安局指挥中心办公室编制。\n" + INTRO, "佛冈县公安局"),
     ("本报告由抚顺市行政审批服务局办公室根据《条例》规定编制。\n" + INTRO, "抚顺市行政审批服务局"),

@@ -145,8 +145,9 @@ def issuer_candidates(fold_text: str, title: str | None) -> list[tuple[str, str]
     return out
 
 
-# "承担盐津县公安局政府信息公开工作": the body whose disclosure work it is, printed with its area
-_OWNER = re.compile(r"(?:委员会|局|委|厅|署|中心|院)(?:的)?(?:政府信息公开|政务公开)工作")
+# "承担盐津县公安局政府信息公开工作", "《衡阳市农业委员会政务信息公开制度》": the body whose
+# disclosure work (or rules, or leading group) it is, printed with its area
+_OWNER = re.compile(r"(?:委员会|局|委|厅|署|中心|院)(?:的)?(?:政府信息公开|政务信息公开|政务公开)(?:工作|制度|领导小组)")
 
 
 def _owner_of_the_work(fold_text: str) -> str | None:
