@@ -19,6 +19,14 @@ reports as (
 
 ),
 
+format_documents as (
+
+    -- every measure below is null outside the 2019 and 2021 formats: only their documents are read
+    select sha256 from reports
+    where era in ('2019_trial_format', '2021_format')
+
+),
+
 texts as (
 
     -- read down to a few booleans per document here, so no join carries whole texts (at 100,000
@@ -36,7 +44,7 @@ texts as (
     from (
         select sha256, regexp_replace(document_text, '\s+', '', 'g') as compact_text
         from {{ ref('stg_parsed__document_texts') }}
-        where sha256 in (select sha256 from reports)
+        where sha256 in (select sha256 from format_documents)
     ) as compacted
 
 ),
@@ -44,14 +52,14 @@ texts as (
 facts as (
 
     select * from {{ ref('stg_parsed__facts') }}
-    where sha256 in (select sha256 from reports)
+    where sha256 in (select sha256 from format_documents)
 
 ),
 
 issues as (
 
     select * from {{ ref('stg_parsed__quality_issues') }}
-    where sha256 in (select sha256 from reports)
+    where sha256 in (select sha256 from format_documents)
 
 ),
 
