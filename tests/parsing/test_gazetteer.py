@@ -167,3 +167,12 @@ def test_a_township_on_its_citys_portal_takes_the_county_its_text_names():
     # a county outside the site's city is not the township's
     elsewhere = _doc(text.replace("西平县", "仁寿县"), "https://www.zhumadian.gov.cn/html/a.html").document
     assert elsewhere["place"] is None
+
+
+def test_a_catalogue_number_that_opens_with_a_township_code_places_the_township():
+    text = ("北街街道2025年政府信息公开工作年度报告\n索引号 | 620702081/2026-00007 | 发文字号\n"
+            "一、总体情况\n2025年,北街街道认真贯彻落实《条例》。\n")
+    document = _doc(text).document
+    assert document["place"] == "张掖市甘州区北街街道" and document["province"] == "甘肃省"
+    # an organisation code is no division code
+    assert _doc(text.replace("620702081/2026-00007", "000014349/2026-00001")).document["place"] is None

@@ -48,6 +48,9 @@ CASES = [
     ("贵州省印发2016年政府信息公开工作年度报告\n" + INTRO, "贵州省人民政府"),
     # named only in the title of its own disclosure rules
     (INTRO + "2018年,我局的政府信息公开工作稳步推进。先后制定《2018年衡阳市农业委员会政务信息公开制度》。\n", "衡阳市农业委员会"),
+    # a colloquial 政府办 in full where the text prints it so
+    ("现公布2020年义安区政府办政府信息公开工作年度报告。\n" + INTRO + "如有疑问,请与铜陵市义安区人民政府办公室联系。\n",
+     "铜陵市义安区人民政府办公室"),
     # a unit inside the bureau compiles the bureau's report
     ("本年度报告由佛冈县公安局指挥中心办公室编制。\n" + INTRO, "佛冈县公安局"),
     ("本报告由抚顺市行政审批服务局办公室根据《条例》规定编制。\n" + INTRO, "抚顺市行政审批服务局"),
@@ -169,3 +172,12 @@ def test_the_site_completes_a_bodys_area(title, url, issuer, place):
     document = extract_document(text.encode("utf-8"), content_type="text/plain", url=url).document
     assert (document["issuer"], document["place"], document["admin_tier"]) == (issuer, place, document["admin_tier"])
     assert document["level"] == "department"
+
+
+def test_a_body_named_only_by_its_kind_is_no_issuer_and_not_its_government():
+    text = ("一、总体情况\n2025年度,服务中心在区委区政府的正确领导下,认真落实全区政务公开工作要点。\n"
+            "(一)主动公开\n全年主动公开信息20条。\n")
+    document = extract_document(text.encode("utf-8"), content_type="text/plain",
+                                url="http://www.lintong.gov.cn/zwgk/bmxxgknb/1.html").document
+    assert document["issuer"] is None
+    assert (document["level"], document["scope"], document["place"]) == ("department", "organ", "西安市临潼区")

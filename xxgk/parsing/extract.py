@@ -13,6 +13,7 @@ from xxgk.parsing.audits import run_audits
 from xxgk.parsing.evidence import record_ambiguous_site, site_division, site_evidence
 from xxgk.parsing.facts import with_context
 from xxgk.parsing.issuer import (
+    GENERIC_ORGAN,
     expand_short_county,
     infer_from_self_reference,
     needs_site_place,
@@ -27,7 +28,7 @@ from xxgk.parsing.summary import extraction_summary
 from xxgk.parsing.titles import doc_type_of, title_of
 from xxgk.parsing.years import era_of, publication_date_of, report_year_of, title_year
 
-PARSER_VERSION = "0.6.6"
+PARSER_VERSION = "0.6.7"
 
 DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "place_code",
                    "province",
@@ -122,7 +123,8 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
                              link_text=hints.get("link_text"), title=title, fold_text=folded, year=report_year)
     sources: dict[str, str] = {}
     issuer = _issuer(source, folded, title, title_source, doc_type, report_year, evidence, issues, sources)
-    places = place_fields(issuer, folded, doc_type, year=report_year, evidence=evidence, issues=issues)
+    places = place_fields(issuer, folded, doc_type, year=report_year, evidence=evidence, issues=issues,
+                          unnamed_organ=issuer is None and _speaks_as_unnamed_organ(folded, title, doc_type))
     sources.update(places.pop("sources"))
     if places["province"] is None and portal_province:
         places["province"] = portal_province
@@ -177,6 +179,8 @@ def _issuer(source: sources.Source, folded: str, title: str | None, title_source
                                  site_division(evidence)[0])
     if issuer is not None:
         field_sources["issuer"] = title_source if how == "title" else "text"
+    if how == GENERIC_ORGAN:
+        return None  # "服务中心在…": one body, unnamed, and not its government (_speaks_as_organ)
     if issuer is None and doc_type == "annual_report":
         issuer = infer_from_self_reference(folded, evidence, report_year)
         field_sources["issuer"] = "text"
@@ -198,6 +202,11 @@ def _issuer(source: sources.Source, folded: str, title: str | None, title_source
         field_sources.pop("issuer", None)
         return None
     return expand_short_county(issuer, report_year)
+
+
+def _speaks_as_unnamed_organ(folded: str, title: str | None, doc_type: str) -> bool:
+    """The report names its body only by its kind ("服务中心在区委区政府的领导下…")."""
+    return resolve_issuer(folded, fold(title) if title else None, doc_type)[1] == GENERIC_ORGAN
 
 
 def _table_facts(source: sources.Source, folded: str, era: str | None, table_era: str | None,

@@ -532,11 +532,17 @@ def by_code(code: str, year: int | None = None) -> Division | None:
 _CREDIT_CODE = re.compile(r"(?<![0-9A-Z])1[1239](\d{6})[0-9A-HJ-NPQRTUWXY]{9}[0-9A-HJ-NPQRTUWXY](?![0-9A-Z])")
 
 
+# a catalogue 索引号 that opens with a township's nine-digit code (GB/T 10114: its county's six
+# digits and three of its own): "620702081/2026-00007" is a township of 甘州区 (620702)
+_TOWNSHIP_INDEX = re.compile(r"索\s*引\s*号\s*[:：|]?\s*\|?\s*(\d{6})\d{3}\s*[/-]")
+
+
 def credit_code_divisions(text: str, year: int | None = None) -> tuple[Division, ...]:
     """Divisions named by the 统一社会信用代码 of government bodies printed in ``text`` (catalogue
-    索引号 often starts with the publishing organ's code)."""
+    索引号 often starts with the publishing organ's code), or by a 索引号 that opens with a
+    township's code."""
     found = []
-    for m in _CREDIT_CODE.finditer(text):
+    for m in [*_CREDIT_CODE.finditer(text), *_TOWNSHIP_INDEX.finditer(text)]:
         division = by_code(m.group(1), year)
         if division is not None and division not in found:
             found.append(division)

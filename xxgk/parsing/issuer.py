@@ -177,6 +177,14 @@ def _as_government(name: str, fold_text: str = "", year: int | None = None) -> s
     return name
 
 
+def _official_form(name: str, fold_text: str) -> str:
+    """'义安区政府办' in full where the text prints it so ('义安区人民政府办公室')."""
+    m = re.match(r"^(?P<area>.{2,20}?)(?:人民)?政府办$", name)
+    if m and m.group("area") + "人民政府办公室" in fold_text:
+        return m.group("area") + "人民政府办公室"
+    return name
+
+
 def _trailing_place(run: str, year: int | None = None) -> str | None:
     """The administrative division that ends a run of characters ('年度青岛市' → '青岛市')."""
     for start in range(len(run)):
@@ -224,6 +232,7 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
     if doc_type == "news":
         # a news article names many bodies; only "X市政府各部门…" identifies whose work it reports
         candidates = [c for c in candidates if c[0] == "area_all"]
+    generic = False
     for kind, name in candidates:
         township_office = _TOWNSHIP_OFFICE.match(name) if kind == "contact" else None
         if township_office:
@@ -231,6 +240,9 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
             township = township_office.group("township")
             return township + ("办事处" if township.endswith("街道") else "人民政府"), kind
         if kind == "contact" and not _DISCLOSURE_OFFICE.search(name):
+            continue
+        if name in _GENERIC_ORGANS:
+            generic = True
             continue
         name = _organ_named(kind, _expand_alias(name, fold_text), year)
         if name is None:
@@ -240,8 +252,17 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
         if kind in ("title", "published") and doc_type == "other":
             return name, kind
         name = _with_place_prefix(_as_government(name, fold_text, year), fold_text, year, site)
-        return _longest_variant(name, fold_text, year), kind
-    return None, None
+        return _longest_variant(_official_form(name, fold_text), fold_text, year), kind
+    # a body that calls itself only by its kind ("服务中心…"): no name, and not the government either
+    return None, (GENERIC_ORGAN if generic else None)
+
+
+GENERIC_ORGAN = "generic-organ"
+
+
+# the kind of body alone, with nothing to say which: "服务中心在区委区政府的领导下…" names no body
+_GENERIC_ORGANS = frozenset({"中心", "服务中心", "办公室", "委员会", "管委会", "管理委员会", "管理局", "服务局",
+                             "指挥部", "工作站", "事务中心"})
 
 
 def _organ_named(kind: str, name: str, year: int | None) -> str | None:

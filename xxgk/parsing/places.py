@@ -26,7 +26,8 @@ class _IssuerArea:
 
 
 def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int | None = None,
-                 evidence: list[gz.Evidence] | None = None, issues: list | None = None) -> dict:
+                 evidence: list[gz.Evidence] | None = None, issues: list | None = None,
+                 unnamed_organ: bool = False) -> dict:
     """place, province, province_code, level, admin_tier, scope for the issuer, and under
     ``sources`` which witness each came from (issuer | title | text | url | link_text | portal).
 
@@ -40,7 +41,7 @@ def place_fields(issuer: str | None, fold_text: str, doc_type: str, *, year: int
            "scope": None, "scope_evidence": None, "sources": {}}
     sources = out["sources"]
     if issuer is None:
-        _infer_without_issuer(fold_text, out, doc_type, evidence)
+        _infer_without_issuer(fold_text, out, doc_type, evidence, unnamed_organ)
         return out
     area = _issuer_area(issuer, fold_text, year, evidence, issues, sources)
     if not area.mentions and area.province is None and _CENTRAL_ORGAN.match(issuer) is not None:
@@ -278,7 +279,8 @@ def _department_of_the_site(out: dict, evidence: list[gz.Evidence]) -> None:
     out["sources"].update(place=site_source, province=site_source)
 
 
-def _infer_without_issuer(fold_text: str, out: dict, doc_type: str, evidence: list[gz.Evidence]) -> None:
+def _infer_without_issuer(fold_text: str, out: dict, doc_type: str, evidence: list[gz.Evidence],
+                          unnamed_organ: bool = False) -> None:
     if doc_type == "news":
         return
     province, source = dominant_province(evidence)
@@ -286,7 +288,11 @@ def _infer_without_issuer(fold_text: str, out: dict, doc_type: str, evidence: li
         out["province"], out["province_code"] = province, gz.province_code(province)
         out["sources"]["province"] = source
     organ = _SELF_AS_ORGAN.search(fold_text[:6000])
-    if organ:
+    if unnamed_organ and not organ:
+        # the body calls itself by its kind only (服务中心…): a department of the site's area
+        out["level"], out["scope"], out["sources"]["scope"] = "department", "organ", "text"
+        _department_of_the_site(out, evidence)
+    elif organ:
         # "我局…", "本镇…": one body reports on itself, whoever it is
         out["level"] = "township" if organ.group(1) in ("镇", "乡", "街道") else "department"
         out["scope"], out["sources"]["scope"] = "organ", "text"
