@@ -181,3 +181,12 @@ def test_a_body_named_only_by_its_kind_is_no_issuer_and_not_its_government():
                                 url="http://www.lintong.gov.cn/zwgk/bmxxgknb/1.html").document
     assert document["issuer"] is None
     assert (document["level"], document["scope"], document["place"]) == ("department", "organ", "西安市临潼区")
+
+
+def test_without_its_site_a_body_under_a_districts_leaders_is_not_the_municipalitys():
+    text = ("重庆解放碑中央商务区管理委员会2020年政府信息公开工作年度报告\n一、总体情况\n2020年,我委按照《重庆市渝中区人民政府"
+            "办公室关于印发渝中区2020年政务公开工作要点的通知》要求,在区委区政府的领导下开展工作。\n")
+    document = extract_document(text.encode("utf-8"), content_type="text/plain").document
+    assert (document["place"], document["admin_tier"]) == ("重庆市渝中区", "county")
+    unnamed = text.replace("《重庆市渝中区人民政府办公室关于印发渝中区2020年政务公开工作要点的通知》", "上级")
+    assert extract_document(unnamed.encode("utf-8"), content_type="text/plain").document["place"] is None

@@ -109,3 +109,16 @@ def test_a_pages_hit_counter_is_no_figure():
 ])
 def test_what_kind_of_document(text, doc_type):
     assert extract_document(text.encode("utf-8"), content_type="text/plain").document["doc_type"] == doc_type
+
+
+@pytest.mark.parametrize("sentence,kpi", [
+    ("本年度未产生与诉讼(行政复议、行政申诉)有关的费用支出。", "admin_reconsideration_total"),
+    ("本年度未产生与诉讼(行政复议、行政申诉)有关的费用支出。", "admin_litigation_total"),
+    ("在网站公开法规文件及解读2条。", "policy_interpretations"),
+])
+def test_costs_of_cases_and_joined_categories_are_no_counts(sentence, kpi):
+    assert kpi not in _facts(HEAD_2021 + sentence + "\n")
+
+
+def test_a_listed_category_still_counts():
+    assert _facts(HEAD_2021 + "发布政策文件4条、解读信息4条、群众留言办理10条。\n")["policy_interpretations"] == 4

@@ -94,20 +94,33 @@ def _issuer_area(issuer: str, fold_text: str, year: int | None, evidence: list[g
     elif not mentions and (area.township or not area.is_government):
         _area_of_the_site(area, fold_text, year, evidence, sources)
     elif area.chain and not area.is_government and not area.township:
-        _county_body_named_after_its_city(area, evidence)
+        _county_body_named_after_its_city(area, evidence, fold_text)
     return area
 
 
-def _county_body_named_after_its_city(area: _IssuerArea, evidence: list[gz.Evidence]) -> None:
+# a body working under a district's or county's leaders (在区委区政府的领导下, 区人大、区政协)
+_UNDER_A_COUNTY = re.compile(r"(?:区|县|旗)委[、,，]?(?:区|县|旗)(?:人民)?政府|(?:区|县|旗)(?:人大|政协)")
+
+
+def _county_body_named_after_its_city(area: _IssuerArea, evidence: list[gz.Evidence], fold_text: str) -> None:
     """A body on a county's site whose name opens with its city or municipality (重庆解放碑中央商务区
     管理委员会 on cqyz.gov.cn, 西安市西大街发展服务中心 on lianhu.gov.cn) is the county's: a city's
-    or province's own bodies publish on their own portal."""
+    or province's own bodies publish on their own portal. Without the site, a text that puts the body
+    under a county's leaders makes it the one county the text names inside that city, or leaves
+    the place empty: the city would be wrong."""
     site, site_source = site_division(evidence)
     deepest = area.chain[-1]
-    if site is not None and site.level == "county" and deepest.level in ("province", "city") \
-            and site.within(deepest) and site != deepest:
-        area.chain = [site]
-        area.place_source = site_source
+    if deepest.level not in ("province", "city"):
+        return
+    if site is not None:
+        if site.level == "county" and site.within(deepest) and site != deepest:
+            area.chain, area.place_source = [site], site_source
+        return
+    if not _UNDER_A_COUNTY.search(fold_text[:8000]):
+        return
+    text = next((w for w in evidence if w.source == "text"), None)
+    counties = {d for d in (text.divisions if text else ()) if d.level == "county" and d.within(deepest)}
+    area.chain, area.place_source = ([counties.pop()], "text") if len(counties) == 1 else ([], area.place_source)
 
 
 def _resolve_mentions(area: _IssuerArea, evidence: list[gz.Evidence]) -> None:

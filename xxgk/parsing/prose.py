@@ -100,7 +100,8 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
     ("replies_denied_total", _rx(r"不予公开(?:的)?(?:政府信息)?\s*QTY\s*(?:宗|件|条)"), "2008"),
     ("hot_topic_responses", _rx(r"回应公众关注热点或重大舆情数?\s*QTY\s*(?:次|条|个|件)"), None),
     ("press_conferences", _rx(r"新闻发布会\s*QTY\s*场"), None),
-    ("policy_interpretations", _rx(r"(?:政策)?解读(?:信息|文件|稿件|材料)?\s*QTY\s*(?:篇|条|个|件)"), None),
+    # never a category joined to another ("法规文件及解读2条")
+    ("policy_interpretations", _rx(r"(?<![及和与])(?:政策)?解读(?:信息|文件|稿件|材料)?\s*QTY\s*(?:篇|条|个|件)"), None),
     ("fee_income_yuan", _rx(r"信息处理费\s*QTY\s*元"), None),
     # "政府信息公开专栏全年访问量达26万多人次" (never a page's own hit counter "访问量:0", which has no 次)
     ("page_views", _rx(r"(?:专栏|专题|网站|网页|门户)[^。,;，；\n]{0,12}?(?:访问量|浏览量|点击量|访问人次)"
@@ -360,8 +361,8 @@ def _no_cases(text: str, emit, found: set[str]) -> None:
     for m in _ZERO_CASES.finditer(text):
         sentence_end = _SENTENCE_BREAK.search(text, m.end())
         sentence = text[m.start():sentence_end.start() if sentence_end else len(text)]
-        if re.search(r"\d|\|", sentence):
-            continue
+        if re.search(r"\d|\|", sentence) or re.search(r"费用|支出|经费", sentence):
+            continue  # a figure in the sentence, or the costs of cases ("未产生与诉讼有关的费用"), not their number
         for word, kpi in _CASE_TOPICS.items():
             if word in sentence and kpi not in found:
                 emit(kpi, _ZERO, m.start(), m.start() + len(sentence))
