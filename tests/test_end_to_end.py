@@ -81,8 +81,24 @@ def test_province_year_kpis_cover_several_provinces(demo):
     assert len(provinces) >= 3
     assert {"广东省", "广西壮族自治区", "辽宁省", "江苏省"} <= provinces
     (received,) = query(data_dir, "select applications_received from marts.fct_province_year_kpis "
-                                  "where province_name = '广东省' and report_year = 2015")[0]
+                                  "where province_name = '广东省' and report_year = 2015 and era = '2008_regulation'")[0]
     assert received >= 1207
+
+
+def test_province_year_marts_hold_one_row_per_province_year_and_era(demo):
+    data_dir, _ = demo
+    for mart, key in (("fct_province_year_kpis", "province_code, report_year, era"),
+                      ("fct_province_year_cells", "province_code, report_year, era, table_name, row_key, col_key"),
+                      ("fct_province_year_rates", "province_code, report_year, era, metric")):
+        assert query(data_dir, f"select {key}, count(*) from marts.{mart} group by all having count(*) > 1") == [], mart
+        assert query(data_dir, f"select count(*) from marts.{mart} where era is null")[0][0] == 0, mart
+    # every basis report is of its row's era: no row adds two report formats
+    assert query(data_dir, "select k.province_code, k.report_year, k.era, r.era from "
+                           "(select province_code, report_year, era, unnest(basis_report_ids) as report_id "
+                           " from marts.fct_province_year_kpis) k join marts.fct_reports r using (report_id) "
+                           "where r.era <> k.era") == []
+    eras = {era for (era,) in query(data_dir, "select distinct era from marts.fct_province_year_kpis")}
+    assert eras <= {"2008_regulation", "2019_trial_format", "2021_format"} and len(eras) == 3
 
 
 def test_reports_hold_the_sample_reports(demo):
@@ -152,7 +168,8 @@ def test_timeliness_is_unknown_when_we_began_watching_after_the_deadline(demo):
 def test_one_city_does_not_stand_for_its_province(demo):
     data_dir = demo[0]
     rows = query(data_dir, "select province_code, basis, basis_units_expected, basis_units_reported, is_complete "
-                           "from marts.fct_province_year_kpis where province_code = '320000' and report_year = 2024")
+                           "from marts.fct_province_year_kpis where province_code = '320000' and report_year = 2024 "
+                           "and era = '2021_format'")
     # 淮安 alone: a sum over one of 江苏's 13 prefectures is a floor, not the province's total
     assert rows == [("320000", "sum_of_prefecture_aggregates", 13, 1, False)]
 
@@ -164,7 +181,7 @@ def test_generated_reports_are_flagged_and_real_ones_are_not(demo):
     assert flags[("东莞市人民政府", 2022)] and flags[("抚顺市行政审批服务局", 2022)]  # synth HTML, synth DOCX
     assert not flags[("钦州市人民政府", 2009)] and not flags[("广州市人民政府政务管理办公室", 2013)]  # real texts
     (includes,) = query(data_dir, "select includes_synthetic from marts.fct_province_year_kpis "
-                                  "where province_code = '320000' and report_year = 2024")[0]
+                                  "where province_code = '320000' and report_year = 2024 and era = '2021_format'")[0]
     assert includes
 
 
@@ -270,12 +287,14 @@ def test_format_compliance_of_the_generated_reports(demo):
 def test_province_year_cells_cover_every_printed_cell(demo):
     data_dir = demo[0]
     counts = dict(query(data_dir, "select table_name, count(*) from marts.fct_province_year_cells "
-                                  "where province_code = '320000' and report_year = 2024 group by table_name"))
+                                  "where province_code = '320000' and report_year = 2024 and era = '2021_format' "
+                                  "group by table_name"))
     assert counts == {"table3": 25 * 7, "table4": 15}  # 淮安 2024, 2021 format
     (received,) = query(data_dir, "select value from marts.fct_province_year_cells where province_code = '320000' "
-                                  "and report_year = 2024 and row_key = 'applications_received' and col_key = 'total'")[0]
+                                  "and report_year = 2024 and era = '2021_format' "
+                                  "and row_key = 'applications_received' and col_key = 'total'")[0]
     (kpi,) = query(data_dir, "select applications_received from marts.fct_province_year_kpis "
-                             "where province_code = '320000' and report_year = 2024")[0]
+                             "where province_code = '320000' and report_year = 2024 and era = '2021_format'")[0]
     assert received == kpi == 3119
 
 
@@ -285,7 +304,7 @@ def test_the_provincial_report_stands_for_its_province_and_nothing_is_counted_tw
     [(basis, basis_reports, complete, received, reports, organ)] = query(
         data_dir, "select basis, basis_reports_cnt, is_complete, applications_received, reports_cnt, "
                   "organ_reports_cnt from marts.fct_province_year_kpis "
-                  "where province_code = '440000' and report_year = 2022")
+                  "where province_code = '440000' and report_year = 2022 and era = '2021_format'")
     assert (basis, basis_reports, complete, reports, organ) == ("province_aggregate", 1, True, 3, 1)
     (province_received,) = query(data_dir, "select k.value from marts.fct_report_kpis k join marts.fct_reports r "
                                            "using (report_id) where r.issuer = '广东省人民政府' "

@@ -97,8 +97,9 @@ def test_national_grid_shows_31_provinces_and_the_guangdong_2015_figure(site, br
     rows = browser.find_elements(by.CSS_SELECTOR, "#province-year-grid tbody tr")
     assert len(rows) == 31
     (expected, complete), = query(data_dir, "select applications_received, is_complete from marts.fct_province_year_kpis "
-                                            "where province_code = '440000' and report_year = 2015")
-    cell = browser.find_element(by.CSS_SELECTOR, 'td[data-province="440000"][data-year="2015"]')
+                                            "where province_code = '440000' and report_year = 2015 "
+                                            "and era = '2008_regulation'")
+    cell = browser.find_element(by.CSS_SELECTOR, 'td[data-province="440000"][data-year="2015"][data-era="2008_regulation"]')
     assert float(cell.get_attribute("data-value")) == expected
     assert f"{int(expected):,}" in cell.text
     assert ("incomplete" in cell.get_attribute("class")) == (not complete)
@@ -106,6 +107,12 @@ def test_national_grid_shows_31_provinces_and_the_guangdong_2015_figure(site, br
     incomplete = query(data_dir, "select count(*) from marts.fct_province_year_kpis "
                                  "where not is_complete and applications_received is not null")[0][0]
     assert len(browser.find_elements(by.CSS_SELECTOR, "td.cell.incomplete")) == incomplete
+    # a grid column per year and era of the mart (the grain): every row of the mart has its own cell
+    columns = query(data_dir, "select count(*) from (select distinct report_year, era from marts.fct_province_year_kpis)")[0][0]
+    assert len(browser.find_elements(by.CSS_SELECTOR, "#province-year-grid thead th")) == 1 + columns
+    for province, year, era in query(data_dir, "select province_code, report_year, era from marts.fct_province_year_kpis"):
+        assert len(browser.find_elements(
+            by.CSS_SELECTOR, f'td[data-province="{province}"][data-year="{year}"][data-era="{era}"]')) == 1
     assert error_box(browser, by) == ""
     assert console_errors(browser) == []
     screenshot(browser, root, "national")
@@ -120,9 +127,10 @@ def test_the_grid_switches_to_a_rate(site, browser):
                                              "where value is not null order by 1")]
     assert metrics, "the demo has no rate to show"
     Select(browser.find_element(by.ID, "measure")).select_by_value(metrics[0])
-    (province, year, value), = query(data_dir, "select province_code, report_year, value from marts.fct_province_year_rates "
-                                               "where metric = ? and value is not null order by 1, 2 limit 1", [metrics[0]])
-    cell = browser.find_element(by.CSS_SELECTOR, f'td[data-province="{province}"][data-year="{year}"]')
+    (province, year, era, value), = query(data_dir, "select province_code, report_year, era, value "
+                                                    "from marts.fct_province_year_rates where metric = ? "
+                                                    "and value is not null order by 1, 2, 3 limit 1", [metrics[0]])
+    cell = browser.find_element(by.CSS_SELECTOR, f'td[data-province="{province}"][data-year="{year}"][data-era="{era}"]')
     assert float(cell.get_attribute("data-value")) == pytest.approx(value)
     assert console_errors(browser) == []
 
@@ -132,9 +140,13 @@ def test_province_page_shows_years_coverage_and_trends(site, browser):
     by = open_page(browser, (root / "province.html").as_uri() + "?code=440000", "#province-years")
     assert browser.find_element(by.ID, "title").text == "广东省"
     (expected,), = query(data_dir, "select applications_received from marts.fct_province_year_kpis "
-                                   "where province_code = '440000' and report_year = 2015")
-    cell = browser.find_element(by.CSS_SELECTOR, '#province-years tr[data-year="2015"] td.applications')
+                                   "where province_code = '440000' and report_year = 2015 and era = '2008_regulation'")
+    cell = browser.find_element(by.CSS_SELECTOR, '#province-years tr[data-year="2015"][data-era="2008_regulation"] '
+                                                 "td.applications")
     assert float(cell.get_attribute("data-value")) == expected
+    # a row per year and era of the mart
+    (rows,), = query(data_dir, "select count(*) from marts.fct_province_year_kpis where province_code = '440000'")
+    assert len(browser.find_elements(by.CSS_SELECTOR, "#province-years tbody tr")) == rows
     reports = query(data_dir, "select count(*) from marts.fct_reports where province_code = '440000' "
                               "and doc_type = 'annual_report'")[0][0]
     assert len(browser.find_elements(by.CSS_SELECTOR, "#reports tbody tr")) == reports
@@ -231,3 +243,43 @@ def test_a_missing_data_file_is_shown_not_silent(site, browser):
     WebDriverWait(browser, 10).until(lambda b: error_box(b, by))
     assert "data file missing" in error_box(browser, by)
     assert console_errors(browser)  # the browser logs the failed load: the test above would catch it
+
+
+def test_a_year_of_two_eras_shows_each_era_on_its_own(site, browser, tmp_path):
+    """The demo has one era per province-year; a copy of its published file gets a second era row for
+    广东 2022 (as a 2019-template report beside the 2021-format one would give): the grid shows a column
+    per era of 2022, each with its own figure, and the province page a row per era."""
+    import duckdb
+
+    from xxgk.site import build_site
+
+    data_dir, _ = site
+    copy = tmp_path / "data"
+    copy.mkdir()
+    shutil.copy(data_dir / "xxgk.duckdb", copy / "xxgk.duckdb")
+    con = duckdb.connect(str(copy / "xxgk.duckdb"))
+    try:
+        con.execute("insert into marts.fct_province_year_kpis select * replace ("
+                    "'2019_trial_format' as era, 'sum_of_prefecture_aggregates' as basis, false as is_complete, "
+                    "7 as applications_received) "
+                    "from marts.fct_province_year_kpis where province_code = '440000' and report_year = 2022")
+        (new_value,) = con.execute("select applications_received from marts.fct_province_year_kpis "
+                                   "where province_code = '440000' and report_year = 2022 and era = '2021_format'"
+                                   ).fetchone()
+    finally:
+        con.close()
+    root = build_site(copy).path
+    by = open_page(browser, (root / "index.html").as_uri(), "#province-year-grid")
+    headers = [th.text for th in browser.find_elements(by.CSS_SELECTOR, "#province-year-grid thead th")]
+    assert "2022 · 2019 trial" in headers and "2022 · 2021 format" in headers and "2022" not in headers
+    shown = {cell.get_attribute("data-era"): cell for cell in browser.find_elements(
+        by.CSS_SELECTOR, 'td[data-province="440000"][data-year="2022"]')}
+    assert set(shown) == {"2019_trial_format", "2021_format"}
+    assert float(shown["2019_trial_format"].get_attribute("data-value")) == 7
+    assert "incomplete" in shown["2019_trial_format"].get_attribute("class")
+    assert float(shown["2021_format"].get_attribute("data-value")) == new_value
+    assert console_errors(browser) == []
+    by = open_page(browser, (root / "province.html").as_uri() + "?code=440000", "#province-years")
+    rows = browser.find_elements(by.CSS_SELECTOR, '#province-years tr[data-year="2022"]')
+    assert sorted(r.get_attribute("data-era") for r in rows) == ["2019_trial_format", "2021_format"]
+    assert console_errors(browser) == []

@@ -1,9 +1,10 @@
 """The dashboard: a static site built from the published marts into ``DIR/site/``.
 
 Pages:
-``index.html`` the province × year grid of any KPI or rate, its coverage on the same cell;
-``province.html?code=…`` one province's years, levels, coverage, on-time share, 勾稽 failures and
-trends; ``report.html?id=…&shard=…`` every number of one report with where it was read;
+``index.html`` the province × year grid of any KPI or rate, its coverage on the same cell (a year
+whose reports come in two formats has a column per era: the marts never sum two eras);
+``province.html?code=…`` one province's years (a row per year and era), levels, coverage, on-time
+share, 勾稽 failures and trends; ``report.html?id=…&shard=…`` every number of one report with where it was read;
 ``quality.html`` failed checks, 雷同 pairs, edited reports, unhealthy portals.
 
 The data go into ``data/*.js`` files that assign to ``window.XXGK`` (a ``<script>`` loads from
@@ -97,7 +98,9 @@ BODIES = {
 <p class="lead">Each cell is the province's figure on its basis (a provincial aggregate report, or the sum of its
 cities' or counties' aggregate reports). The small figures are units reported / units expected on that basis;
 <b>a hatched cell with a dashed outline and ⚠ has an incomplete basis</b>: do not read it as the province's total.
-Blank: no exact value on that basis; empty: no report. Click a province for its years and reports.</p>
+Blank: no exact value on that basis; empty: no report. A year with reports in two formats (the 2019 trial
+template beside the 2021 format) has a column per era, each on its own basis: never add them.
+Click a province for its years and reports.</p>
 <div class="controls"><label>measure <select id="measure"></select></label><span class="muted" id="measure-note"></span></div>
 <div class="legend"><span style="background:hsl(212,70%,90%)">low</span>
 <span style="background:hsl(212,70%,50%);color:#fff">high</span>
@@ -105,7 +108,8 @@ Blank: no exact value on that basis; empty: no report. Click a province for its 
 <span style="box-shadow:inset 0 0 0 2px #7a5af8">includes synthetic demo reports</span></div>
 <div id="grid"></div>""", ["data/national.js"]),
     "province": ("Province", "province", """<h1 id="title">province</h1>
-<p class="lead">Years on the province's basis, coverage by level, the reports behind them.</p>
+<p class="lead">Years on the province's basis (a row per era where a year's reports come in two formats),
+coverage by level, the reports behind them.</p>
 <h2>Years</h2><div id="years"></div>
 <h2>Trends</h2><div class="charts"><div><canvas id="trend-applications"></canvas></div>
 <div><canvas id="trend-coverage"></canvas></div></div>
@@ -134,7 +138,21 @@ def _page(name: str) -> str:
     return PAGE.format(title=html.escape(title), page=page, body=body, scripts=tags)
 
 
+# the report formats in time order, and how a column or row heading names one
+ERAS = ("2008_regulation", "2019_trial_format", "2021_format")
+ERA_LABELS = {"2008_regulation": "2008 rules", "2019_trial_format": "2019 trial", "2021_format": "2021 format"}
+
+
+def _era_order(era: str | None) -> int:
+    return ERAS.index(era) if era in ERAS else len(ERAS)
+
+
 def _national(con: duckdb.DuckDBPyConnection) -> dict:
+    """The grid's data: a cell per province, year and era (the grain of the province-year marts).
+
+    Columns are years; a year with rows of two eras anywhere gets a column per era, labelled with it,
+    so two formats are never shown (or coloured) as one figure.
+    """
     provinces = _rows(con, "select province_code as code, province_name as name from marts.dim_provinces order by 1")
     comments = dict(con.execute(
         "select column_name, comment from duckdb_columns() where schema_name = 'marts' "
@@ -142,22 +160,22 @@ def _national(con: duckdb.DuckDBPyConnection) -> dict:
     columns = set(comments)
     # a KPI column is one with its own reports count beside it
     kpis = sorted(c for c in columns if f"{c}_reports_cnt" in columns)
-    kpi_rows = _rows(con, "select * from marts.fct_province_year_kpis order by province_code, report_year")
-    rate_rows = _rows(con, "select province_code, report_year, metric, basis, is_complete, numerator, denominator, value "
-                           "from marts.fct_province_year_rates")
+    kpi_rows = _rows(con, "select * from marts.fct_province_year_kpis order by province_code, report_year, era")
+    rate_rows = _rows(con, "select province_code, report_year, era, metric, basis, is_complete, numerator, denominator, "
+                           "value from marts.fct_province_year_rates")
     metrics = _rows(con, "select metric, definition_en, definition_zh from marts.dim_metrics order by metric")
     cells: dict[str, dict] = {}
     for row in kpi_rows:
-        cells[f"{row['province_code']}|{row['report_year']}"] = {
-            "basis": row["basis"], "basis_units_expected": row["basis_units_expected"],
+        cells[f"{row['province_code']}|{row['report_year']}|{row['era']}"] = {
+            "era": row["era"], "basis": row["basis"], "basis_units_expected": row["basis_units_expected"],
             "basis_units_reported": row["basis_units_reported"], "is_complete": row["is_complete"],
             "includes_synthetic": row["includes_synthetic"], "reports_cnt": row["reports_cnt"],
             "kpis": {k: {"value": row[k], "basis": row["basis"], "is_complete": row["is_complete"]} for k in kpis},
             "rates": {},
         }
     for row in rate_rows:
-        cell = cells.setdefault(f"{row['province_code']}|{row['report_year']}", {
-            "basis": row["basis"], "basis_units_expected": None, "basis_units_reported": None,
+        cell = cells.setdefault(f"{row['province_code']}|{row['report_year']}|{row['era']}", {
+            "era": row["era"], "basis": row["basis"], "basis_units_expected": None, "basis_units_reported": None,
             "is_complete": row["is_complete"], "includes_synthetic": False, "reports_cnt": None, "kpis": {}, "rates": {}})
         cell["rates"][row["metric"]] = {k: row[k] for k in ("value", "basis", "is_complete", "numerator", "denominator")}
     rated = {row["metric"] for row in rate_rows}
@@ -166,27 +184,44 @@ def _national(con: duckdb.DuckDBPyConnection) -> dict:
                   "description": m["definition_en"] or m["definition_zh"] or ""} for m in metrics if m["metric"] in rated]
     preferred = [m for m in measures if m["id"] == "applications_received"]
     measures = preferred + [m for m in measures if m not in preferred]
-    years = sorted({row["report_year"] for row in kpi_rows} | {row["report_year"] for row in rate_rows})
-    return {"provinces": provinces, "years": years, "measures": measures, "cells": cells}
+    eras_by_year = defaultdict(set)
+    for row in (*kpi_rows, *rate_rows):
+        eras_by_year[row["report_year"]].add(row["era"])
+    columns = [{"year": year, "era": era,
+                "label": str(year) if len(eras) == 1 else f"{year} · {ERA_LABELS.get(era, era)}"}
+               for year, eras in sorted(eras_by_year.items())
+               for era in sorted(eras, key=_era_order)]
+    return {"provinces": provinces, "columns": columns, "eras": ERA_LABELS, "measures": measures, "cells": cells}
 
 
 def _provinces(con: duckdb.DuckDBPyConnection, out: Path) -> int:
     provinces = _rows(con, "select province_code, province_name from marts.dim_provinces order by 1")
     years = defaultdict(list)
+    # a row per year and era, as the mart has them; timeliness and 勾稽 failures over that era's reports
     for row in _rows(con, """
-            select k.province_code, k.report_year, k.basis, k.reports_cnt, k.basis_units_expected,
+            select k.province_code, k.report_year, k.era, k.basis, k.reports_cnt, k.basis_units_expected,
                    k.basis_units_reported, k.is_complete, k.applications_received,
-                   coalesce(c.on_time, 0) as on_time, coalesce(c.late, 0) as late,
+                   coalesce(t.on_time, 0) as on_time, coalesce(t.late, 0) as late,
                    coalesce(q.balance_failures, 0) as balance_failures
             from marts.fct_province_year_kpis k
-            left join (select province_code, report_year, sum(on_time) as on_time, sum(late) as late
-                       from marts.fct_coverage group by all) c using (province_code, report_year)
-            left join (select province_code, report_year, count(*) as balance_failures
-                       from marts.fct_quality_issues
-                       where is_chosen_document and severity = 'error' and regexp_matches(check_id, '^T[0-9]-')
-                       group by all) q using (province_code, report_year)
-            order by k.province_code, k.report_year"""):
+            left join (select province_code, report_year, era, count(*) filter (where on_time) as on_time,
+                              count(*) filter (where not on_time) as late
+                       from marts.fct_reports where doc_type = 'annual_report'
+                       group by all) t using (province_code, report_year, era)
+            left join (select r.province_code, r.report_year, r.era, count(*) as balance_failures
+                       from marts.fct_quality_issues i join marts.fct_reports r using (report_id)
+                       where i.is_chosen_document and i.severity = 'error' and regexp_matches(i.check_id, '^T[0-9]-')
+                         and r.doc_type = 'annual_report'
+                       group by all) q using (province_code, report_year, era)"""):
         years[row.pop("province_code")].append(row)
+    for rows in years.values():
+        rows.sort(key=lambda r: (r["report_year"], _era_order(r["era"])))
+        per_year = defaultdict(int)
+        for r in rows:
+            per_year[r["report_year"]] += 1
+        for r in rows:
+            r["label"] = (str(r["report_year"]) if per_year[r["report_year"]] == 1
+                          else f"{r['report_year']} · {ERA_LABELS.get(r['era'], r['era'])}")
     coverage = defaultdict(list)
     for row in _rows(con, "select * from marts.fct_coverage order by province_code, report_year, level, admin_tier"):
         coverage[row.pop("province_code")].append(row)

@@ -53,6 +53,8 @@
   function link(text, href) { return el("a", { href: href, text: text }); }
 
   // ---- national: province × year grid of one measure ---------------------------------------
+  // a column per year, and per era where a year has rows of two report formats: the marts'
+  // grain is province × year × era, and two eras are never one figure
   // log scale: province totals span orders of magnitude
   function lightness(v, lo, hi) {
     if (v === null || v === undefined || hi <= lo) return 92;
@@ -79,11 +81,12 @@
       var lo = Math.min.apply(null, values.concat([0])), hi = Math.max.apply(null, values.concat([0]));
       var rows = N.provinces.map(function (p) {
         var cells = [el("th", {}, [link(p.name, "province.html?code=" + p.code)])];
-        N.years.forEach(function (y) {
-          var cell = N.cells[p.code + "|" + y];
+        N.columns.forEach(function (col) {
+          var y = col.year;
+          var cell = N.cells[p.code + "|" + y + "|" + col.era];
           var c = cell && cell[m.kind === "rate" ? "rates" : "kpis"][m.id];
           if (!c || c.value === null || c.value === undefined) {
-            cells.push(el("td", { className: "cell empty", "data-province": p.code, "data-year": y,
+            cells.push(el("td", { className: "cell empty", "data-province": p.code, "data-year": y, "data-era": col.era,
                                   title: cell ? "no exact value on this basis" : "no report" }, [cell ? "·" : ""]));
             return;
           }
@@ -91,8 +94,9 @@
           var cov = cell.basis_units_expected ? cell.basis_units_reported + "/" + cell.basis_units_expected : "?/?";
           var td_ = el("td", {
             className: "cell" + (complete ? "" : " incomplete") + (cell.includes_synthetic ? " synthetic" : ""),
-            "data-province": p.code, "data-year": y, "data-value": c.value, "data-complete": complete,
-            title: p.name + " " + y + ": " + (m.kind === "rate" ? pct(c.value) : num(c.value)) + "\nbasis: " + c.basis +
+            "data-province": p.code, "data-year": y, "data-era": col.era, "data-value": c.value, "data-complete": complete,
+            title: p.name + " " + y + " (" + (N.eras[col.era] || col.era) + "): " +
+                   (m.kind === "rate" ? pct(c.value) : num(c.value)) + "\nbasis: " + c.basis +
                    " (" + cov + " units reported" + (complete ? "" : ", INCOMPLETE") + ")" +
                    (cell.includes_synthetic ? "\nincludes synthetic demo reports" : "")
           }, [m.kind === "rate" ? pct(c.value) : num(c.value), el("small", { text: cov + (complete ? "" : " ⚠") })]);
@@ -104,7 +108,8 @@
       });
       var grid = document.getElementById("grid");
       grid.innerHTML = "";
-      grid.appendChild(table(["province"].concat(N.years.map(String)), rows, { className: "grid", id: "province-year-grid" }));
+      grid.appendChild(table(["province"].concat(N.columns.map(function (col) { return col.label; })), rows,
+                             { className: "grid", id: "province-year-grid" }));
       document.getElementById("measure-note").textContent = m.description || "";
     }
     select.addEventListener("change", draw);
@@ -122,8 +127,8 @@
       document.getElementById("title").textContent = P.name;
       var years = P.years.map(function (y) {
         var known = y.on_time + y.late;
-        return el("tr", { "data-year": y.report_year }, [
-          td(String(y.report_year)), td(y.basis || "—"), td(num(y.reports_cnt), "num"),
+        return el("tr", { "data-year": y.report_year, "data-era": y.era }, [
+          td(String(y.report_year)), td(y.era), td(y.basis || "—"), td(num(y.reports_cnt), "num"),
           td(y.basis_units_expected ? y.basis_units_reported + "/" + y.basis_units_expected : "—", "num"),
           td(y.is_complete ? "complete" : "incomplete"),
           td(known ? pct(y.on_time / known) + " (" + y.on_time + "/" + known + ")" : "unknown", "num"),
@@ -133,7 +138,7 @@
         ]);
       });
       document.getElementById("years").appendChild(table(
-        ["year", "basis", "reports", "units reported / expected", "basis complete?", "on time", "勾稽 failures", "applications received"],
+        ["year", "era", "basis", "reports", "units reported / expected", "basis complete?", "on time", "勾稽 failures", "applications received"],
         years, { id: "province-years" }));
       // coverage pivoted: a row per year, a column per level, "found / expected" (on time in brackets)
       var levels = [], byYear = {};
@@ -159,7 +164,7 @@
       });
       document.getElementById("reports").appendChild(table(["year", "issuer", "level", "scope", "on time", "errors"], reports));
       if (window.Chart) {
-        var labels = P.years.map(function (y) { return y.report_year; });
+        var labels = P.years.map(function (y) { return y.label; });
         new window.Chart(document.getElementById("trend-applications"), {
           type: "line", options: { animation: false, maintainAspectRatio: false },
           data: { labels: labels, datasets: [{ label: "applications received (basis)", data: P.years.map(function (y) { return y.applications_received; }) },
