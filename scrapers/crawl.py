@@ -139,7 +139,10 @@ class LinkCache:
     One file per portal: a no-change night opens it once. Deleting the folder loses nothing.
     """
 
-    CODE = hashlib.sha256(Path(discovery.__file__).read_bytes() + Path(encoding.__file__).read_bytes()).hexdigest()[:16]
+    # the entry format (url, text, kind, listed date) is part of the code: caches of another one are re-read
+    FORMAT = b"links-v2: url, text, kind, listed_date"
+    CODE = hashlib.sha256(FORMAT + Path(discovery.__file__).read_bytes()
+                          + Path(encoding.__file__).read_bytes()).hexdigest()[:16]
 
     def __init__(self, data_dir, portal_id: str):
         self.path = Path(data_dir) / "cache" / "links" / f"{safe_name(portal_id)}.json"
@@ -176,7 +179,7 @@ class LinkCache:
                 self._used[key] = entry
                 return links
         links = find()
-        self._used[key] = [[link.url, link.text, link.kind] for link in links]
+        self._used[key] = [[link.url, link.text, link.kind, link.listed_date] for link in links]
         self._missed = True
         return links
 
@@ -255,7 +258,8 @@ class PortalCrawler:
         known = self.known.get(url)
         return known is None or referrer_changed or self.now - known.last_checked > self.revalidate_after
 
-    def _get(self, url, role, referrer, text, referrer_changed) -> Generator[float, None, Page | None]:
+    def _get(self, url, role, referrer, text, referrer_changed,
+             listed_date: str | None = None) -> Generator[float, None, Page | None]:
         """The Page of ``url``, from the network when due, else from the store; None when it failed."""
         if not self._due(url, referrer_changed):
             known = self.known[url]
@@ -263,7 +267,7 @@ class PortalCrawler:
             self.crawl.documents.append({"url": url, "sha256": known.sha256, "content_type": known.content_type,
                                          "new": False})
             return Page(url, known.sha256, known.content_type, changed=False, store=self.store)
-        result, sha = yield from self._fetch_and_land(url, role, referrer, text)
+        result, sha = yield from self._fetch_and_land(url, role, referrer, text, listed_date)
         if sha is None:
             return None
         known = self.known.get(url)
@@ -306,14 +310,14 @@ class PortalCrawler:
 
     def _read_lists(self) -> Generator[float, None, tuple[dict, dict, list[str]]]:
         """Seeds and list pages, breadth first up to the page cap: the report links found (url →
-        (text, referrer, listed on a changed page)), the attachment links (url → (text, referrer))
-        and the failure reason of each seed that failed."""
+        (text, referrer, listed on a changed page, listed date)), the attachment links (url → (text,
+        referrer, listed date)) and the failure reason of each seed that failed."""
         portal, crawl = self.portal, self.crawl
         lists: deque[tuple[str, str, str | None, str | None, bool]] = deque(
             (url, "seed", None, None, True) for url in portal.seed_urls
         )
-        reports: dict[str, tuple[str, str, bool]] = {}
-        attachments: dict[str, tuple[str, str]] = {}
+        reports: dict[str, tuple[str, str, bool, str | None]] = {}
+        attachments: dict[str, tuple[str, str, str | None]] = {}
         seed_failures: list[str] = []
         while lists and crawl.pages_fetched < portal.max_pages:
             if self._deadline_passed():
@@ -342,11 +346,12 @@ class PortalCrawler:
             elif link.kind == "report":
                 # a report listed on a list page that changed is re-read: the change may be its
                 # own entry (an edit, a moved date); an unchanged list waits for the weekly check
-                text_and_referrer = reports.setdefault(link.url, (link.text, page.url, page.changed))
-                if page.changed and not text_and_referrer[2]:
-                    reports[link.url] = (text_and_referrer[0], text_and_referrer[1], True)
+                text, referrer, changed, listed = reports.setdefault(
+                    link.url, (link.text, page.url, page.changed, link.listed_date))
+                if page.changed and not changed:
+                    reports[link.url] = (text, referrer, True, listed)
             elif link.kind == "attachment":
-                attachments.setdefault(link.url, (link.text, page.url))
+                attachments.setdefault(link.url, (link.text, page.url, link.listed_date))
 
     def _read_reports(self, reports: dict, attachments: dict) -> Generator[float, None, None]:
         """Report pages up to the report cap, adding the attachments they link to ``attachments``."""
@@ -356,24 +361,26 @@ class PortalCrawler:
             # list pages put the newest first: the first links found are the ones a night is for
             self._stop(f"report cap: {self.limits.max_reports:,} of {len(reports):,} report links followed")
             reports = dict(list(reports.items())[: self.limits.max_reports])
-        for url, (text, referrer, listed_on_changed_page) in reports.items():
+        for url, (text, referrer, listed_on_changed_page, listed) in reports.items():
             if self._deadline_passed():
                 break
             self.attempted.add(url)
-            page = yield from self._get(url, "report", referrer, text, listed_on_changed_page)
+            page = yield from self._get(url, "report", referrer, text, listed_on_changed_page, listed)
             if page is None:
                 continue
             crawl.reports_landed += 1
+            # a report's attachment is that report as its list page named and dated it (a date
+            # beside the link in the report's own body is no list page's)
             for link in self.links.attachments(page):
-                attachments.setdefault(link.url, (link.text or text, url))
+                attachments.setdefault(link.url, (link.text or text, url, listed))
 
     def _read_attachments(self, attachments: dict) -> Generator[float, None, None]:
         """Every attachment linked from a list or report page, until a deadline."""
-        for url, (text, referrer) in attachments.items():
+        for url, (text, referrer, listed) in attachments.items():
             if self._deadline_passed():
                 break
             self.attempted.add(url)
-            page = yield from self._get(url, "attachment", referrer, text, False)
+            page = yield from self._get(url, "attachment", referrer, text, False, listed)
             if page is not None:
                 self.crawl.attachments_landed += 1
 
@@ -394,7 +401,8 @@ class PortalCrawler:
         if crawl.truncated:
             crawl.health_reason = "; ".join(filter(None, (crawl.health_reason, f"truncated: {crawl.truncated}")))
 
-    def _fetch_and_land(self, url, role, referrer, link_text) -> Generator[float, None, tuple[FetchResult, str | None]]:
+    def _fetch_and_land(self, url, role, referrer, link_text,
+                        listed_date: str | None = None) -> Generator[float, None, tuple[FetchResult, str | None]]:
         """Request ``url`` (conditionally when it landed before) and land or record the outcome."""
         host = urlsplit(url).netloc.lower()
         etag, last_modified, previous_sha = self.store.validators(url)
@@ -404,7 +412,7 @@ class PortalCrawler:
         else:
             result = yield from self.client.fetch_steps(url, allowed_hosts=self.portal.hosts, etag=etag,
                                                         last_modified=last_modified)
-        common = dict(role=role, referrer=referrer, link_text=link_text)
+        common = dict(role=role, referrer=referrer, link_text=link_text, listed_date=listed_date)
         if result.not_modified and not previous_sha:
             result.failure, result.failure_detail = "http_error", "304 Not Modified to an unconditional request"
         if result.not_modified and previous_sha:

@@ -4,17 +4,25 @@ Without configured selectors a portal is read by anchor text: a link reading lik
 report (年报 / 年度报告 with a year) is a report; a column link (信息公开年报, 年度报告 without a
 year) is a list page; 下一页 / 尾页 / index_N.html / pageNum=N / createPageHTML(...) give the
 other pages of a list. Links in a report's body to .pdf/.doc/.docx/.wps/.xls/.xlsx are attachments.
+
+A report or attachment link keeps the date its list page prints beside it (``listed_date``): the
+one full date (2024-01-20, 2024/01/20, 2024.01.20, 2024年1月20日, [2024-01-20]) in the link's own
+list item or table row, or in the smallest enclosing block that holds no other link; none when
+there is none or more than one distinct date. A year alone (the report's statistics year in its
+title, 2023年) is never a date. Weaker evidence than the crawl's first sighting, kept as such.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.etree
 import lxml.html
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 REPORT_WORDS = re.compile(r"年报|年度报告|年度工作报告|工作情况的?报告|工作报告")
 DISCLOSURE_WORDS = re.compile(r"信息公开|政务公开|公开工作")
@@ -34,6 +42,16 @@ INDEX_N = re.compile(r"^(.*/)?(index|list|default)(?:_(\d+))?\.(s?html?)$", re.I
 MAX_LIST_PAGES = 500
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
+# a full date as list pages print it: one separator throughout (-, /, .), or 年 月 日
+LISTED_DATES = (
+    re.compile(r"(?<![\d.\-/])((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?![\d.\-/]?\d)"),
+    re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+)
+# the elements an entry of a list is: its date is in the same one
+ITEM_TAGS = frozenset({"li", "tr", "dl"})
+# past these, a date belongs to the whole list, not to one of its entries
+LIST_TAGS = frozenset({"ul", "ol", "table", "tbody", "thead", "body", "html", "form", "nav"})
+MAX_ITEM_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -43,13 +61,15 @@ class Link:
     url: str
     text: str
     kind: str  # report | list | page | attachment | hub
+    listed_date: str | None = None  # ISO date printed beside a report or attachment link, else None
 
 
 def anchor_text(a) -> str:
     """The title, else the text of an lxml (or BeautifulSoup) anchor, whitespace collapsed."""
     text = a.get("title")
     if not text:
-        parts = a.itertext() if hasattr(a, "itertext") else a.stripped_strings
+        # a BeautifulSoup tag answers any attribute (a child of that name), so ask its type
+        parts = a.stripped_strings if isinstance(a, Tag) else a.itertext()
         text = " ".join(t.strip() for t in parts if t.strip())
     return re.sub(r"\s+", " ", text).strip()
 
@@ -86,18 +106,19 @@ def discover(html: str, page_url: str, selectors: dict[str, str] | None = None) 
     if root is None:
         return links
 
-    def add(href: str | None, text: str, kind: str) -> None:
+    def add(href: str | None, text: str, kind: str, a=None) -> None:
         if not href or href.strip().lower().startswith(SKIP_SCHEMES):
             return
         url = urljoin(page_url, href.strip()).split("#")[0]
         if (url, kind) not in seen and url != page_url:
             seen.add((url, kind))
-            links.append(Link(url, text, kind))
+            dated = a is not None and kind in ("report", "attachment")
+            links.append(Link(url, text, kind, listed_date(a) if dated else None))
 
     # configured CSS selectors keep soupsieve's semantics (they were written against it)
     soup = BeautifulSoup(html, "lxml") if {"list_links", "next_page"} & selectors.keys() else None
-    for href, text in _selected(soup, selectors.get("list_links")):
-        add(href, text, "report")
+    for a in _selected(soup, selectors.get("list_links")):
+        add(a.get("href"), anchor_text(a), "report", a)
     for a in root.iter("a"):
         href = a.get("href")
         if href is None:
@@ -105,19 +126,68 @@ def discover(html: str, page_url: str, selectors: dict[str, str] | None = None) 
         text = anchor_text(a)
         kind = _link_kind(a, text, href, selectors)
         if kind is not None:
-            add(href, text, kind)
-    for href, text in _selected(soup, selectors.get("next_page")):
-        add(href, text, "page")
+            add(href, text, kind, a)
+    for a in _selected(soup, selectors.get("next_page")):
+        add(a.get("href"), anchor_text(a), "page")
     for url in script_pages(html, page_url):
         add(url, "", "page")
     return links
 
 
-def _selected(soup: BeautifulSoup | None, selector: str | None) -> list[tuple[str | None, str]]:
-    """The (href, anchor text) of each anchor a configured CSS selector picks; none without one."""
+def _selected(soup: BeautifulSoup | None, selector: str | None) -> list:
+    """The anchors (BeautifulSoup tags) a configured CSS selector picks; none without one."""
     if soup is None or selector is None:
         return []
-    return [(a.get("href"), anchor_text(a)) for a in soup.select(selector)]
+    return list(soup.select(selector))
+
+
+def listed_date(a) -> str | None:
+    """The ISO date a list page prints beside anchor ``a`` (lxml or BeautifulSoup), else None.
+
+    Read from the anchor's list item or table row (li, tr, dl), else from the smallest enclosing
+    block within a few levels that holds no other link; None when that holds no full date or
+    two different ones, or when the climb reaches the list itself first.
+    """
+    is_lxml = not isinstance(a, Tag)
+    node = a
+    for _ in range(MAX_ITEM_DEPTH):
+        node = node.getparent() if is_lxml else node.parent
+        tag = None if node is None else node.tag if is_lxml else node.name
+        if not isinstance(tag, str) or tag.lower() in LIST_TAGS:
+            return None
+        if tag.lower() in ITEM_TAGS:
+            return one_date(_node_text(node))
+        if _anchors(node) > 1:
+            return None
+        found = one_date(_node_text(node))
+        if found is not None:
+            return found
+    return None
+
+
+def one_date(text: str) -> str | None:
+    """The one distinct full date in ``text`` as an ISO string; None with none or several."""
+    text = unicodedata.normalize("NFKC", text)
+    found: set[str] = set()
+    for pattern in LISTED_DATES:
+        for m in pattern.finditer(text):
+            try:
+                found.add(date(int(m.group(1)), int(m.group(3)), int(m.group(4))).isoformat())
+            except ValueError:  # 2024-13-45, 索引号 parts: not a date
+                continue
+    return found.pop() if len(found) == 1 else None
+
+
+def _node_text(node) -> str:
+    """The text of an lxml or BeautifulSoup element."""
+    return node.get_text(" ") if isinstance(node, Tag) else node.text_content()
+
+
+def _anchors(node) -> int:
+    """How many links (anchors with an href) an lxml or BeautifulSoup element holds."""
+    if isinstance(node, Tag):
+        return len(node.find_all("a", href=True))
+    return len(node.xpath(".//a[@href]"))
 
 
 def _link_kind(a, text: str, href: str, selectors: dict[str, str]) -> str | None:

@@ -4,6 +4,7 @@ import json
 import subprocess
 from datetime import timedelta
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -377,3 +378,54 @@ def test_link_cache_answers_from_the_page_hash_without_reading_the_body_and_rebu
 
     (tmp_path / "cache" / "links" / "p1.json").write_text("{not json")
     assert LinkCache(tmp_path, "p1").links(Page("http://x.gov.cn/nb/", sha, "text/html", True, None, body), {}) == first
+
+
+LIST_PAGES = Path(__file__).parent / "fixtures" / "list_pages"
+
+
+def listed_dates(name: str, page_url: str) -> dict[str, str | None]:
+    html = (LIST_PAGES / name).read_text(encoding="utf-8")
+    return {link.url.rsplit("/", 1)[-1]: link.listed_date for link in discover(html, page_url) if link.kind == "report"}
+
+
+def test_discovery_keeps_the_date_a_list_page_prints_beside_a_report_link():
+    # li + span in the usual forms; a year alone (the statistics year in the title) is no date;
+    # the header's and footer's dates belong to no entry
+    assert listed_dates("trs_list_with_dates.html", "http://x.gov.cn/zwgk/gknb/index.html") == {
+        "t20240120_1.html": "2024-01-20",
+        "t20230118_2.html": "2023-01-18",  # [2023/01/18]
+        "t20220325_3.html": "2022-03-25",  # 2022年3月25日
+        "t20210330_4.html": None,  # none printed
+        "t20200320_5.html": None,  # two different dates: neither
+        "t20190315_6.html": "2019-03-15",  # a div holding only this link
+    }
+    # a table row: the date in another cell; the 索引号 is no date; an empty cell gives none
+    assert listed_dates("table_list_with_dates.html", "http://www.huaian.gov.cn/col/nb/index.html") == {
+        "art_1.html": "2025-01-20",
+        "art_2.html": None,
+        "art_3.html": None,
+    }
+
+
+def test_discovery_reads_listed_dates_for_selector_picked_links_too():
+    html = (LIST_PAGES / "table_list_with_dates.html").read_text(encoding="utf-8")
+    links = discover(html, "http://www.huaian.gov.cn/col/nb/index.html", {"list_links": "table.xxgk-list a"})
+    assert [(link.kind, link.listed_date) for link in links] == [
+        ("report", "2025-01-20"), ("report", None), ("report", None)]
+
+
+def test_the_link_cache_keeps_listed_dates_and_rereads_a_cache_of_the_old_format(tmp_path):
+    body = '<ul><li><a href="r/2023.html">某县2023年政府信息公开工作年度报告</a><span>2024-01-20</span></li></ul>'.encode()
+    page = Page("http://x.gov.cn/nb/", sha256_hex(body), "text/html", True, None, body)
+    cache = LinkCache(tmp_path, "p1")
+    assert [link.listed_date for link in cache.links(page, {})] == ["2024-01-20"]
+    cache.save()
+    unread = StoreThatMustNotBeRead()
+    cached = LinkCache(tmp_path, "p1").links(Page(page.url, page.sha256, "text/html", False, unread), {})
+    assert [link.listed_date for link in cached] == ["2024-01-20"]
+    # a cache written before listed dates (three fields an entry, another code) is not trusted
+    path = tmp_path / "cache" / "links" / "p1.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    old = {"code": "0123456789abcdef", "entries": {k: [e[:3] for e in v] for k, v in saved["entries"].items()}}
+    path.write_text(json.dumps(old), encoding="utf-8")
+    assert [link.listed_date for link in LinkCache(tmp_path, "p1").links(page, {})] == ["2024-01-20"]

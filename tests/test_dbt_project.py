@@ -175,7 +175,8 @@ def fetches() -> list[tuple]:
 
     def fetch(run, portal, url, day, hour, sha256, role, outcome="landed", status=200):
         rows.append((f"f{len(rows):03d}", run, portal, url, url, status, None, ts(day, hour), sha256, 1000,
-                     "text/html", role, None, None, outcome, None if outcome == "landed" else "timeout", None))
+                     "text/html", role, None, None, outcome, None if outcome == "landed" else "timeout", None,
+                     None))  # listed_date
 
     fetch(RUN_1, "gd", "https://www.gd.gov.cn/gkmlpt/content/4/4000/post_1.html", "2024-02-01", 2, GD_HTML, "report")
     fetch(RUN_1, "gd", "https://www.gd.gov.cn/attachment/0/500/nb2023.docx", "2024-02-01", 3, GD_DOCX, "attachment")
@@ -198,7 +199,7 @@ def write_fixture(path: Path) -> None:
     con = duckdb.connect(str(path))
     try:
         create_schema(con)
-        con.executemany(f"insert into raw.fetches values ({', '.join('?' * 17)})", fetches())
+        con.executemany(f"insert into raw.fetches values ({', '.join('?' * 18)})", fetches())
         con.execute("insert into raw.crawl_runs (run_id, started_at, finished_at, portals, summary) "
                     "values (?, ?, ?, 3, null), (?, ?, ?, 3, null)",
                     [RUN_1, ts("2024-02-01", 1), ts("2024-02-01", 9), RUN_2, ts("2024-03-01", 1), ts("2024-03-01", 9)])

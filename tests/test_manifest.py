@@ -1,6 +1,7 @@
 """Manifest shards → raw.*: idempotent, and a crawl killed mid-line loses only that line."""
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, date, datetime
 
 import duckdb
 import pytest
@@ -79,3 +80,40 @@ def test_a_shard_still_being_written_is_left_for_the_next_load(tmp_path):
                            outcome="failed")
     crawling.close()
     assert load_pending_manifests(con, tmp_path)["fetches"] == 2
+
+
+def test_the_listed_date_of_a_link_arrives_in_raw_fetches_and_older_lines_load_without_it(tmp_path):
+    with RawStore(tmp_path, "run1", "p1", archive=False) as store:
+        body = b"<html>report</html>"
+        sha, _ = store.put(body)
+        store.land(result=type("Result", (), {
+            "url": "http://x.gov.cn/nb/t20240120_1.html", "final_url": None, "status": 200, "headers": {},
+            "fetched_at": datetime.now(UTC), "body": body, "content_type": "text/html"})(),
+            role="report", referrer="http://x.gov.cn/nb/", link_text="某市2023年政府信息公开工作年度报告",
+            listed_date="2024-01-20")
+        store.record_fetch(url="http://x.gov.cn/nb/", final_url=None, status=200, headers={},
+                           fetched_at=datetime.now(UTC), sha256=sha, size=len(body), content_type="text/html",
+                           role="seed", outcome="landed")
+        shard = store.shard_path
+    # a line written before listed dates existed has no such key
+    with open(shard, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"table": "fetches", "fetch_id": "old", "run_id": "run0", "portal_id": "p1",
+                            "url": "http://x.gov.cn/old.html", "fetched_at": "2024-01-01T00:00:00+00:00",
+                            "role": "report", "outcome": "failed", "headers": {}}) + "\n")
+    con = warehouse.connect(tmp_path)
+    assert load_pending_manifests(con, tmp_path)["fetches"] == 3
+    assert warehouse.column_types(con, "raw.fetches")["listed_date"] == "DATE"
+    rows = con.execute("select role, outcome, listed_date from raw.fetches order by role, outcome").fetchall()
+    assert rows == [("report", "failed", None), ("report", "landed", date(2024, 1, 20)), ("seed", "landed", None)]
+    assert con.execute("select listed_date from raw.first_landings where role = 'report'").fetchone() == (
+        date(2024, 1, 20),)
+
+
+def test_a_warehouse_made_before_listed_dates_gets_the_column(tmp_path):
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute(warehouse.RAW_DDL.replace(",\n    listed_date date\n", "\n").replace(
+        "alter table raw.fetches add column if not exists listed_date date;", ""))
+    assert "listed_date" not in warehouse.column_types(con, "raw.fetches")
+    warehouse.create_schema(con)
+    assert warehouse.column_types(con, "raw.fetches")["listed_date"] == "DATE"
+    assert "listed_date" in [d[0] for d in con.execute("select * from raw.first_landings").description]

@@ -29,6 +29,7 @@ from xxgk.warc import WarcArchive
 FETCH_COLUMNS = [
     "fetch_id", "run_id", "portal_id", "url", "final_url", "status", "headers", "fetched_at", "sha256",
     "bytes", "content_type", "role", "referrer", "link_text", "outcome", "failure_reason", "failure_detail",
+    "listed_date",
 ]
 PORTAL_RUN_COLUMNS = [
     "run_id", "portal_id", "started_at", "finished_at", "health", "health_reason", "pages_fetched",
@@ -178,34 +179,38 @@ class RawStore:
     def record_fetch(self, *, url: str, final_url: str | None, status: int | None, headers: dict | None,
                      fetched_at: datetime, sha256: str | None, size: int | None, content_type: str | None,
                      role: str, referrer: str | None = None, link_text: str | None = None, outcome: str,
-                     failure_reason: str | None = None, failure_detail: str | None = None) -> str:
-        """One raw.fetches row in the manifest (outcome landed, not_modified or failed); returns its fetch id."""
+                     failure_reason: str | None = None, failure_detail: str | None = None,
+                     listed_date: str | None = None) -> str:
+        """One raw.fetches row in the manifest (outcome landed, not_modified or failed); returns its fetch id.
+        ``listed_date``: the ISO date the referring list page printed beside the link, if any."""
         fetch_id = uuid.uuid4().hex
         self._append("fetches", {
             "fetch_id": fetch_id, "run_id": self.run_id, "portal_id": self.portal_id, "url": url,
             "final_url": final_url, "status": status, "headers": headers or {}, "fetched_at": fetched_at,
             "sha256": sha256, "bytes": size, "content_type": content_type, "role": role, "referrer": referrer,
             "link_text": link_text, "outcome": outcome, "failure_reason": failure_reason,
-            "failure_detail": failure_detail,
+            "failure_detail": failure_detail, "listed_date": listed_date,
         })
         return fetch_id
 
-    def record_failure(self, result, *, role: str, referrer: str | None, link_text: str | None) -> str:
+    def record_failure(self, result, *, role: str, referrer: str | None, link_text: str | None,
+                       listed_date: str | None = None) -> str:
         """The manifest row of a response that did not land, with its reason from the taxonomy."""
         return self.record_fetch(
             url=result.url, final_url=result.final_url, status=result.status, headers=result.headers,
             fetched_at=result.fetched_at, sha256=None, size=None, content_type=result.content_type, role=role,
             referrer=referrer, link_text=link_text, outcome="failed", failure_reason=result.failure,
-            failure_detail=result.failure_detail,
+            failure_detail=result.failure_detail, listed_date=listed_date,
         )
 
-    def land(self, *, result, role: str, referrer: str | None, link_text: str | None) -> tuple[str, bool]:
+    def land(self, *, result, role: str, referrer: str | None, link_text: str | None,
+             listed_date: str | None = None) -> tuple[str, bool]:
         """Store a good response's body, its manifest row and its WARC record; return (sha256, is new)."""
         sha, is_new = self.put(result.body)
         self.record_fetch(
             url=result.url, final_url=result.final_url, status=result.status, headers=result.headers,
             fetched_at=result.fetched_at, sha256=sha, size=len(result.body), content_type=result.content_type,
-            role=role, referrer=referrer, link_text=link_text, outcome="landed",
+            role=role, referrer=referrer, link_text=link_text, outcome="landed", listed_date=listed_date,
         )
         target = result.final_url or result.url
         with self._lock:

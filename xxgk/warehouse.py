@@ -32,7 +32,8 @@ create table if not exists raw.fetches (
     link_text varchar,
     outcome varchar not null,
     failure_reason varchar,
-    failure_detail varchar
+    failure_detail varchar,
+    listed_date date
 );
 create table if not exists raw.blobs (
     sha256 varchar primary key,
@@ -78,6 +79,10 @@ alter table raw.portal_runs add column if not exists truncated varchar;
 -- the selectors the crawl used (family defaults under the portal's own; ``body`` is the ordered
 -- list of body containers), so the parser reads the same containers the crawler was given
 alter table raw.portals add column if not exists selectors json;
+-- the date the referring list page printed beside the link (scrapers.discovery.listed_date), for
+-- report and attachment fetches; null when it printed none or several. Warehouses made before it
+-- get the column here, before the first_landings view (which selects every column) is redefined
+alter table raw.fetches add column if not exists listed_date date;
 -- the first landing of each body (by fetch time, then fetch id): the context a body is parsed
 -- with (xxgk.manifest.LANDED_DOCUMENTS_SQL) and the source dbt gives each document, defined once
 create or replace view raw.first_landings as

@@ -30,9 +30,11 @@ compliance as (
 
 first_landings as (
 
-    -- the Last-Modified header of the fetch that first landed the report's chosen document
+    -- the Last-Modified header of the fetch that first landed the report's chosen document, and the
+    -- date the list page printed beside the link that fetch followed
     select
         first_landings.sha256,
+        fetches.listed_date,
         fetches.last_modified_at
     from {{ ref('stg_raw__first_landings') }} as first_landings
     inner join {{ ref('stg_raw__fetches') }} as fetches
@@ -65,6 +67,7 @@ final as (
         reports.last_seen_at,
         portal_watch.watched_since,
         reports.publication_date,
+        first_landings.listed_date,
         first_landings.last_modified_at,
         -- 2008 regulation art. 31: 31 March; 2019 revision art. 49: departments 31 January,
         -- governments 31 March (local rules can be earlier; this is the national deadline)
@@ -120,10 +123,11 @@ timeliness as (
             else cast(timezone('Asia/Shanghai', first_seen_at) as date) <= statutory_deadline
         end as on_time,
         -- weaker evidence, kept apart and labelled: the date the page states (back-dating is
-        -- possible), else the Last-Modified header of its first landing (a server's clock and
-        -- whatever touched the file since)
+        -- possible), else the date the list page printed beside its link, else the Last-Modified
+        -- header of its first landing (a server's clock and whatever touched the file since)
         case
             when publication_date is not null then 'stated_date'
+            when listed_date is not null then 'list_page_date'
             when last_modified_at is not null then 'last_modified_header'
         end as stated_on_time_evidence
     from final
@@ -136,6 +140,7 @@ select
     case
         when statutory_deadline is null then null
         when stated_on_time_evidence = 'stated_date' then publication_date <= statutory_deadline
+        when stated_on_time_evidence = 'list_page_date' then listed_date <= statutory_deadline
         when stated_on_time_evidence = 'last_modified_header'
             then cast(timezone('Asia/Shanghai', last_modified_at) as date) <= statutory_deadline
     end as stated_on_time,

@@ -23,6 +23,8 @@ renamed as (
         cast(outcome as varchar) as outcome,
         cast(failure_reason as varchar) as failure_reason,
         cast(failure_detail as varchar) as failure_detail,
+        -- the date the referring list page printed beside the link (report and attachment fetches)
+        cast(listed_date as date) as listed_date,
         -- the Last-Modified response header (header names are stored lower-case), as served and as a
         -- UTC timestamp: an HTTP-date in any of its three forms (RFC 9110 5.6.7), null when absent or
         -- unparseable
