@@ -139,9 +139,6 @@ def issuer_candidates(fold_text: str, title: str | None) -> list[tuple[str, str]
             if cleaned:
                 out.append((kind, cleaned))
                 break
-    owner = _owner_of_the_work(fold_text[:8000])
-    if owner:
-        out.append(("owner", owner))
     return out
 
 
@@ -253,6 +250,9 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
             return name, kind
         name = _with_place_prefix(_as_government(name, fold_text, year), fold_text, year, site)
         return _longest_variant(_official_form(name, fold_text), fold_text, year), kind
+    owner = None if doc_type == "news" else _owner_of_the_work(fold_text[:8000])
+    if owner:  # last: the body whose disclosure work, rules or leading group the text names
+        return _longest_variant(owner, fold_text, year), "owner"
     # a body that calls itself only by its kind ("服务中心…"): no name, and not the government either
     return None, (GENERIC_ORGAN if generic else None)
 

@@ -458,14 +458,12 @@ def _printed(cell: Cell, original: str | None) -> str:
     return cell.text
 
 
+# the same few texts ("0", "", labels) recur thousands of times a report
+_kind_of_text = lru_cache(maxsize=4096)(parse_cell)
+
+
 def _kind(cell: Cell) -> tuple[str, float | None]:
-    return _parsed_cell(cell.text)
-
-
-@lru_cache(maxsize=4096)
-def _parsed_cell(text: str) -> tuple[str, float | None]:
-    # the same few texts ("0", "", labels) recur thousands of times a report
-    return parse_cell(text)
+    return _kind_of_text(cell.text)
 
 
 def _runs(cells: list[Cell], size: int | None = None):
@@ -545,15 +543,19 @@ def aligned_rows(cells: list[Cell], size: int, balanced, issues: list, table: st
     candidates = list(_candidate_rows(cells, size, balanced, issues, table, original))
     columns_in_doubt = any(reordered for _pending, row, reordered in candidates if row is not None)
     out_of_order = any(reordered for _pending, _row, reordered in candidates)
-    rows = [c for c in candidates if c[1] is not None]
-    failing = [row for _pending, row, _reordered in rows if _fails(balanced, _numbers(row))]
-    for pending, row, reordered in rows:
-        numbers = _numbers(row)
-        if reordered or ((out_of_order or len(failing) >= 2) and _fails(balanced, numbers)):
+    rows = []
+    for pending, row, reordered in candidates:
+        if row is not None:
+            numbers = _numbers(row)
+            holds = None not in numbers and balanced(numbers)
+            rows.append((pending, row, reordered, holds, None not in numbers and not holds))
+    failing = sum(1 for *_rest, fails in rows if fails)
+    for pending, row, reordered, holds, fails in rows:
+        if reordered or ((out_of_order or failing >= 2) and fails):
             why = "the cells add up only in another order" if reordered else "the row does not add up"
             _unaligned(issues, table, pending, row, original, f"{why}, in a table read out of order")
             continue
-        if columns_in_doubt and not balanced(numbers):
+        if columns_in_doubt and not holds:
             _unaligned(issues, table, pending, row, original,
                        "its sum cannot be checked, in a table whose columns are in doubt")
             continue

@@ -117,7 +117,7 @@ def doc_type_of(fold_text: str, title: str | None) -> str:
             and not re.search(r"展示平台|发布会|解读", title):
         markers += 1
     # the sections the format prescribes, two of them at least, as headings (an untitled excerpt)
-    if len({m.group(1) for m in _STANDARD_SECTION.finditer(head)}) >= 2:
+    if not markers and len({m.group(1) for m in _STANDARD_SECTION.finditer(head)}) >= 2:
         markers += 1
     if markers:
         return "annual_report"
