@@ -169,8 +169,27 @@ def _prefix_keys(keys: dict[str, str]) -> frozenset[str]:
     return cached[1]
 
 
+_MATCHES: dict[tuple, tuple[str | None, int]] = {}
+_MATCHES_LIMIT = 50_000
+
+
 def match_label(candidates: list[str], keys: dict[str, str], *, min_prefix: int = 5) -> tuple[str | None, int]:
-    """Best row for a label split over several cells or lines; returns (value, score)."""
+    """Best row for a label split over several cells or lines; returns (value, score).
+
+    Reports print the same template labels again and again: a match is remembered per
+    vocabulary (the loaders above return one dict per vocabulary for the life of the process)."""
+    memo_key = (tuple(candidates), id(keys), min_prefix)
+    cached = _MATCHES.get(memo_key)
+    if cached is not None and _PREFIX_KEYS.get(id(keys), (None,))[0] is keys:
+        return cached
+    if len(_MATCHES) >= _MATCHES_LIMIT:
+        _MATCHES.clear()
+    result = _match_label(candidates, keys, min_prefix)
+    _MATCHES[memo_key] = result
+    return result
+
+
+def _match_label(candidates: list[str], keys: dict[str, str], min_prefix: int) -> tuple[str | None, int]:
     best: tuple[str | None, int, int, int] = (None, 0, 0, 0)  # value, score, rank, key length
     expanded = []
     for candidate in candidates:

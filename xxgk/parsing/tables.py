@@ -863,13 +863,20 @@ def parse_table2(cells: list[Cell], era: str, issues: list, original: str | None
     return _Table2Reader(cells, era, issues, original).read()
 
 
+@lru_cache(maxsize=4)
+def _table2_vocabulary(era: str) -> tuple[dict, dict[str, str]]:
+    """Table 二's rows of both templates (the era's winning a clash) and their keys, one dict per
+    era for the life of the process (label matches are remembered per vocabulary)."""
+    other_era = "2019_trial_format" if era == "2021_format" else "2021_format"
+    rows = {**labels.table2_rows(other_era), **labels.table2_rows(era)}
+    return rows, {k: k for k in rows}
+
+
 class _Table2Reader:
     """One pass over table 二's cells, remembering the block, its header and the amount header."""
 
     def __init__(self, cells: list[Cell], era: str, issues: list, original: str | None) -> None:
-        other_era = "2019_trial_format" if era == "2021_format" else "2021_format"
-        self.rows = {**labels.table2_rows(other_era), **labels.table2_rows(era)}
-        self.row_keys = {k: k for k in self.rows}
+        self.rows, self.row_keys = _table2_vocabulary(era)
         self.cells_by_row = labels.table2_cells()
         self.cells, self.issues, self.original = cells, issues, original
         self.facts: list[dict] = []
