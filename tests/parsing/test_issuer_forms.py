@@ -160,17 +160,17 @@ def test_a_sumu_is_a_township():
     assert document["level"] == "township" and document["place"] == "巴彦淖尔市乌拉特中旗巴音乌兰苏木"
 
 
-@pytest.mark.parametrize("title,url,issuer,place", [
+@pytest.mark.parametrize("title,url,issuer,place,tier", [
     # a commission printed without its area takes the site's
-    ("2020年卫生健康委员会政府信息公开工作年度报告", "http://www.my.gov.cn/a.html", "绵阳市卫生健康委员会", "绵阳市"),
+    ("2020年卫生健康委员会政府信息公开工作年度报告", "http://www.my.gov.cn/a.html", "绵阳市卫生健康委员会", "绵阳市", "city"),
     # a body on a district's site whose name opens with its municipality is the district's
     ("重庆解放碑中央商务区管理委员会2020年政府信息公开工作年度报告", "http://www.cqyz.gov.cn/bm_229/a.html",
-     "重庆解放碑中央商务区管理委员会", "重庆市渝中区"),
+     "重庆解放碑中央商务区管理委员会", "重庆市渝中区", "county"),
 ])
-def test_the_site_completes_a_bodys_area(title, url, issuer, place):
+def test_the_site_completes_a_bodys_area(title, url, issuer, place, tier):
     text = title + "\n一、总体情况\n2020年,我委认真贯彻落实《条例》。\n"
     document = extract_document(text.encode("utf-8"), content_type="text/plain", url=url).document
-    assert (document["issuer"], document["place"], document["admin_tier"]) == (issuer, place, document["admin_tier"])
+    assert (document["issuer"], document["place"], document["admin_tier"]) == (issuer, place, tier)
     assert document["level"] == "department"
 
 

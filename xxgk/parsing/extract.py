@@ -122,9 +122,10 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
     evidence = site_evidence(url=url, portal_name=hints.get("portal_name"), portal_province=portal_province,
                              link_text=hints.get("link_text"), title=title, fold_text=folded, year=report_year)
     sources: dict[str, str] = {}
-    issuer = _issuer(source, folded, title, title_source, doc_type, report_year, evidence, issues, sources)
+    issuer, unnamed_organ = _issuer(source, folded, title, title_source, doc_type, report_year, evidence, issues,
+                                    sources)
     places = place_fields(issuer, folded, doc_type, year=report_year, evidence=evidence, issues=issues,
-                          unnamed_organ=issuer is None and _speaks_as_unnamed_organ(folded, title, doc_type))
+                          unnamed_organ=unnamed_organ)
     sources.update(places.pop("sources"))
     if places["province"] is None and portal_province:
         places["province"] = portal_province
@@ -171,16 +172,16 @@ def _facts(source: sources.Source, folded: str, era: str | None, table_era: str 
 
 
 def _issuer(source: sources.Source, folded: str, title: str | None, title_source: str | None, doc_type: str,
-            report_year: int | None, evidence: list, issues: list, field_sources: dict) -> str | None:
-    """The issuer, from the text's anchors, else 我县 / 我市 and the site, else the catalogue's
-    发布机构, completed with the site's area when printed without one; its witness into
-    ``field_sources``."""
+            report_year: int | None, evidence: list, issues: list, field_sources: dict) -> tuple[str | None, bool]:
+    """(the issuer, whether the text names its body only by its kind): the issuer from the text's
+    anchors, else 我县 / 我市 and the site, else the catalogue's 发布机构, completed with the site's
+    area when printed without one; its witness into ``field_sources``."""
     issuer, how = resolve_issuer(folded, fold(title) if title else None, doc_type, report_year,
                                  site_division(evidence)[0])
     if issuer is not None:
         field_sources["issuer"] = title_source if how == "title" else "text"
     if how == GENERIC_ORGAN:
-        return None  # "服务中心在…": one body, unnamed, and not its government (_speaks_as_organ)
+        return None, True  # "服务中心在…": one body, unnamed, and not its government
     if issuer is None and doc_type == "annual_report":
         issuer = infer_from_self_reference(folded, evidence, report_year)
         field_sources["issuer"] = "text"
@@ -200,13 +201,8 @@ def _issuer(source: sources.Source, folded: str, title: str | None, title_source
                 field_sources["issuer"] = f"{field_sources.get('issuer', 'text')}+{site_source}"
     if issuer is None:
         field_sources.pop("issuer", None)
-        return None
-    return expand_short_county(issuer, report_year)
-
-
-def _speaks_as_unnamed_organ(folded: str, title: str | None, doc_type: str) -> bool:
-    """The report names its body only by its kind ("服务中心在区委区政府的领导下…")."""
-    return resolve_issuer(folded, fold(title) if title else None, doc_type)[1] == GENERIC_ORGAN
+        return None, False
+    return expand_short_county(issuer, report_year), False
 
 
 def _table_facts(source: sources.Source, folded: str, era: str | None, table_era: str | None,

@@ -222,11 +222,15 @@ def _simple(text: str, era: str | None, emit, found: set[str], *, has_table2: bo
             break
 
 
+def _sentence_start(text: str, position: int, reach: int) -> int:
+    """Where the sentence holding ``position`` starts, looking back at most ``reach`` characters."""
+    floor = max(0, position - reach)
+    return max((b.end() for b in _SENTENCE_BREAK.finditer(text, floor, position)), default=floor)
+
+
 def _since_ever(text: str, position: int) -> bool:
     """The sentence up to ``position`` counts since the beginning (开通以来, 累计, 截至)."""
-    start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, position - 80), position)),
-                default=max(0, position - 80))
-    head = text[start:position]
+    head = text[_sentence_start(text, position, 80):position]
     return bool(_CUMULATIVE_BEFORE.search(head) or _SINCE_EVER.search(head))
 
 
@@ -236,15 +240,12 @@ _OTHER_REQUESTS = re.compile(r"热线|信箱|留言|咨询|投诉|举报|信访|
 
 def _about_applications(text: str, position: int) -> bool:
     """The sentence around ``position`` is about disclosure applications, and only them."""
-    start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, position - 150), position)),
-                default=max(0, position - 150))
+    start = _sentence_start(text, position, 150)
     end_match = _SENTENCE_BREAK.search(text, position)
     sentence = text[start:end_match.start() if end_match else len(text)]
     if sentence.lstrip().startswith("其中") and start > 1:
         # "…受理依申请公开34件。其中,予以公开7件…": the breakdown of the sentence before
-        before = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, start - 151), start - 1)),
-                     default=max(0, start - 151))
-        sentence = text[before:start] + sentence
+        sentence = text[_sentence_start(text, start - 1, 150):start] + sentence
     return bool(_APPLICATIONS.search(sentence)) and not _OTHER_REQUESTS.search(sentence)
 
 
@@ -272,8 +273,7 @@ def _proactive(text: str, era: str | None, emit, issues: list) -> None:
         after = text[m.end():m.end() + 1]
         if after == "、":
             continue  # one category of a list without a stated total
-        sentence_start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, m.start() - 80), m.start())),
-                             default=max(0, m.start() - 80))
+        sentence_start = _sentence_start(text, m.start(), 80)
         sentence_head = text[sentence_start:m.start()]
         cumulative = _CUMULATIVE_BEFORE.search(sentence_head)
         if cumulative and (cumulative.group(0) != "累计" or _SINCE_EVER.search(sentence_head)
@@ -307,8 +307,7 @@ def _proactive(text: str, era: str | None, emit, issues: list) -> None:
 
 def _channels(text: str, emit) -> None:
     for m in _RESPECTIVELY.finditer(text):
-        sentence_start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, max(0, m.start() - 120), m.start())),
-                             default=max(0, m.start() - 120))
+        sentence_start = _sentence_start(text, m.start(), 120)
         head = text[sentence_start:m.start()]
         if "申请" not in head:
             continue
