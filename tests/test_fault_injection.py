@@ -70,7 +70,8 @@ SITECUSTOMIZE = textwrap.dedent('''
 
 # columns that say when or how often, not what: they differ between any two runs
 VOLATILE = ("_at", "_on", "run_id", "fetches_cnt", "portal_runs_cnt", "pages_fetched", "health_reason",
-            "report_fingerprint")  # the fingerprint hashes parse times
+            "report_fingerprint",  # the fingerprint hashes parse times
+            "first_seen_days_after_deadline")  # counted from first_seen_at: a run after midnight adds a day
 # tallies over crawl runs: a killed run adds a run, or the pages it fetched, or lacks them
 VOLATILE_BY_TABLE = {"dim_portal_health": ("_cnt",), "fct_url_history": ("failures_cnt",)}
 

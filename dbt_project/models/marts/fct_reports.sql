@@ -114,7 +114,7 @@ timeliness as (
 
     select
         *,
-        date_diff('day', statutory_deadline, cast(first_seen_at as date)) as first_seen_days_after_deadline,
+        date_diff('day', statutory_deadline, cast(timezone('Asia/Shanghai', first_seen_at) as date)) as first_seen_days_after_deadline,
         -- evidence, not inference: first seen by a crawl that was already watching the portal before
         -- the deadline; a report first seen after we began watching is not known to be late
         case
