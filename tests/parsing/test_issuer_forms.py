@@ -190,3 +190,29 @@ def test_without_its_site_a_body_under_a_districts_leaders_is_not_the_municipali
     assert (document["place"], document["admin_tier"]) == ("重庆市渝中区", "county")
     unnamed = text.replace("《重庆市渝中区人民政府办公室关于印发渝中区2020年政务公开工作要点的通知》", "上级")
     assert extract_document(unnamed.encode("utf-8"), content_type="text/plain").document["place"] is None
+
+
+GROUP_HEAD = ("一、总体情况\n2023年,我中心调整政务公开工作领导小组,组长由公共资源交易中心主任担任,成员由各科室负责人组成。\n"
+              "(一)主动公开\n我中心全年主动公开信息31条。\n")
+
+
+@pytest.mark.parametrize("text", [
+    GROUP_HEAD,
+    # a deputy from another body is not the body
+    GROUP_HEAD.replace("主任担任,", "主任担任,副组长由区政务服务中心主任担任,"),
+])
+def test_a_body_named_only_as_its_groups_head_takes_the_sites_area(text):
+    document = extract_document(text.encode("utf-8"), content_type="text/plain",
+                                url="https://www.hanyang.gov.cn/zwgk/bmxxgknb/1.html").document
+    assert (document["issuer"], document["level"]) == ("汉阳区公共资源交易中心", "department")
+
+
+@pytest.mark.parametrize("text,url", [
+    (GROUP_HEAD, None),  # no site: the area would be a guess
+    (GROUP_HEAD.replace("我中心", "我局"), "https://www.hanyang.gov.cn/zwgk/bmxxgknb/1.html"),  # another kind of body
+    # two groups, two heads: which is the body's own is not said
+    (GROUP_HEAD.replace("成员由", "另设督查组,组长由政务服务中心主任担任,成员由"),
+     "https://www.hanyang.gov.cn/zwgk/bmxxgknb/1.html"),
+])
+def test_a_group_head_of_another_kind_or_without_a_site_names_no_body(text, url):
+    assert extract_document(text.encode("utf-8"), content_type="text/plain", url=url).document["issuer"] is None

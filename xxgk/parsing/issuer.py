@@ -162,6 +162,20 @@ def _owner_of_the_work(fold_text: str) -> str | None:
     return None
 
 
+# "领导小组，组长由机关事务服务中心主任担任": the head of the body's own disclosure group
+_GROUP_HEAD = re.compile(r"(?<!副)组长由(?P<organ>[\u4e00-\u9fff]{2,24}?(?:委员会|局|委|中心))"
+                         r"(?:主任|局长|主要负责同志|主要负责人|党组书记|书记)(?:担任|任组长)")
+
+
+def _organ_of_the_group_head(fold_text: str) -> str | None:
+    """The organ, printed without its area, whose head leads the disclosure group of a report that
+    calls itself by the same kind of body (我中心 … 中心主任): one such organ, else none."""
+    organs = {m.group("organ") for m in _GROUP_HEAD.finditer(fold_text)}
+    organs = {o for o in organs if o not in _GENERIC_ORGANS and not gz.parse_chain(o)[0]
+              and "我" + re.search(r"(?:委员会|局|委|中心)$", o).group(0) in fold_text}
+    return organs.pop() if len(organs) == 1 else None
+
+
 def _as_government(name: str, fold_text: str = "", year: int | None = None) -> str:
     chain, rest = gz.parse_chain(name, year=year)
     if chain and not rest:
@@ -253,6 +267,9 @@ def resolve_issuer(fold_text: str, title: str | None, doc_type: str,
     owner = None if doc_type == "news" else _owner_of_the_work(fold_text[:8000])
     if owner:  # last: the body whose disclosure work, rules or leading group the text names
         return _longest_variant(owner, fold_text, year), "owner"
+    head = None if doc_type == "news" or site is None else _organ_of_the_group_head(fold_text[:8000])
+    if head:  # "领导小组组长由机关事务服务中心主任担任" in a report that speaks as 我中心
+        return _with_place_prefix(head, fold_text, year, site), "group_head"
     # a body that calls itself only by its kind ("服务中心…"): no name, and not the government either
     return None, (GENERIC_ORGAN if generic else None)
 
