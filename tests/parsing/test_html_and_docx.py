@@ -229,3 +229,16 @@ def test_a_page_too_deep_even_without_containers_fails_with_that_reason():
     ex = extract_document(nested, content_type="text/html")
     assert ex.document["status"] == "failed"
     assert "nested deeper than the parser's limit" in ex.document["status_reason"]
+
+
+@pytest.mark.parametrize("spam,suspect", [
+    ("欢迎访问BET365官网", True), ("88bet在线", True), ("百家乐真人娱乐", True), ("下载线上APP官网", True),
+    ("App Store 下载", True),
+    # words real reports print: the welfare lottery, a bet of digits nowhere, Macao
+    ("福利彩票公益金使用情况", False), ("澳门特别行政区", False), ("alphabet 2023", False),
+])
+def test_gambling_spam_marks_a_mirror_on_a_gov_cn_host(spam, suspect):
+    page = report_html(issuer="东莞市人民政府").decode("utf-8")
+    page = page.replace('<div class="TRS_Editor">', f'<div class="TRS_Editor"><p>{spam}</p>')
+    ex = extract_document(page.encode("utf-8"), content_type="text/html", url="http://www.dg.gov.cn/x.html")
+    assert ex.document["is_suspect_mirror"] is suspect

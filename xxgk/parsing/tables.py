@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from xxgk.parsing import labels
 from xxgk.parsing.facts import make_fact, quality_issue
@@ -343,11 +343,8 @@ def text_cells(text: str, start: int, end: int, grid_rows: dict[int, list[Cell]]
     that only draw rules are no cells at all."""
     cells: list[Cell] = []
     lines = text[start:end].split("\n")
-    one_per_line = _one_cell_per_line(lines)
-    separator = _blank_line_unit(lines) if one_per_line else 0
+    layout = _RegionLayout(lines, columns, total_last)
     blank_run = 0
-    ruled = any(_is_rule(line.translate(_TO_PIPES)) for line in lines)
-    spaced = SpacedColumns(lines, columns, total_last) if columns and not one_per_line else None
     entries = []
     position = start
     for raw_line in lines:
@@ -365,11 +362,11 @@ def text_cells(text: str, start: int, end: int, grid_rows: dict[int, list[Cell]]
             continue
         if not raw_line.strip():
             blank_run += 1
-            if one_per_line and cells and blank_run > separator:
+            if cells and layout.one_per_line and blank_run > layout.separator:
                 cells.append(Cell("", line_start, line_start, row_end=True))
             continue
         blank_run = 0
-        line_cells, i = _line_cells(_clean_line(raw_line), line_start, entries, i, ruled, spaced, columns)
+        line_cells, i = _line_cells(_clean_line(raw_line), line_start, entries, i, layout)
         if line_cells is None:  # a line that only draws a rule ends the row before it
             if cells:
                 cells[-1].row_end = True
@@ -377,6 +374,31 @@ def text_cells(text: str, start: int, end: int, grid_rows: dict[int, list[Cell]]
             line_cells[-1].row_end = True
             cells.extend(line_cells)
     return cells
+
+
+class _RegionLayout:
+    """How a region's text lays its cells out, each judged over all its lines on first need: a
+    region of grid rows (HTML, DOCX) needs none of it, its heading line hardly any."""
+
+    def __init__(self, lines: list[str], columns: int | None, total_last: bool):
+        self.lines, self.columns, self.total_last = lines, columns, total_last
+
+    @cached_property
+    def one_per_line(self) -> bool:
+        return _one_cell_per_line(self.lines)
+
+    @cached_property
+    def separator(self) -> int:
+        return _blank_line_unit(self.lines) if self.one_per_line else 0
+
+    @cached_property
+    def ruled(self) -> bool:
+        return any(_is_rule(line.translate(_TO_PIPES)) for line in self.lines)
+
+    @cached_property
+    def spaced(self) -> SpacedColumns | None:
+        return SpacedColumns(self.lines, self.columns, self.total_last) if self.columns and not self.one_per_line \
+            else None
 
 
 def _one_cell_per_line(lines: list[str]) -> bool:
@@ -388,8 +410,8 @@ def _one_cell_per_line(lines: list[str]) -> bool:
         1 for line in filled if _TOKEN.fullmatch(line) and parse_cell(line)[0] == "value") >= 0.5 * len(filled)
 
 
-def _line_cells(line: str, line_start: int, entries: list[tuple[int, str]], i: int, ruled: bool,
-                spaced: SpacedColumns | None, columns: int | None) -> tuple[list[Cell] | None, int]:
+def _line_cells(line: str, line_start: int, entries: list[tuple[int, str]], i: int,
+                layout: _RegionLayout) -> tuple[list[Cell] | None, int]:
     """The cells of one line (None for a line that only draws a rule), and the index of the next
     line to read (past the lines a ruled grid's wrapped row took in)."""
     if "\t" in line and "|" not in line and _TAB_CELLS.search(line):
@@ -397,9 +419,9 @@ def _line_cells(line: str, line_start: int, entries: list[tuple[int, str]], i: i
     if _is_rule(line):
         return None, i
     if "|" not in line:
-        return _label_and_values(line, line_start, spaced, columns), i
+        return _label_and_values(line, line_start, layout), i
     line_cells = _pipe_cells(line, line_start)
-    if ruled and not _has_rule_segment(line):
+    if layout.ruled and not _has_rule_segment(line):
         return _wrapped_row(line_cells, entries, i)
     return line_cells, i
 
@@ -417,7 +439,7 @@ def _wrapped_row(line_cells: list[Cell], entries: list[tuple[int, str]], i: int)
     return _join_band(band), i
 
 
-def _label_and_values(line: str, line_start: int, spaced: SpacedColumns | None, columns: int | None) -> list[Cell]:
+def _label_and_values(line: str, line_start: int, layout: _RegionLayout) -> list[Cell]:
     """A line without pipes: its label, then its trailing values, each under its printed column
     when the table's columns are spaced out (an empty column is an empty cell)."""
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
@@ -426,10 +448,12 @@ def _label_and_values(line: str, line_start: int, spaced: SpacedColumns | None, 
     if split:
         a, b = tokens[0][0], tokens[split - 1][1]
         line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
-    placement = spaced.place(line, values) if spaced is not None and split else None
+    # a line without numbers (a heading) places nothing: the layout is not judged for it
+    spaced = layout.spaced if split and values else None
+    placement = spaced.place(line, values) if spaced is not None else None
     if placement is not None:
         by_column = dict(zip(placement, values))
-        for column in range(columns):
+        for column in range(layout.columns):
             if column in by_column:
                 a, b = by_column[column]
                 line_cells.append(Cell(line[a:b], line_start + a, line_start + b))
