@@ -107,7 +107,7 @@ def _extract(source: sources.Source, url: str | None, hints: dict) -> Extraction
     """A parsed source's document row, facts and issues."""
     text = source.text
     folded = fold(text)
-    compact = re.sub(r"\s+", "", folded)
+    compact = "".join(folded.split())  # every whitespace character out, as re's \s+ would
     issues = list(source.issues)
 
     title, title_source = title_of(text, source.html_title, source.meta, hints.get("link_text"), url)

@@ -529,7 +529,7 @@ def by_code(code: str, year: int | None = None) -> Division | None:
 
 # 统一社会信用代码 (GB 32100): 1 = 机构编制 registration, then the kind of body (1 机关, 2 事业单位,
 # 3 中央编办 bodies, 9 other), then the registering authority's GB/T 2260 code
-_CREDIT_CODE = re.compile(r"(?<![0-9A-Z])1[1239](\d{6})[0-9A-HJ-NPQRTUWXY]{9}[0-9A-HJ-NPQRTUWXY](?![0-9A-Z])")
+_CREDIT_CODE = re.compile(r"1(?<![0-9A-Z]1)[1239](\d{6})[0-9A-HJ-NPQRTUWXY]{9}[0-9A-HJ-NPQRTUWXY](?![0-9A-Z])")
 
 
 # a catalogue 索引号 that opens with a township's nine-digit code (GB/T 10114: its county's six

@@ -19,6 +19,9 @@ _DISCLOSURE_OFFICE = re.compile(r"(?:政府信息公开|政务公开|信息公�
 _TOWNSHIP_OFFICE = re.compile(r"^(?P<township>[\u4e00-\u9fff]{2,30}?(?:镇|乡|苏木|街道))(?:人民政府|政府|办事处)?"
                               r"(?:党政综合办公室|党政办公室|党政办|综合办公室|综合办|办公室)$")
 _SHORT_ALIAS = re.compile(r"(?P<full>" + _CJK_NAME + r"{4,40}?)\s*[(（]\s*以下简称\s*[“\"]?(?P<short>[\u4e00-\u9fff]{2,12})[”\"]?\s*[)）]")
+_AREA_ALL_WORDS = (r"各级各部门|各级政府|各级行政机关|政府各部门|各级、各部门|各区人民政府|各县(?:\(市、区\))?人民政府|"
+                   r"各区县政府|各县区政府")
+_AREA_ALL_WORD = re.compile(_AREA_ALL_WORDS)
 _ANCHORS = (
     ("published", re.compile(r"(?:现|特)(?:向社会)?(?:公布|发布|公开|将|予以公布)[《<]?(?:(?P<name>[^\s《》<>,。;:()（）\d]"
                              r"[^\s《》<>,。;:\d]{1,39}?)\s*"
@@ -30,8 +33,7 @@ _ANCHORS = (
                             r"(?:\s*[(（]以下简称[^)）]*[)）])?"
                             r"(?:结合[^编。]{0,16}|综合[^。]{0,80}?|根据[^。]{0,160}?)?编")),
     ("area_all", re.compile(r"(?P<name>(?<=[^\u4e00-\u9fff])[\u4e00-\u9fff]{2,12}?|^[\u4e00-\u9fff]{2,12}?)"
-                            r"(?=各级各部门|各级政府|各级行政机关|政府各部门|各级、各部门|各区人民政府|各县(?:\(市、区\))?人民政府|"
-                            r"各区县政府|各县区政府)")),
+                            r"(?=" + _AREA_ALL_WORDS + ")")),
     ("subject", re.compile(YEAR + r"\s*年度?\s*[,，]\s*(?P<name>[\u4e00-\u9fff]{3,30}?)(?:认真|坚持|在|以|高度|深入|严格|围绕|紧紧|按照|全面|积极|"
                            r"继续|持续|不断|始终|进一步|着力|聚焦|大力|扎实|切实|紧扣|立足|贯彻)")),
     # "在区政府…的引领下，小营街道办事处严格依照…"
@@ -134,12 +136,34 @@ def issuer_candidates(fold_text: str, title: str | None) -> list[tuple[str, str]
         out.append(("title", name))
     head = fold_text[:4000]
     for kind, pattern in _ANCHORS:
-        for m in pattern.finditer(head):
+        for m in (_area_all_matches(pattern, head) if kind == "area_all" else pattern.finditer(head)):
             cleaned = _clean_name(m.group("name") or m.groupdict().get("name2") or "")
             if cleaned:
                 out.append((kind, cleaned))
                 break
     return out
+
+
+def _area_all_matches(pattern: re.Pattern, head: str):
+    """``pattern.finditer(head)`` for the area_all anchor, tried only at the start of each run of
+    characters that ends in one of its words: scanning every position cost a quarter of a
+    millisecond a report. A match starts where a run of Chinese characters starts, at most 12
+    before the word it ends at, so the words found by ``str.find`` name every start worth trying."""
+    starts = set()
+    at = head.find("各")
+    while at != -1:
+        for word_at in (at, at - 2):
+            if word_at >= 0 and _AREA_ALL_WORD.match(head, word_at):
+                begin = word_at
+                while begin > 0 and word_at - begin <= 12 and "\u4e00" <= head[begin - 1] <= "\u9fff":
+                    begin -= 1
+                if word_at - begin <= 12:
+                    starts.add(begin)
+        at = head.find("各", at + 1)
+    for begin in sorted(starts):
+        m = pattern.match(head, begin)
+        if m:
+            yield m
 
 
 # "承担盐津县公安局政府信息公开工作", "《衡阳市农业委员会政务信息公开制度》": the body whose
@@ -163,7 +187,7 @@ def _owner_of_the_work(fold_text: str) -> str | None:
 
 
 # "领导小组，组长由机关事务服务中心主任担任": the head of the body's own disclosure group
-_GROUP_HEAD = re.compile(r"(?<!副)组长由(?P<organ>[\u4e00-\u9fff]{2,24}?(?:委员会|局|委|中心))"
+_GROUP_HEAD = re.compile(r"组长由(?<!副组长由)(?P<organ>[\u4e00-\u9fff]{2,24}?(?:委员会|局|委|中心))"
                          r"(?:主任|局长|主要负责同志|主要负责人|党组书记|书记)(?:担任|任组长)")
 
 

@@ -22,7 +22,8 @@ _T2S = opencc.OpenCC("t2s")
 # spam mirrors gloss characters with pinyin: 區(qū), 數(shù), 機構(gòu); neutral-tone glosses are rare and
 # indistinguishable from real bracketed ASCII, so a tone mark is required
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[(（](?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}[)）]")
+# after a Chinese character: the look-behind follows the bracket, so the engine skips to brackets
+PINYIN_GLOSS = re.compile(rf"[(（](?<=[\u3400-\u9fff][(（])(?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}[)）]")
 # PDF page footers glued to the next page's first characters: "- 4 -法提供"
 PAGE_FOOTER = re.compile(r"(?m)^[ \t]*[-－—][ \t|]*\d{1,3}[ \t|]*[-－—][ \t]*")
 # markdown emphasis of HTML-to-text converters (html2text: **标题**): **bold**, __bold__, and a whole
@@ -66,10 +67,19 @@ def clean_layout(text: str) -> str:
     return text.translate(LAYOUT)
 
 
+# runs of the characters _FOLD_TABLE maps: translating only them is twice as fast as str.translate
+# over a whole report, whose Chinese characters each cost translate a dictionary lookup
+_FOLDABLE_RUN = re.compile("[" + re.escape("".join(map(chr, _FOLD_TABLE))) + "]+")
+
+
+def _fold_run(m: re.Match) -> str:
+    return m.group().translate(_FOLD_TABLE)
+
+
 def fold(text: str) -> str:
     """Same-length matching form of ``text`` (full-width → ASCII, Taiwan phrases → mainland)."""
-    folded = text.translate(_FOLD_TABLE)
-    if not any(variant in folded for variant in _REVERSE_MAP):
+    folded = _FOLDABLE_RUN.sub(_fold_run, text)
+    if _REVERSE_RE.search(folded) is None:
         return folded
     return _REVERSE_RE.sub(lambda m: _REVERSE_MAP[m.group(0)], folded)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from xxgk.parsing.facts import make_fact, quality_issue
 from xxgk.parsing.labels import kpi_unit
 from xxgk.parsing.numbers import QUANTITY, Number, number_from_match, quantity_pattern
+from xxgk.parsing.scan import Scanner
 
 
 @dataclass
@@ -136,6 +137,8 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
     ("admin_penalty_decisions", _rx(r"行政处罚\s*QTY\s*(?:项|件)"), "restated"),
     ("admin_coercion_decisions", _rx(r"行政强制\s*QTY\s*(?:项|件)"), "restated"),
 )
+# the same matches, found without trying each pattern at every position of the report
+_SIMPLE_SCANNERS = tuple((kpi, Scanner(pattern), flag) for kpi, pattern, flag in _SIMPLE_PATTERNS)
 _RESTATED_NORMATIVE = _rx(r"规范性文件\s*[:]?\s*制发件数\s*" + quantity_pattern("a_") + r"\s*件\s*[,]?\s*废止件数\s*" + quantity_pattern("b_")
                           + r"\s*件\s*[,]?\s*现行有效件数\s*" + quantity_pattern("c_") + r"\s*件")
 _RESTATED_FEE = _rx(r"行政事业性收费\s*QTY\s*(?P<unit>万元|元)")
@@ -205,10 +208,10 @@ def extract_prose(view: ProseView, era: str | None, original: str | None, *, has
 
 def _simple(text: str, era: str | None, emit, found: set[str], *, has_table2: bool) -> None:
     """The first statement of each KPI one pattern reads (_SIMPLE_PATTERNS), where its era allows."""
-    for kpi, pattern, flag in _SIMPLE_PATTERNS:
+    for kpi, scanner, flag in _SIMPLE_SCANNERS:
         if kpi in found or not _era_allows(flag, era) or (flag == "restated" and has_table2):
             continue
-        for m in pattern.finditer(text):
+        for m in scanner.finditer(text):
             if flag == "not-cases" and _NOT_AN_APPLICATION.search(m.group("middle")):
                 continue  # 复议申请, 投诉举报: other kinds of requests
             if flag == "2019+ applications" and not _about_applications(text, m.start()):
