@@ -149,6 +149,7 @@ def test_a_night_killed_in_any_stage_is_repaired_by_the_next(stage, tmp_path, de
     assert killed.returncode == -9, f"the {stage} kill point was not reached:\n{killed.stderr[-3000:]}"
     rerun = demo(data_dir, demo_env)
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+    assert not list((data_dir / "scratch").rglob("*.ndjson")), "a killed parse's batch files were left behind"
     repaired = marts(data_dir)
     assert repaired.keys() == clean.keys()
     for table in clean:

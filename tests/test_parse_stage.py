@@ -182,3 +182,28 @@ def test_xxgk_parse_reports_what_it_did_and_fails_on_an_empty_warehouse(tmp_path
     assert json.loads(capsys.readouterr().out)["up_to_date"] == 3
     assert main(["parse", "--all", "--data-dir", str(tmp_path / "wh")]) == 0
     assert json.loads(capsys.readouterr().out)["reparsed"] == 3
+
+
+def test_a_killed_runs_batch_files_stay_in_the_data_folder_and_the_next_run_removes_them(tmp_path, monkeypatch):
+    from xxgk import parse_stage
+
+    land_synthetic(tmp_path, range(0, 6))
+    seen = []
+
+    def die_holding_files(con, table, columns, path, **kw):
+        seen.append(Path(path))
+        # SIGKILL runs no finally: leave the batch's files where a killed process leaves them
+        monkeypatch.setattr(parse_stage.os, "unlink", lambda p: None)
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(warehouse, "insert_ndjson", die_holding_files)
+    with pytest.raises(KeyboardInterrupt):
+        parse_stage.parse_landed(tmp_path, batch_size=4, workers=1)
+    monkeypatch.undo()
+    scratch = parse_stage.scratch_dir(tmp_path)
+    assert seen and all(path.parent == scratch for path in seen)  # never /tmp
+    assert len(list(scratch.glob("xxgk-parse-*.ndjson"))) == len(parse_stage.PARSED_TABLES)
+
+    summary = parse_landed(tmp_path, batch_size=4, workers=1)
+    assert summary.reparsed == 6
+    assert list(scratch.iterdir()) == []

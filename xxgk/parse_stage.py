@@ -140,13 +140,28 @@ def _pending_batches(con: duckdb.DuckDBPyConnection, batch_size: int) -> Iterato
         yield rows
 
 
-def write_batch(con: duckdb.DuckDBPyConnection, bodies: list[ParsedBody]) -> None:
+def scratch_dir(data_dir: Path) -> Path:
+    """Where a batch's NDJSON files wait for their insert: in the data folder, not /tmp, and emptied
+    by the next run once it holds the warehouse, so the files of a killed run do not pile up."""
+    return data_dir / "scratch" / "parse"
+
+
+def _empty_scratch(scratch: Path) -> None:
+    scratch.mkdir(parents=True, exist_ok=True)
+    left = sorted(scratch.glob("xxgk-parse-*.ndjson"))
+    if left:
+        log.warning("parse: removing %d batch file(s) a killed run left in %s", len(left), scratch)
+    for path in left:
+        path.unlink()
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, bodies: list[ParsedBody], scratch: Path) -> None:
     """Replace the rows of these bodies in ``parsed.*``, all tables in one transaction."""
     shas = [b.sha256 for b in bodies]
     paths: dict[str, str] = {}
     try:
         for table in PARSED_TABLES:
-            fd, paths[table] = tempfile.mkstemp(suffix=".ndjson", prefix="xxgk-parse-")
+            fd, paths[table] = tempfile.mkstemp(suffix=".ndjson", prefix="xxgk-parse-", dir=scratch)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 for body in bodies:
                     for line in body.lines[table]:
@@ -174,8 +189,9 @@ def replace_rows(con: duckdb.DuckDBPyConnection, shas: list[str], paths: dict[st
         raise
 
 
-def _write_and_count(con: duckdb.DuckDBPyConnection, bodies: list[ParsedBody], summary: ParseSummary) -> None:
-    write_batch(con, bodies)
+def _write_and_count(con: duckdb.DuckDBPyConnection, bodies: list[ParsedBody], summary: ParseSummary,
+                     scratch: Path) -> None:
+    write_batch(con, bodies, scratch)
     summary.batches += 1
     for body in bodies:
         summary.reparsed += 1
@@ -196,7 +212,9 @@ def parse_landed(data_dir: Path, *, full: bool = False, workers: int | None = No
     summary = ParseSummary()
     parsed_at = datetime.now(UTC).isoformat()
     con = warehouse.connect(data_dir)
+    scratch = scratch_dir(data_dir)
     try:
+        _empty_scratch(scratch)  # only now: holding the warehouse, no other parse is writing there
         con.execute(f"create or replace temp table parse_landed as {LANDED_DOCUMENTS_SQL}")
         summary.documents = con.execute("select count(*) from parse_landed").fetchone()[0]
         summary.removed = _remove_unlanded(con)
@@ -214,9 +232,9 @@ def parse_landed(data_dir: Path, *, full: bool = False, workers: int | None = No
         batches = ((str(data_dir), parsed_at, rows) for rows in _pending_batches(con, batch_size))
         if workers == 1:
             for args in batches:
-                _write_and_count(con, _parse_batch(args), summary)
+                _write_and_count(con, _parse_batch(args), summary, scratch)
         else:
-            _parse_in_pool(con, batches, workers, summary)
+            _parse_in_pool(con, batches, workers, summary, scratch)
         # the divisions places were resolved against, for the marts' lists of expected bodies
         reference.write_divisions(con)
     finally:
@@ -225,7 +243,7 @@ def parse_landed(data_dir: Path, *, full: bool = False, workers: int | None = No
 
 
 def _parse_in_pool(con: duckdb.DuckDBPyConnection, batches: Iterator[tuple], workers: int,
-                   summary: ParseSummary) -> None:
+                   summary: ParseSummary, scratch: Path) -> None:
     """Workers parse batch k+1 while this process writes batch k: two batches in memory at most."""
     # spawned, not forked: the nightly flow calls this from a process with Prefect's threads
     # running, and a fork copies their locks in whatever state they are
@@ -239,10 +257,10 @@ def _parse_in_pool(con: duckdb.DuckDBPyConnection, batches: Iterator[tuple], wor
             submitted = [pool.submit(_parse_batch, (args[0], args[1], rows[i:i + step]))
                          for i in range(0, len(rows), step)]
             if in_flight is not None:
-                _write_and_count(con, _results(in_flight), summary)
+                _write_and_count(con, _results(in_flight), summary, scratch)
             in_flight = submitted
         if in_flight is not None:
-            _write_and_count(con, _results(in_flight), summary)
+            _write_and_count(con, _results(in_flight), summary, scratch)
 
 
 def _results(futures: list) -> list[ParsedBody]:
