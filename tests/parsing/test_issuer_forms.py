@@ -216,3 +216,26 @@ def test_a_body_named_only_as_its_groups_head_takes_the_sites_area(text):
 ])
 def test_a_group_head_of_another_kind_or_without_a_site_names_no_body(text, url):
     assert extract_document(text.encode("utf-8"), content_type="text/plain", url=url).document["issuer"] is None
+
+
+CENTRAL_2008 = ("《中华人民共和国政府信息公开条例》实施以来,我局积极推进政府信息公开。2008年主要工作情况如下。\n"
+                "一、基础工作\n我局制定了《国家林业局政府信息公开指南》和《国家林业局政府信息公开目录》,在门户网站开设专栏。\n")
+
+
+def test_a_central_body_named_only_by_its_own_guide_is_central():
+    document = extract_document(CENTRAL_2008.encode("utf-8"), content_type="text/plain").document
+    assert (document["issuer"], document["admin_tier"], document["province"], document["report_year"]) == \
+        ("国家林业局", "central", None, 2008)
+
+
+def test_a_provincial_bureau_citing_a_national_guide_is_not_the_national_body():
+    text = CENTRAL_2008.replace("在门户网站开设专栏", "参照其做法,在云南省人民政府门户网站开设专栏")
+    document = extract_document(text.encode("utf-8"), content_type="text/plain").document
+    assert document["issuer"] != "国家林业局" and document["admin_tier"] != "central"
+
+
+def test_a_body_named_by_its_own_guide_with_its_area():
+    text = ("一、总体情况\n2023年,我局严格落实《宁海县市场监督管理局政府信息公开指南》,及时更新公开目录。\n"
+            "(一)主动公开\n全年主动公开信息56条。\n")
+    document = extract_document(text.encode("utf-8"), content_type="text/plain").document
+    assert (document["issuer"], document["place"], document["admin_tier"]) == ("宁海县市场监督管理局", "宁波市宁海县", "county")

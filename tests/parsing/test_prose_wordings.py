@@ -83,6 +83,28 @@ def test_a_report_titled_information_disclosure_report():
     assert ex.document["doc_type"] == "annual_report" and ex.document["report_year"] == 2010
 
 
+@pytest.mark.parametrize("text,year", [
+    # the first heading with its words in another order
+    ("一、政府信息公开总体工作情况\n(一)机构建设。2012年,县政府调整了信息公开领导小组,各乡镇配备了专人。\n"
+     "(二)查阅场所。县档案馆全年接待查阅群众300人次。\n", 2012),
+    # the 2008 era's opening, with no section named as the format names them
+    ("《中华人民共和国政府信息公开条例》(以下简称《条例》)施行以来,我委认真贯彻落实,扎实推进公开工作。2009年度主要工作情况如下。\n"
+     "一、加强基础工作\n(一)健全工作机构\n委领导高度重视,成立了工作小组。\n", 2009),
+    # a later page of a 2008-era report: its sections, but not the first
+    ("(二)依申请公开情况\n2011年度,全市共收到政府信息公开申请40件,均按时答复。\n(三)咨询处理情况\n"
+     "全年接受群众咨询2000人次。\n(四)复议、诉讼和申诉情况\n全年未发生行政复议。\n(五)收费及减免情况\n未收取费用。\n", 2011),
+])
+def test_a_2008_era_report_in_its_own_shape_is_a_report(text, year):
+    document = extract_document(text.encode("utf-8"), content_type="text/plain").document
+    assert (document["doc_type"], document["report_year"]) == ("annual_report", year)
+
+
+def test_a_disclosure_guide_is_not_a_report():
+    guide = ("一、主动公开\n(一)公开范围。本机关主动公开机构职能、规范性文件。\n二、依申请公开\n(一)受理机构。\n"
+             "(二)收费标准。检索、复制、邮寄按规定收费。\n三、监督和救济\n公民认为侵犯其合法权益的,可以举报。\n")
+    assert extract_document(guide.encode("utf-8"), content_type="text/plain").document["doc_type"] != "annual_report"
+
+
 @pytest.mark.parametrize("sentence,value", [
     ("政府信息公开专栏全年访问量达26万多人次。", 260000),
     ("县政府门户网站信息公开专题页面浏览量为18,320次。", 18320),

@@ -168,7 +168,11 @@ def _area_all_matches(pattern: re.Pattern, head: str):
 
 # "承担盐津县公安局政府信息公开工作", "《衡阳市农业委员会政务信息公开制度》": the body whose
 # disclosure work (or rules, or leading group) it is, printed with its area
-_OWNER = re.compile(r"(?:委员会|局|委|厅|署|中心|院)(?:的)?(?:政府信息公开|政务信息公开|政务公开)(?:工作|制度|领导小组)")
+# "《平阳县公安局信息公开指南》", "《国家统计局政府信息公开目录》": a body's own guide and catalogue
+_OWNER = re.compile(r"(?:委员会|局|委|厅|署|中心|院)(?:的)?(?:政府信息公开|政务信息公开|政务公开|信息公开)"
+                    r"(?:工作|制度|领导小组|指南|目录)")
+# a State Council body, named without an area: the owner only of a text that names no division at all
+_CENTRAL_BODY = re.compile(r"^(?:国务院|国家|中国)[\u4e00-\u9fff]{2,16}$|^海关总署$")
 
 
 def _owner_of_the_work(fold_text: str) -> str | None:
@@ -183,6 +187,8 @@ def _owner_of_the_work(fold_text: str) -> str | None:
             chain, rest = gz.parse_chain(run[start:])
             if chain and all(isinstance(d, gz.Division) for d in chain) and len(rest) >= 2 and _is_organ(rest):
                 return run[start:]
+            if _CENTRAL_BODY.match(run[start:]) and not gz.find_places(fold_text):
+                return run[start:]  # "国家统计局…": a provincial bureau's report names its province
     return None
 
 

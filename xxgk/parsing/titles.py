@@ -86,28 +86,53 @@ def _title_from_url(url: str | None) -> str | None:
 
 _STANDARD_SECTION = re.compile(r"(?m)^\s*[(（]?[一二三四五六七八][)）、.]?\s*(?:政府信息)?"
                                r"(主动公开|依申请公开|收到和处理政府信息公开申请|政府信息管理|"
-                               r"(?:政府信息公开)?(?:平台建设|行政复议)|监督保障)")
+                               r"(?:政府信息公开)?(?:平台建设|行政复议)|监督保障|"
+                               # the usual sections of the 2008 era (no fixed format), named with 情况:
+                               # a guide's 收费标准 or 监督和救济 are not among them
+                               r"咨询处理情况|(?:行政)?复议、(?:行政)?诉讼和申诉情况|(?:政府信息公开的?)?收费及减免情况)")
 
 
 def doc_type_of(fold_text: str, title: str | None) -> str:
     """``annual_report`` when the text has a report's structure, else ``news`` or ``other``."""
     head = fold_text[:6000]
-    if title and re.search(r"报告制度|办法|规定|实施细则|通知$", title) and not re.search(r"年度报告$|年报$", title):
-        return "other"
-    if title and re.search(r"(?:年度报告|年报)(?:的)?(?:公布|发布|编制|报送)情况", title):
-        return "other"  # "石狮市2023年…年度报告公布情况": who published theirs, not a report
-    if title and re.match(r"^[^\d]{2,15}?(?:发布|公布|出炉|晒出|亮相)了?\s*(?:19|20)\d{2}", title):
-        return "news"  # "贵州省发布2016年…年度报告": a headline about the report
+    kind_by_title = _kind_by_title(title)
+    if kind_by_title:
+        return kind_by_title
     if re.search(r"第一条.{0,200}第二条", head, re.DOTALL) and not re.search(r"一\s*[、.]\s*(?:总体情况|概述)", head):
         return "other"
+    if _report_markers(head, title):
+        return "annual_report"
+    # no report structure: a press article about the year's work, or some other page (指南, 目录, rules)
+    return "news" if _NEWS_MARKERS.search(head) else "other"
+
+
+def _kind_by_title(title: str | None) -> str | None:
+    """``other`` or ``news`` when the title says the page is rules, a publication list or a headline."""
+    if not title:
+        return None
+    if re.search(r"报告制度|办法|规定|实施细则|通知$", title) and not re.search(r"年度报告$|年报$", title):
+        return "other"
+    if re.search(r"(?:年度报告|年报)(?:的)?(?:公布|发布|编制|报送)情况", title):
+        return "other"  # "石狮市2023年…年度报告公布情况": who published theirs, not a report
+    if re.match(r"^[^\d]{2,15}?(?:发布|公布|出炉|晒出|亮相)了?\s*(?:19|20)\d{2}", title):
+        return "news"  # "贵州省发布2016年…年度报告": a headline about the report
+    return None
+
+
+def _report_markers(head: str, title: str | None) -> int:
+    """How many marks of a report's structure the head of the text (and the title) shows."""
     markers = 0
     if re.search(r"统计(?:期限|时限|时间|期间)", head):
         markers += 1
     if re.search(r"(?m)^\s*一\s*[、.,]?\s*(?:总体情况|概\s*述|主要工作概述|工作情况|政府信息公开工作总体情况|"
-                 r"政府信息(?:和政务)?公开(?:主要)?工作(?:总体)?情况)", head) or \
+                 r"政府信息(?:和政务)?公开(?:主要|总体)?工作(?:总体)?情况)", head) or \
             re.search(r"[\s|]一\s*[、.,]\s*(?:总体情况|概\s*述)", head):
         markers += 1
     if re.search(r"本(?:年度)?报告|本年报|现将[^。]{0,30}报告如下|编制了[^。]{0,20}报告", head):
+        markers += 1
+    # the 2008 era's opening: "《条例》实施以来,我局…。2008年主要工作情况如下"
+    if re.search(r"(?:政府信息公开条例|《条例》)》?(?:[(（]以下简称[^)）]{0,12}[)）])?(?:正式)?(?:施行|实施)以来[^\n]{0,200}?(?:19|20)\d{2}\s*年度?的?"
+                 r"(?:主要)?工作情况(?:报告)?如下", head[:1500]):
         markers += 1
     # the format's own opening: "根据《条例》…和《…关于政府信息公开工作年度报告有关事项的通知》…"
     if re.search(r"(?m)^\s*根据《中华人民共和国政府信息公开条例》[^。]{0,200}?(?:年度报告有关事项的通知|年度报告格式)",
@@ -116,10 +141,10 @@ def doc_type_of(fold_text: str, title: str | None) -> str:
     if title and re.search(r"(?:19|20)\d{2}\s*年?度?.{0,30}(?:年度报告|年报|工作报告|情况的?报告|信息公开报告)", title) \
             and not re.search(r"展示平台|发布会|解读", title):
         markers += 1
-    # the sections the format prescribes, two of them at least, as headings (an untitled excerpt)
-    if not markers and len({m.group(1) for m in _STANDARD_SECTION.finditer(head)}) >= 2:
+    # the sections the format prescribes, two of them at least, as headings (an untitled excerpt),
+    # with a count of the year's work: a disclosure guide has the headings 主动公开 and 依申请公开 too,
+    # and counts nothing
+    if not markers and len({m.group(1) for m in _STANDARD_SECTION.finditer(head)}) >= 2 \
+            and re.search(r"\d\s*(?:条|件|人次|次)", head):
         markers += 1
-    if markers:
-        return "annual_report"
-    # no report structure: a press article about the year's work, or some other page (指南, 目录, rules)
-    return "news" if _NEWS_MARKERS.search(head) else "other"
+    return markers
