@@ -61,6 +61,35 @@ def test_look_alike_sentences_give_nothing(sentence, kpi):
     assert kpi not in _facts(HEAD_2021 + sentence + "\n")
 
 
+@pytest.mark.parametrize("head,sentence,kpi", [
+    # one count of reviews and lawsuits together: whose is whose is not said
+    (HEAD_2021, "全年涉及行政复议、行政诉讼的案件9件,均依法处理。", "admin_litigation_total"),
+    (HEAD_2021, "全年涉及行政诉讼、行政复议案件9件。", "admin_reconsideration_total"),
+    # in the 2008 era, replies to letters and a mailbox are not replies to applications
+    (HEAD_2010, "全年共收到群众来信34件,答复34件。", "replies_total"),
+    (HEAD_2010, "县长信箱共收到留言58条,已答复58条。", "replies_total"),
+    # two parts of the year's figure, and no whole
+    (HEAD_2021, "县政府发布图解解读15件,各部门发布政策解读230条。", "policy_interpretations"),
+    # the last channel of a list of channels is not the total
+    (HEAD_2021, "通过官方网站公开信息2100条,微博公开信息300条,头条号公开信息85条。", "proactive_items_total"),
+    # the received count includes the carried-in ones: the new ones are not printed
+    (HEAD_2021, "全年共受理政府信息公开申请52件(含上年度结转7件),均按时办结。", "applications_received"),
+])
+def test_a_figure_of_another_kind_or_a_part_is_no_kpi(head, sentence, kpi):
+    assert kpi not in _facts(head + sentence + "\n")
+
+
+@pytest.mark.parametrize("head,sentence,kpi,value", [
+    (HEAD_2021, "因政府信息公开引起的行政复议4件、行政诉讼2件,均已审结。", "admin_reconsideration_total", 4),
+    (HEAD_2021, "因政府信息公开引起的行政复议4件、行政诉讼2件,均已审结。", "admin_litigation_total", 2),
+    (HEAD_2010, "全年共受理依申请公开12件,已答复12件。", "replies_total", 12),
+    (HEAD_2021, "全年发布政策解读98篇,其中图文解读60篇,视频解读38篇。", "policy_interpretations", 98),
+    (HEAD_2021, "全年共受理政府信息公开申请52件(含上年度结转0件),均按时办结。", "applications_received", 52),
+])
+def test_the_figure_itself_beside_those_look_alikes(head, sentence, kpi, value):
+    assert _facts(head + sentence + "\n").get(kpi) == value
+
+
 def test_an_untitled_excerpt_with_the_format_sections_is_a_report():
     text = ("(一)政府信息主动公开情况:2022年,我中心在网站主动公开信息28条。\n"
             "(二)政府信息依申请公开情况:2022年,我中心没有收到依申请公开事项。\n"

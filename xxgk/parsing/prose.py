@@ -59,7 +59,8 @@ _SUB_SCOPE = re.compile(r"及其部门|市级机关|各区|县\(区\)|区\(市\)
 _CLAUSE_BREAK = re.compile(r"[,，。;；:：\n]")
 _SENTENCE_BREAK = re.compile(r"[。;；\n]")
 _WEBSITE = re.compile(r"网站|门户网|政府网|官网")
-_OTHER_CHANNEL = re.compile(r"微信|微博|新媒体|公众号|专栏|公报|客户端|报纸|电视|媒体|广播")
+_OTHER_CHANNEL = re.compile(r"微信|微博|新媒体|公众号|专栏|公报|客户端|报纸|电视|媒体|广播|头条|抖音|快手|视频号|政务号|"
+                            r"小程序|短信")
 _PROACTIVE = _rx(r"(?:主动公开|公开发布|公开上传|发布|公开|上传)了?(?P<obj>(?:各类)?(?:政府)?信息)数?\s*"
                  r"(?:共计|共有|总计|共|达)?\s*QTY\s*条")
 # "主动公开…等内容N条", "主动公开规划信息、统计信息…等共计80余条"; never "…等动态信息590条", one
@@ -95,8 +96,10 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
     ("result_granted", _rx(r"其中\s*[,，:：]?\s*予以公开\s*QTY\s*件"), "2019+ applications"),
     ("result_partially_granted", _rx(r"其中\s*[,，:：]?\s*予以公开\s*\d+\s*件\s*[、,，]\s*部分公开\s*QTY\s*件"),
      "2019+ applications"),
-    ("admin_reconsideration_total", _rx(r"行政复议(?:申请|案件)?\s*QTY\s*(?:件|起|宗)"), None),
-    ("admin_litigation_total", _rx(r"行政诉讼(?:案件)?\s*QTY\s*(?:件|起|宗)"), None),
+    # never one count of both ("涉行政复议、行政诉讼案件7件"): which part is whose is not said
+    ("admin_reconsideration_total", _rx(r"(?<!诉讼、)(?<!诉讼和)(?<!诉讼及)(?<!诉讼与)行政复议(?:申请|案件)?\s*QTY\s*"
+                                        r"(?:件|起|宗)"), None),
+    ("admin_litigation_total", _rx(r"(?<!复议、)(?<!复议和)(?<!复议及)(?<!复议与)行政诉讼(?:案件)?\s*QTY\s*(?:件|起|宗)"), None),
     ("replies_denied_total", _rx(r"(?:共有)?\s*QTY\s*(?:宗|件|条)不予公开"), "2008"),
     ("replies_denied_total", _rx(r"不予公开(?:的)?(?:政府信息)?\s*QTY\s*(?:宗|件|条)"), "2008"),
     ("hot_topic_responses", _rx(r"回应公众关注热点或重大舆情数?\s*QTY\s*(?:次|条|个|件)"), None),
@@ -115,7 +118,7 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
     ("staff_parttime", _rx(r"QTY\s*(?:名|人)(?:政府信息公开|信息公开)?兼职(?:工作)?人员"), "2008"),
     ("fees_collected_yuan", _rx(r"收取[^。;,]{0,16}?费用?(?:共计|合计|共)?\s*QTY\s*元"), "2008"),
     ("proactive_full_text_electronic_items", _rx(r"全文电子化的?(?:主动公开)?(?:政府)?信息(?:数)?\s*QTY\s*条"), "2008"),
-    ("replies_total", _rx(r"(?:已|共)?答复(?:申请)?(?:人)?\s*QTY\s*(?:件|宗|条)"), "2008"),
+    ("replies_total", _rx(r"(?:已|共)?答复(?:申请)?(?:人)?\s*QTY\s*(?:件|宗|条)"), "2008 not other requests"),
     ("replies_partially_granted", _rx(r"(?:同意)?部分公开的?\s*QTY\s*(?:件|宗|条)"), "2008"),
     ("replies_granted", _rx(r"(?<!部分)(?:同意|予以)公开的?\s*QTY\s*(?:件|宗|条)"), "2008"),
     ("replies_info_not_exist", _rx(r"(?:政府)?信息不存在的?\s*QTY\s*(?:件|宗|条)"), "2008"),
@@ -170,7 +173,7 @@ def _era_allows(flag: str | None, era: str | None) -> bool:
         return True
     if flag == "2019+ applications":
         flag = "2019+"
-    if flag == "2008 this year":
+    if flag in ("2008 this year", "2008 not other requests"):
         flag = "2008"
     if flag == "2008":
         return era == "2008_regulation"
@@ -207,22 +210,49 @@ def extract_prose(view: ProseView, era: str | None, original: str | None, *, has
 
 
 def _simple(text: str, era: str | None, emit, found: set[str], *, has_table2: bool) -> None:
-    """The first statement of each KPI one pattern reads (_SIMPLE_PATTERNS), where its era allows."""
+    """The first statement of each KPI one pattern reads (_SIMPLE_PATTERNS), where its era allows;
+    never one of several in a sentence ("市政府发布同步解读12件,各部门发布政策解读607条": parts, no whole)."""
     for kpi, scanner, flag in _SIMPLE_SCANNERS:
         if kpi in found or not _era_allows(flag, era) or (flag == "restated" and has_table2):
             continue
+        parts_until = -1
         for m in scanner.finditer(text):
-            if flag == "not-cases" and _NOT_AN_APPLICATION.search(m.group("middle")):
-                continue  # 复议申请, 投诉举报: other kinds of requests
-            if flag == "2019+ applications" and not _about_applications(text, m.start()):
-                continue  # 办结, 予以公开 of hotline calls, letters or other requests
-            if flag == "2008 this year" and _since_ever(text, m.start("num")):
-                continue  # 开通以来累计访问量: not the year's
+            if m.start() < parts_until or _filtered_out(flag, text, m):
+                continue
+            carried_in = _INCLUDES_CARRIED_IN.match(text, m.end()) if kpi == "applications_received" else None
+            if carried_in and carried_in.group("count") != "0":
+                continue  # "受理申请40件(含上年结转6件)": the new ones are not printed (with 0, they are all)
+            sentence_end = _sentence_end(text, m.end())
+            other = scanner.pattern.search(text, m.end(), sentence_end)
+            if other and "其中" not in text[m.end():other.start()]:  # "205篇,其中文字解读144篇": the whole first
+                parts_until = sentence_end
+                continue
             number = number_from_match(m)
             if number is None:
                 continue
             emit(kpi, number, m.start("num"), m.end())
             break
+
+
+_INCLUDES_CARRIED_IN = re.compile(r"\s*[(（]\s*(?:含|包括|包含)[^)）]{0,12}?(?:结转|转结)[^)）\d]{0,6}?(?P<count>\d*)")
+
+
+def _filtered_out(flag: str | None, text: str, m: re.Match) -> bool:
+    """A statement its pattern's flag rules out."""
+    if flag == "not-cases":
+        return _NOT_AN_APPLICATION.search(m.group("middle")) is not None  # 复议申请, 投诉举报: other requests
+    if flag == "2019+ applications":
+        return not _about_applications(text, m.start())  # 办结, 予以公开 of hotline calls or letters
+    if flag == "2008 this year":
+        return _since_ever(text, m.start("num"))  # 开通以来累计访问量: not the year's
+    if flag == "2008 not other requests":
+        return _about_other_requests(text, m.start())  # 答复 of letters, a mailbox or a hotline
+    return False
+
+
+def _sentence_end(text: str, position: int) -> int:
+    end_match = _SENTENCE_BREAK.search(text, position)
+    return end_match.start() if end_match else len(text)
 
 
 def _sentence_start(text: str, position: int, reach: int) -> int:
@@ -250,6 +280,16 @@ def _about_applications(text: str, position: int) -> bool:
         # "…受理依申请公开34件。其中,予以公开7件…": the breakdown of the sentence before
         sentence = text[_sentence_start(text, start - 1, 150):start] + sentence
     return bool(_APPLICATIONS.search(sentence)) and not _OTHER_REQUESTS.search(sentence)
+
+
+_LETTERS_AND_CALLS = re.compile(r"来信|来电|来访|信箱|留言|热线|咨询|信访|投诉|举报|建议|提案")
+
+
+def _about_other_requests(text: str, position: int) -> bool:
+    """The sentence holding ``position`` is about letters, mailboxes, calls or petitions."""
+    end_match = _SENTENCE_BREAK.search(text, position)
+    sentence = text[_sentence_start(text, position, 150):end_match.start() if end_match else len(text)]
+    return _LETTERS_AND_CALLS.search(sentence) is not None
 
 
 def _restated(text: str, emit) -> None:
