@@ -90,6 +90,28 @@ def test_the_figure_itself_beside_those_look_alikes(head, sentence, kpi, value):
     assert _facts(head + sentence + "\n").get(kpi) == value
 
 
+@pytest.mark.parametrize("head,sentence,kpi,value", [
+    (HEAD_2021, "2023年我局未收到要求公开政府信息的申请。", "applications_received", 0),
+    (HEAD_2010, "全年未接到公民、法人或者其他组织提出的政府信息公开申请。", "applications_received", 0),
+    (HEAD_2021, "2023年收到依申请公开信息0件。", "applications_received", 0),
+    (HEAD_2010, "我镇全年主动公开信息有58条。", "proactive_items_total", 58),
+    (HEAD_2021, "全年通过网站和新媒体主动公开312条,其中网站公开120条。", "proactive_items_total", 312),
+    (HEAD_2021, "区交通局通过政府网站公开发布45条政府信息。", "proactive_items_website", 45),
+])
+def test_more_wordings_of_the_headline_figures(head, sentence, kpi, value):
+    assert _facts(head + sentence + "\n").get(kpi) == value
+
+
+@pytest.mark.parametrize("sentence,kpi", [
+    # no cases arising from applications: said of cases, not of applications
+    ("全年未发生因依申请公开引发的行政复议或行政诉讼案件。", "applications_received"),
+    # 政务信息 is the news of the work, not the regulation's 政府信息
+    ("依托微信公众号、视频号等平台,全年发布各类政务信息260余条。", "proactive_items_total"),
+])
+def test_no_figure_from_cases_or_news(sentence, kpi):
+    assert kpi not in _facts(HEAD_2021 + sentence + "\n")
+
+
 def test_an_untitled_excerpt_with_the_format_sections_is_a_report():
     text = ("(一)政府信息主动公开情况:2022年,我中心在网站主动公开信息28条。\n"
             "(二)政府信息依申请公开情况:2022年,我中心没有收到依申请公开事项。\n"

@@ -62,7 +62,11 @@ _WEBSITE = re.compile(r"网站|门户网|政府网|官网")
 _OTHER_CHANNEL = re.compile(r"微信|微博|新媒体|公众号|专栏|公报|客户端|报纸|电视|媒体|广播|头条|抖音|快手|视频号|政务号|"
                             r"小程序|短信")
 _PROACTIVE = _rx(r"(?:主动公开|公开发布|公开上传|发布|公开|上传)了?(?P<obj>(?:各类)?(?:政府)?信息)数?\s*"
-                 r"(?:共计|共有|总计|共|达)?\s*QTY\s*条")
+                 r"(?:共计|共有|总计|共|达|有)?\s*QTY\s*条")
+# the count before the noun ("公开发布67条政府信息"), or no noun after 主动公开 ("主动公开907条"); never
+# 政务信息, the news of government work, which is not the regulation's 政府信息 (gold dev/029)
+_PROACTIVE_NUMBER_FIRST = _rx(r"(?:主动公开|公开发布|发布|公开)了?\s*QTY\s*条(?:各类)?政府信息")
+_PROACTIVE_BARE = _rx(r"主动公开了?\s*QTY\s*条")
 # "主动公开…等内容N条", "主动公开规划信息、统计信息…等共计80余条"; never "…等动态信息590条", one
 # category of a list ("…等信息87条,公开助企纾困信息136条")
 _PROACTIVE_CONTENT = _rx(r"主动公开(?:[^,。;\n]{2,40}?等内容|[^,。;\n]{2,60}?等\s*(?:共计|合计|总计|共))\s*QTY\s*条")
@@ -79,7 +83,7 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
                                   r"信息公开)(?:政府信息)?(?:申请|事项)\s*QTY\s*(?:件|宗|条|个)"), None),
     # "收到群众依申请公开1件": the requests named by the procedure alone
     ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到|接收)了?(?:答复)?(?:群众|公众|社会公众|公民|市民|申请人)?"
-                                  r"(?:政府信息)?依申请公开(?:件|申请)?\s*QTY\s*(?:件|宗)"), None),
+                                  r"(?:政府信息)?依申请公开(?:件|申请|信息)?\s*QTY\s*(?:件|宗)"), None),
     ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到)了?\s*QTY\s*(?:件|宗|条|个)(?:政府信息公开|依申请公开|信息公开)申请"),
      None),
     ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到|接收)了?(?P<middle>[^,。;，]{0,16}?)(?:公开)?申请(?:共|合计)?\s*QTY\s*"
@@ -148,9 +152,11 @@ _RESTATED_FEE = _rx(r"行政事业性收费\s*QTY\s*(?P<unit>万元|元)")
 
 _ELECTRONIC_RATE = re.compile(r"全文电子化率?(?:达到?|为|是)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%")
 _ZERO_TOPICS = (
-    ("applications_received", re.compile(r"(?:没有|未)(?:发生|收到|接到|受理)?[^。;,]{0,12}?(?:依申请公开|信息公开申请|公开申请)"
+    ("applications_received", re.compile(r"(?:(?:没有|未)(?:发生|收到|接到|受理)?|无(?:受理|收到|接到))[^。;,]{0,20}?"
+                                         r"(?:依申请公开|信息公开申请|公开申请|公开政府信息的申请)"
                                          r"|(?:没有|未)[^。;]{0,6}申请[^。;]{0,4}依申请公开")),
 )
+_CASES_OR_COMPLAINTS = re.compile(r"复议|诉讼|申诉|投诉|举报")
 # 未经复议 (table 四's header) and 尚未审结 are not statements that nothing happened
 _ZERO_CASES = re.compile(r"(?:(?<!尚)未(?!经)|没有)(?:发生|接到|收到|出现)?[^。;|\n]{0,24}?(复议|诉讼|申诉)")
 _HEADING_NONE = re.compile(r"(?m)^[^\n]{0,30}(复议|诉讼|申诉|依申请公开)[^\n]{0,20}\n\s*\(\s*无\s*\)\s*$")
@@ -310,9 +316,10 @@ def _restated(text: str, emit) -> None:
 
 def _proactive(text: str, era: str | None, emit, issues: list) -> None:
     decided: set[str] = set()
-    candidates = [(m, "obj") for m in _PROACTIVE.finditer(text)] + [(m, None) for m in _PROACTIVE_CONTENT.finditer(text)]
-    candidates.sort(key=lambda item: item[0].start())
-    for m, _group in candidates:
+    candidates = [m for pattern in (_PROACTIVE, _PROACTIVE_CONTENT, _PROACTIVE_NUMBER_FIRST, _PROACTIVE_BARE)
+                  for m in pattern.finditer(text)]
+    candidates.sort(key=lambda m: m.start())
+    for m in candidates:
         after = text[m.end():m.end() + 1]
         if after == "、":
             continue  # one category of a list without a stated total
@@ -385,9 +392,12 @@ def _zeros(text: str, emit, found: set[str], era: str | None) -> None:
     for kpi, pattern in _ZERO_TOPICS:
         if kpi in found:
             continue
-        m = pattern.search(text)
-        if m:
+        for m in pattern.finditer(text):
+            clause_end = _CLAUSE_BREAK.search(text, m.end())
+            if _CASES_OR_COMPLAINTS.search(text, m.start(), clause_end.start() if clause_end else len(text)):
+                continue  # "没有出现因依申请公开引发的行政复议": no cases, said of applications
             emit(kpi, _ZERO, m.start(), m.end())
+            break
     _no_cases(text, emit, found)
     fees = re.search(r"(?:未|没有|不)收取(?:任何)?(?:相关)?费用", text)
     if fees and era == "2008_regulation" and "fees_collected_yuan" not in found:
