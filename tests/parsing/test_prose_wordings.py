@@ -112,6 +112,21 @@ def test_no_figure_from_cases_or_news(sentence, kpi):
     assert kpi not in _facts(HEAD_2021 + sentence + "\n")
 
 
+def test_a_gazettes_figure_named_earlier_in_its_sentence_is_no_total():
+    assert "proactive_items_total" not in _facts(HEAD_2010 + "全年共编印《某县政报》6期,刊登政府信息210条。\n")
+
+
+def test_a_2008_websites_news_with_a_government_part_gives_neither():
+    # all the website's items, or the government information among them: the sentence does not say
+    facts = _facts(HEAD_2010 + "县政府门户网站发布各类信息5120条,其中,发布政府信息公开信息共268条。\n")
+    assert "proactive_items_total" not in facts
+
+
+def test_a_portal_called_government_affairs_net_is_the_website():
+    facts = _facts(HEAD_2021 + "2023年全市通过某市政务网发布政府信息9120条,其中政策文件300件。\n")
+    assert (facts.get("proactive_items_website"), facts.get("proactive_items_total")) == (9120, None)
+
+
 def test_an_untitled_excerpt_with_the_format_sections_is_a_report():
     text = ("(一)政府信息主动公开情况:2022年,我中心在网站主动公开信息28条。\n"
             "(二)政府信息依申请公开情况:2022年,我中心没有收到依申请公开事项。\n"

@@ -58,8 +58,8 @@ def _rx(pattern: str) -> re.Pattern:
 _SUB_SCOPE = re.compile(r"及其部门|市级机关|各区|县\(区\)|区\(市\)|本级")
 _CLAUSE_BREAK = re.compile(r"[,，。;；:：\n]")
 _SENTENCE_BREAK = re.compile(r"[。;；\n]")
-_WEBSITE = re.compile(r"网站|门户网|政府网|官网")
-_OTHER_CHANNEL = re.compile(r"微信|微博|新媒体|公众号|专栏|公报|客户端|报纸|电视|媒体|广播|头条|抖音|快手|视频号|政务号|"
+_WEBSITE = re.compile(r"网站|门户网|政府网|政务网|官网")
+_OTHER_CHANNEL = re.compile(r"微信|微博|新媒体|公众号|专栏|公报|政报|客户端|报纸|电视|媒体|广播|头条|抖音|快手|视频号|政务号|"
                             r"小程序|短信")
 _PROACTIVE = _rx(r"(?:主动公开|公开发布|公开上传|发布|公开|上传)了?(?P<obj>(?:各类)?(?:政府)?信息)数?\s*"
                  r"(?:共计|共有|总计|共|达|有)?\s*QTY\s*条")
@@ -335,6 +335,15 @@ def _proactive(text: str, era: str | None, emit, issues: list) -> None:
         joined = re.search(r"和|、|及|与", clause[:m.start() - clause_start])
         if _OTHER_CHANNEL.search(clause) and not (joined and _WEBSITE.search(clause)):
             continue  # new media, gazette or press alone: a channel without a KPI name
+        if not _WEBSITE.search(clause) and not _OTHER_CHANNEL.search(clause) and \
+                _OTHER_CHANNEL.search(sentence_head) and not _WEBSITE.search(sentence_head):
+            continue  # "共发行《兰州政报》12期,发布政府信息662条": the channel named earlier in the sentence
+        if era == "2008_regulation" and "政府" not in m.group(0) and _WEBSITE.search(clause) and \
+                _has_government_part(text, m.end()):
+            # "网站发布各类信息8632条,其中,发布政府信息公开信息共399条": which of the two the year's
+            # proactive figure is, the sentence does not say; neither is taken
+            decided.add("proactive_items_total")
+            continue
         if _SUB_SCOPE.search(clause):
             continue  # the city's own organs or the districts: a part of the total
         # "通过政府网站及局官网公开": websites joined to websites are still the website channel
@@ -353,6 +362,13 @@ def _proactive(text: str, era: str | None, emit, issues: list) -> None:
                                         {"kpi": kpi, "raw": m.group(0)}))
             continue
         emit(kpi, number, m.start("num"), m.end())
+
+
+def _has_government_part(text: str, position: int) -> bool:
+    """The sentence goes on with 其中 and a figure of 政府信息 (the website's news were the whole)."""
+    rest = text[position:_sentence_end(text, position)]
+    at = rest.find("其中")
+    return at != -1 and _PROACTIVE.search(rest, at) is not None and "政府信息" in rest[at:]
 
 
 def _channels(text: str, emit) -> None:
