@@ -122,6 +122,27 @@ def test_a_2008_websites_news_with_a_government_part_gives_neither():
     assert "proactive_items_total" not in facts
 
 
+def test_the_applicants_after_the_natural_persons():
+    facts = _facts(HEAD_2021 + "全年共受理政府信息公开申请320件。其中,自然人申请290件,商业企业申请18件,科研机构申请2件,"
+                               "法律服务机构申请6件,其他申请4件,均按时答复。\n")
+    assert [facts.get("applications_received_" + column) for column in
+            ("natural_person", "commercial_enterprise", "research_institution", "legal_service_org", "other_org")] == \
+        [290, 18, 2, 6, 4]
+
+
+def test_legal_persons_or_other_organisations_are_not_the_other_column():
+    facts = _facts(HEAD_2021 + "共受理政府信息公开申请95件,其中自然人申请89件,法人或其他组织申请6件。\n")
+    assert facts.get("applications_received_natural_person") == 89 and "applications_received_other_org" not in facts
+
+
+@pytest.mark.parametrize("sentence,kpi,value", [
+    ("本年度共举办12次新闻发布会。", "press_conferences", 12),
+    ("全市共收到申请政府信息公开31件(次),均已答复。", "applications_received", 31),
+])
+def test_2008_era_counts_before_their_noun(sentence, kpi, value):
+    assert _facts(HEAD_2010 + sentence + "\n").get(kpi) == value
+
+
 def test_a_portal_called_government_affairs_net_is_the_website():
     facts = _facts(HEAD_2021 + "2023年全市通过某市政务网发布政府信息9120条,其中政策文件300件。\n")
     assert (facts.get("proactive_items_website"), facts.get("proactive_items_total")) == (9120, None)

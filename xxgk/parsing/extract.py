@@ -28,7 +28,7 @@ from xxgk.parsing.summary import extraction_summary
 from xxgk.parsing.titles import doc_type_of, title_of
 from xxgk.parsing.years import era_of, publication_date_of, report_year_of, title_year
 
-PARSER_VERSION = "0.7.3"
+PARSER_VERSION = "0.7.4"
 
 DOCUMENT_FIELDS = ("status", "status_reason", "source_format", "doc_type", "title", "issuer", "place", "place_code",
                    "province",

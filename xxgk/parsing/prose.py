@@ -88,6 +88,8 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
      None),
     ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到|接收)了?(?P<middle>[^,。;，]{0,16}?)(?:公开)?申请(?:共|合计)?\s*QTY\s*"
                                   r"(?:件|宗|条|个|份)"), "not-cases"),
+    # "共收到申请政府信息公开26件": the request named after 申请
+    ("applications_received", _rx(r"(?:共|全年)?(?:受理|收到|接到)了?申请(?:政府信息公开|公开政府信息)\s*QTY\s*(?:件|宗)"), None),
     ("applications_received_natural_person", _rx(r"其中\s*,?\s*自然人(?:申请|提出)?\s*QTY\s*件"), "2019+"),
     ("results_total", _rx(r"答复(?:政府信息公开申请)?\s*QTY\s*件\s*[(（]\s*含上一?年度?(?:结转|转结)"), "2019+"),
     ("applications_carried_in", _rx(r"含(?:上一?年度?|(?:19|20)\d{2}\s*年度?)(?:结转|转结)的?(?:政府信息公开)?(?:申请)?"
@@ -108,6 +110,8 @@ _SIMPLE_PATTERNS: tuple[tuple[str, re.Pattern, str | None], ...] = (
     ("replies_denied_total", _rx(r"不予公开(?:的)?(?:政府信息)?\s*QTY\s*(?:宗|件|条)"), "2008"),
     ("hot_topic_responses", _rx(r"回应公众关注热点或重大舆情数?\s*QTY\s*(?:次|条|个|件)"), None),
     ("press_conferences", _rx(r"新闻发布会\s*QTY\s*场"), None),
+    # "本年度共举办79次新闻发布会": the count before the noun
+    ("press_conferences", _rx(r"(?:举办|召开|组织召开)了?\s*QTY\s*(?:次|场)(?:新闻发布会)"), None),
     # never a category joined to another ("法规文件及解读2条")
     ("policy_interpretations", _rx(r"(?<![及和与])(?:政策)?解读(?:信息|文件|稿件|材料)?\s*QTY\s*(?:篇|条|个|件)"), None),
     ("fee_income_yuan", _rx(r"信息处理费\s*QTY\s*元"), None),
@@ -207,6 +211,8 @@ def extract_prose(view: ProseView, era: str | None, original: str | None, *, has
     if not has_table2:
         _restated(text, emit)
     _channels(text, emit)
+    if era in ("2019_trial_format", "2021_format"):
+        _applicant_breakdown(text, emit)
     rate = _ELECTRONIC_RATE.search(text)
     if rate and era == "2008_regulation":
         emit("proactive_full_text_electronic_rate_pct", Number(float(rate.group("pct")), None, None),
@@ -362,6 +368,31 @@ def _proactive(text: str, era: str | None, emit, issues: list) -> None:
                                         {"kpi": kpi, "raw": m.group(0)}))
             continue
         emit(kpi, number, m.start("num"), m.end())
+
+
+_APPLICANT_BREAKDOWN = re.compile(r"其中\s*,?\s*自然人(?:申请|提出)?\s*\d")
+_APPLICANT_COLUMNS = (
+    ("applications_received_commercial_enterprise", _rx(r"商业企业(?:申请|提出)?\s*QTY\s*件")),
+    ("applications_received_research_institution", _rx(r"科研机构(?:申请|提出)?\s*QTY\s*件")),
+    ("applications_received_social_welfare_org", _rx(r"社会公益组织(?:申请|提出)?\s*QTY\s*件")),
+    ("applications_received_legal_service_org", _rx(r"法律服务机构(?:申请|提出)?\s*QTY\s*件")),
+    # never 法人或其他组织, the sum of every column but the natural persons'
+    ("applications_received_other_org", _rx(r"(?<![或和及与、])其他(?:组织)?(?:申请|提出)?\s*QTY\s*件")),
+)
+
+
+def _applicant_breakdown(text: str, emit) -> None:
+    """The rest of "其中,自然人申请1387件,商业企业申请44件,…,其他申请5件": each applicant column named
+    in the same sentence as the natural persons, after them."""
+    m = _APPLICANT_BREAKDOWN.search(text)
+    if not m:
+        return
+    sentence = (m.start(), _sentence_end(text, m.end()))
+    for kpi, pattern in _APPLICANT_COLUMNS:
+        column = pattern.search(text, *sentence)
+        number = number_from_match(column) if column else None
+        if number is not None:
+            emit(kpi, number, column.start("num"), column.end())
 
 
 def _has_government_part(text: str, position: int) -> bool:
