@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,7 @@ def test_required_words(pattern, words):
     assert required_words(re.compile(pattern)) == words
 
 
+@lru_cache(maxsize=1)
 def _texts() -> list[str]:
     paths = sorted(FIXTURES.glob("*.txt")) + sorted((GOLD / "dev").glob("*.txt"))
     assert len(paths) >= 50

@@ -171,14 +171,16 @@ def _area_all_matches(pattern: re.Pattern, head: str):
 # "《平阳县公安局信息公开指南》", "《国家统计局政府信息公开目录》": a body's own guide and catalogue
 _OWNER = re.compile(r"(?:委员会|局|委|厅|署|中心|院)(?:的)?(?:政府信息公开|政务信息公开|政务公开|信息公开)"
                     r"(?:工作|制度|领导小组|指南|目录)")
+_ORGAN_KIND = re.compile(r"委员会|局|委|厅|署|中心|院")
 # a State Council body, named without an area: the owner only of a text that names no division at all
 _CENTRAL_BODY = re.compile(r"^(?:国务院|国家|中国)[\u4e00-\u9fff]{2,16}$|^海关总署$")
 
 
 def _owner_of_the_work(fold_text: str) -> str | None:
     """The organ, printed with its area, that a sentence names as the owner of the disclosure work."""
+    names_a_division = None  # whether the text names any division: looked up once, and only for a central body
     for m in _OWNER.finditer(fold_text):
-        end = m.start() + len(re.match(r"委员会|局|委|厅|署|中心|院", fold_text[m.start():]).group(0))
+        end = _ORGAN_KIND.match(fold_text, m.start()).end()
         begin = end
         while begin > 0 and end - begin < 24 and "\u4e00" <= fold_text[begin - 1] <= "\u9fff":
             begin -= 1
@@ -187,8 +189,11 @@ def _owner_of_the_work(fold_text: str) -> str | None:
             chain, rest = gz.parse_chain(run[start:])
             if chain and all(isinstance(d, gz.Division) for d in chain) and len(rest) >= 2 and _is_organ(rest):
                 return run[start:]
-            if _CENTRAL_BODY.match(run[start:]) and not gz.find_places(fold_text):
-                return run[start:]  # "国家统计局…": a provincial bureau's report names its province
+            if _CENTRAL_BODY.match(run[start:]):
+                if names_a_division is None:
+                    names_a_division = bool(gz.find_places(fold_text))
+                if not names_a_division:
+                    return run[start:]  # "国家统计局…": a provincial bureau's report names its province
     return None
 
 

@@ -299,9 +299,8 @@ _LETTERS_AND_CALLS = re.compile(r"来信|来电|来访|信箱|留言|热线|咨�
 
 def _about_other_requests(text: str, position: int) -> bool:
     """The sentence holding ``position`` is about letters, mailboxes, calls or petitions."""
-    end_match = _SENTENCE_BREAK.search(text, position)
-    sentence = text[_sentence_start(text, position, 150):end_match.start() if end_match else len(text)]
-    return _LETTERS_AND_CALLS.search(sentence) is not None
+    return _LETTERS_AND_CALLS.search(text, _sentence_start(text, position, 150), _sentence_end(text, position)) \
+        is not None
 
 
 def _restated(text: str, emit) -> None:
